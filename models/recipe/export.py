@@ -1,0 +1,260 @@
+"""Exports a checkpoint to the model contract (../README.md), with golden inputs/outputs and a model card.
+
+Writes into --out: model.onnx, tokenizer.json, model-card.json, model-card.md, loss-curve.png,
+golden.json + golden.bin (PyTorch's logits and cache for fixed inputs, which the TypeScript tests
+replay through onnxruntime-node: parity within 1e-4 without Python).
+
+Usage: python3 export.py --checkpoint work/tiny/checkpoint.pt --out ../tiny
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import onnx
+import torch
+
+from model import Decoder, load_checkpoint, rope_tables
+from tokenizer import SPECIALS, Tokenizer
+
+HERE = Path(__file__).resolve().parent
+CONTRACT_VERSION = 1
+OPSET = 17
+
+
+class ContractModel(torch.nn.Module):
+    """Flat-argument wrapper: the ONNX graph's inputs and outputs in contract order."""
+
+    def __init__(self, model: Decoder):
+        super().__init__()
+        self.model = model
+
+    def forward(self, input_ids, attention_mask, rope_cos_q, rope_sin_q, rope_cos_k, rope_sin_k,
+                attention_scale, logits_indices, *past_flat):
+        past = [(past_flat[2 * i], past_flat[2 * i + 1]) for i in range(len(past_flat) // 2)]
+        logits, present = self.model(input_ids, attention_mask, rope_cos_q, rope_sin_q, rope_cos_k, rope_sin_k,
+                                     attention_scale, logits_indices, past)
+        return (logits, *[t for kv in present for t in kv])
+
+
+def io_names(n_layers: int) -> tuple[list[str], list[str]]:
+    inputs = ["input_ids", "attention_mask", "rope_cos_q", "rope_sin_q", "rope_cos_k", "rope_sin_k",
+              "attention_scale", "logits_indices"]
+    outputs = ["logits"]
+    for i in range(n_layers):
+        inputs += [f"past_key_values.{i}.key", f"past_key_values.{i}.value"]
+        outputs += [f"present.{i}.key", f"present.{i}.value"]
+    return inputs, outputs
+
+
+def make_inputs(model: Decoder, ids: list[int], positions: list[int], past_positions: list[int], past,
+                logits_indices: list[int], factor: float = 1.0, scale: float = 1.0, unscaled_layers: int = 0):
+    """Contract inputs for one call: new tokens at `positions`, a cache whose keys sit at `past_positions`."""
+    cfg = model.cfg
+    cos_q, sin_q = rope_tables(torch.tensor([positions]), cfg.head_dim, cfg.rope_theta, factor)
+    cos_k, sin_k = rope_tables(torch.tensor([past_positions + positions]), cfg.head_dim, cfg.rope_theta, factor)
+    att_scale = torch.full((cfg.n_layers, 1, len(ids)), scale)
+    att_scale[:unscaled_layers] = 1.0
+    if past is None:
+        past = [(torch.zeros(1, cfg.n_kv_heads, 0, cfg.head_dim),) * 2 for _ in range(cfg.n_layers)]
+    return [torch.tensor([ids]), torch.ones(1, len(past_positions) + len(ids), dtype=torch.int64),
+            cos_q, sin_q, cos_k, sin_k, att_scale, torch.tensor(logits_indices)] + [t for kv in past for t in kv]
+
+
+def export_onnx(model: Decoder, path: Path) -> None:
+    cfg = model.cfg
+    wrapper = ContractModel(model).eval()
+    past = [(torch.randn(1, cfg.n_kv_heads, 3, cfg.head_dim),) * 2 for _ in range(cfg.n_layers)]
+    args = make_inputs(model, [5, 6, 7, 8], [3, 4, 5, 6], [0, 1, 2], past, [3])
+    inputs, outputs = io_names(cfg.n_layers)
+    dyn = {"input_ids": {0: "batch", 1: "sequence"}, "attention_mask": {0: "batch", 1: "total"},
+           "rope_cos_q": {0: "batch", 1: "sequence"}, "rope_sin_q": {0: "batch", 1: "sequence"},
+           "rope_cos_k": {0: "batch", 1: "total"}, "rope_sin_k": {0: "batch", 1: "total"},
+           "attention_scale": {1: "batch", 2: "sequence"}, "logits_indices": {0: "kept"},
+           "logits": {0: "batch", 1: "kept"}}
+    for name in inputs[8:]:
+        dyn[name] = {0: "batch", 2: "past"}
+    for name in outputs[1:]:
+        dyn[name] = {0: "batch", 2: "total"}
+    with torch.no_grad():
+        torch.onnx.export(wrapper, tuple(args), str(path), input_names=inputs, output_names=outputs,
+                          dynamic_axes=dyn, opset_version=OPSET, do_constant_folding=True)
+    proto = onnx.load(str(path))
+    if cfg.tie_embeddings:
+        share_tied_head(proto)
+    onnx.checker.check_model(proto)
+    meta = {"ropewalk.contract": str(CONTRACT_VERSION), "ropewalk.config": json.dumps(cfg.to_dict())}
+    for k, v in meta.items():
+        entry = proto.metadata_props.add()
+        entry.key, entry.value = k, v
+    onnx.save(proto, str(path))
+
+
+def share_tied_head(proto: onnx.ModelProto) -> None:
+    """The exporter folds the tied head into a transposed copy of the embedding; point it back at the embedding.
+
+    MatMul(x, Eᵀ) becomes Gemm(x, E, transB=1): one initializer, half the file, same numbers.
+    """
+    from onnx import helper, numpy_helper
+    inits = {i.name: i for i in proto.graph.initializer}
+    embed = numpy_helper.to_array(inits["model.embed.weight"])
+    for idx, node in enumerate(proto.graph.node):
+        if node.op_type != "MatMul" or node.input[1] not in inits:
+            continue
+        w = numpy_helper.to_array(inits[node.input[1]])
+        if w.shape == embed.T.shape and np.array_equal(w, embed.T):
+            gemm = helper.make_node("Gemm", [node.input[0], "model.embed.weight"], list(node.output),
+                                    name="lm_head_tied", transB=1)
+            proto.graph.node.remove(node)
+            proto.graph.node.insert(idx, gemm)
+            proto.graph.initializer.remove(inits[node.input[1]])
+            return
+    raise RuntimeError("tied lm_head not found in the exported graph")
+
+
+def golden(model: Decoder, tok: Tokenizer, out: Path) -> None:
+    """Fixed inputs and PyTorch's outputs for the TypeScript parity and cache-reuse tests."""
+    snippet = ("class LruCache:\n    def __init__(self, capacity):\n        self.capacity = capacity\n"
+               "        self.items = {}\n\n    def get(self, key):\n        if key in self.items:\n")
+    ids = tok.encode(snippet)[:48]
+    n, split = len(ids), 32
+    blobs: list[np.ndarray] = []
+    cases = []
+
+    def add(name: str, call: dict, logits: torch.Tensor, present=None) -> None:
+        entry = {"name": name, **call, "logits": {"shape": list(logits.shape), "offset": sum(b.size for b in blobs)}}
+        blobs.append(logits.detach().numpy().astype(np.float32).ravel())
+        if present is not None:
+            entry["present0Key"] = {"shape": list(present[0][0].shape), "offset": sum(b.size for b in blobs)}
+            blobs.append(present[0][0].detach().numpy().astype(np.float32).ravel())
+        cases.append(entry)
+
+    def run(call: dict, past=None):
+        args = make_inputs(model, call["ids"], call["positions"], call.get("pastPositions", []), past,
+                           call["logitsIndices"], call.get("factor", 1.0), call.get("scale", 1.0),
+                           call.get("unscaledLayers", 0))
+        with torch.no_grad():
+            return ContractModel(model)(*args)
+
+    with torch.no_grad():
+        cold = {"ids": ids, "positions": list(range(n)), "logitsIndices": [0, split, n - 1]}
+        res = run(cold)
+        add("cold", cold, res[0], [res[1:3]])
+        prefix = {"ids": ids[:split], "positions": list(range(split)), "logitsIndices": [split - 1]}
+        res_p = run(prefix)
+        past = [(res_p[1 + 2 * i], res_p[2 + 2 * i]) for i in range(model.cfg.n_layers)]
+        add("prefix", prefix, res_p[0])
+        tail = {"ids": ids[split:], "positions": list(range(split, n)), "pastPositions": list(range(split)),
+                "logitsIndices": [0, n - split - 1], "pastFrom": "prefix"}
+        add("tail-on-cache", tail, run(tail, past)[0])
+        moved = {"ids": ids[split:], "positions": list(range(300, 300 + n - split)),
+                 "pastPositions": list(range(100, 100 + split)), "logitsIndices": [n - split - 1],
+                 "pastFrom": "prefix"}
+        add("moved-cache", moved, run(moved, past)[0])
+        scaled = {"ids": ids, "positions": list(range(n)), "logitsIndices": [n - 1], "factor": 2.0,
+                  "scale": 1.25, "unscaledLayers": 1}
+        add("scaled", scaled, run(scaled)[0])
+    data = np.concatenate(blobs)
+    data.tofile(out / "golden.bin")
+    (out / "golden.json").write_text(json.dumps({
+        "about": "Inputs and PyTorch outputs for parity tests. Offsets and shapes count float32 values in "
+                 "golden.bin. Cases with pastFrom reuse the present.* outputs of that case as their past.",
+        "text": snippet, "ids": ids, "cases": cases, "tolerance": 1e-4}, indent=1))
+
+
+def loss_plot(log: list[dict], path: Path, title: str) -> None:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(6, 3.6), dpi=100)
+    toks = [e["tokens"] / 1e6 for e in log]
+    ax.plot(toks, [e["train_loss"] for e in log], label="train (EMA)")
+    ax.plot(toks, [e["heldout_loss"] for e in log], label="held-out")
+    ax.set_xlabel("tokens seen (millions)")
+    ax.set_ylabel("cross-entropy (nats/token)")
+    ax.set_title(title)
+    ax.grid(alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--checkpoint", required=True)
+    ap.add_argument("--tokenizer", default=str(HERE / "work" / "tokenizer.json"))
+    ap.add_argument("--data-stats", default=str(HERE / "work" / "data" / "stats.json"))
+    ap.add_argument("--out", required=True)
+    args = ap.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    model, state = load_checkpoint(Path(args.checkpoint))
+    cfg = model.cfg
+    export_onnx(model, out / "model.onnx")
+    shutil.copy(args.tokenizer, out / "tokenizer.json")
+    tok = Tokenizer.load(out / "tokenizer.json")
+    golden(model, tok, out)
+    run = state["run"]
+    log = state["log"]
+    if log:
+        loss_plot(log, out / "loss-curve.png", f"Ropewalk {run['name']}")
+    stats = json.loads(Path(args.data_stats).read_text()) if Path(args.data_stats).exists() else {}
+    card = {
+        "name": f"ropewalk-{run['name']}",
+        "contract": CONTRACT_VERSION,
+        "architecture": "llama-style decoder: RMSNorm, SwiGLU, grouped-query attention, RoPE (rotate-half)",
+        "config": cfg.to_dict(),
+        "parameters": model.num_params(),
+        "trainLength": cfg.train_len,
+        "tokensSeen": state["tokens"],
+        "steps": state["step"],
+        "trainMinutes": round(state["elapsed"] / 60, 1),
+        "heldoutLoss": log[-1]["heldout_loss"] if log else None,
+        "heldoutLossNote": "mean next-token cross-entropy (nats) on plain code of the held-out repositories "
+                           "in models/recipe/corpus-manifest.json (split=heldout), windows of trainLength",
+        "specialTokens": {s: tok.special[s] for s in SPECIALS},
+        "fim": {"psm": "<|fim_prefix|>{prefix}<|fim_suffix|>{suffix}<|fim_middle|>",
+                "spm": "<|fim_suffix|>{suffix}<|fim_prefix|>{prefix}<|fim_middle|>",
+                "end": "<|endoftext|>", "repoHeader": "<|repo_name|>{name}\n", "fileHeader": "<|file_sep|>{path}\n"},
+        "defaultRope": {"method": "none"},
+        "corpus": "models/recipe/corpus-manifest.json",
+        "data": stats.get("splits"),
+        "license": "MIT (weights); corpus sources are permissively licensed, listed in the manifest",
+        "recipe": run,
+    }
+    (out / "model-card.json").write_text(json.dumps(card, indent=1) + "\n")
+    (out / "model-card.md").write_text(model_card_md(card, run))
+    size = (out / "model.onnx").stat().st_size
+    print(f"exported {out}: {model.num_params() / 1e6:.2f}M parameters, model.onnx {size / 1e6:.1f} MB, "
+          f"held-out loss {card['heldoutLoss']}")
+
+
+def model_card_md(card: dict, run: dict) -> str:
+    c = card["config"]
+    return f"""# {card['name']}
+
+{run.get('purpose', '')}
+
+| | |
+|---|---|
+| architecture | {card['architecture']} |
+| parameters | {card['parameters'] / 1e6:.2f}M (dim {c['dim']}, {c['n_layers']} layers, {c['n_heads']} heads, {c['n_kv_heads']} kv heads, ffn {c['ffn_dim']}, vocab {c['vocab_size']}, tied embeddings) |
+| training length | {card['trainLength']} tokens (RoPE θ={c['rope_theta']:g}); longer prompts need a RoPE scaling method |
+| tokens seen | {card['tokensSeen'] / 1e6:.2f}M in {card['steps']} steps, {card['trainMinutes']} minutes |
+| held-out loss | {card['heldoutLoss']} nats/token ({card['heldoutLossNote']}) |
+| objective | next token, repository-level streams; about half the files as FIM samples (PSM and SPM), middles random spans or whole Python syntax nodes |
+| corpus | {card['corpus']} |
+| license | {card['license']} |
+| contract | version {card['contract']}, see models/README.md |
+
+![loss curve](loss-curve.png)
+
+Rebuild: `make -C models/recipe {run['name']}` (see models/README.md).
+"""
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,34 @@
+// Bundles the extension, the CLI and the inference process with esbuild; `--tests` bundles the tests too.
+import { build } from 'esbuild';
+import { readdirSync, statSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const withTests = process.argv.includes('--tests');
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: 'linked',
+  // Native or host-provided: never bundled.
+  external: ['vscode', 'onnxruntime-node'],
+  logLevel: 'warning',
+};
+
+rmSync('dist', { recursive: true, force: true });
+await build({ ...common, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist' });
+await build({ ...common, entryPoints: { 'inference-process': 'src/model/inference-process.ts' }, outdir: 'dist' });
+await build({ ...common, entryPoints: { cli: 'src/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } });
+
+if (withTests) {
+  const tests = [];
+  const walk = (dir) => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (name.endsWith('.test.ts')) tests.push(path);
+    }
+  };
+  walk('test');
+  await build({ ...common, entryPoints: tests, outdir: 'dist/test', outbase: 'test' });
+}

@@ -1,0 +1,22 @@
+// Named errors of the model layer; the editor adapter reports them once, at the boundary.
+
+export class ModelNotFoundError extends Error {
+  override readonly name = 'ModelNotFoundError';
+  constructor(readonly path: string, options?: ErrorOptions) {
+    super(`No Ropewalk model at ${path}: expected model.onnx, tokenizer.json and model-card.json there.`, options);
+  }
+}
+
+export class CorruptModelError extends Error {
+  override readonly name = 'CorruptModelError';
+  constructor(readonly path: string, detail: string, options?: ErrorOptions) {
+    super(`The model at ${path} cannot be used: ${detail}`, options);
+  }
+}
+
+export class ContractError extends Error {
+  override readonly name = 'ContractError';
+  constructor(detail: string, options?: ErrorOptions) {
+    super(`Model contract violated: ${detail}`, options);
+  }
+}

@@ -1,0 +1,102 @@
+// Replays a model's golden cases (PyTorch outputs written by the exporter) through onnxruntime:
+// parity with PyTorch, and exactness of prefix reuse from the cache against a cold run.
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CorruptModelError } from './errors';
+import { headDim } from './model-card';
+import type { KvState, OnnxModel } from './onnx-backend';
+import { baseInverseFrequencies, rotaryTables } from './rope-tables';
+
+interface BlobRef {
+  shape: number[];
+  offset: number;
+}
+
+export interface GoldenCase {
+  name: string;
+  ids: number[];
+  positions: number[];
+  pastPositions?: number[];
+  pastFrom?: string;
+  logitsIndices: number[];
+  factor?: number;
+  scale?: number;
+  unscaledLayers?: number;
+  logits: BlobRef;
+  present0Key?: BlobRef;
+}
+
+export interface Golden {
+  ids: number[];
+  cases: GoldenCase[];
+  tolerance: number;
+  data: Float32Array;
+}
+
+export interface CaseResult {
+  name: string;
+  /** max |onnxruntime − PyTorch| over the case's logits */
+  maxAbsDiff: number;
+  /** For cases run on a reused cache: max |cached − cold| over logits at the same positions (both onnxruntime). */
+  reuseMaxAbsDiff?: number;
+}
+
+export function readGolden(dir: string): Golden {
+  try {
+    const meta = JSON.parse(readFileSync(join(dir, 'golden.json'), 'utf8')) as Omit<Golden, 'data'>;
+    const buf = readFileSync(join(dir, 'golden.bin'));
+    const data = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+    return { ...meta, data };
+  } catch (cause) {
+    throw new CorruptModelError(dir, 'golden.json/golden.bin are missing or unreadable', { cause });
+  }
+}
+
+export function blob(golden: Golden, ref: BlobRef): Float32Array {
+  const size = ref.shape.reduce((a, b) => a * b, 1);
+  return golden.data.subarray(ref.offset, ref.offset + size);
+}
+
+export function maxAbsDiff(a: Float32Array, b: Float32Array): number {
+  if (a.length !== b.length) return Infinity;
+  let max = 0;
+  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs((a[i] as number) - (b[i] as number)));
+  return max;
+}
+
+/** Runs every golden case; cases with `pastFrom` run on the cache that case produced. */
+export async function runGolden(model: OnnxModel, golden: Golden): Promise<CaseResult[]> {
+  const cfg = model.card.config;
+  const caches = new Map<string, KvState>();
+  const coldLogits = new Map<number, Float32Array>(); // position in the sequence → cold logits row
+  const vocab = cfg.vocab_size;
+  const results: CaseResult[] = [];
+  for (const c of golden.cases) {
+    const inv = baseInverseFrequencies(headDim(cfg), cfg.rope_theta).map((f) => f / (c.factor ?? 1));
+    const past = c.pastFrom ? caches.get(c.pastFrom) : undefined;
+    const q = rotaryTables(c.positions, inv);
+    const k = rotaryTables([...(c.pastPositions ?? []), ...c.positions], inv);
+    const scale = new Float32Array(cfg.n_layers * c.ids.length).fill(c.scale ?? 1);
+    scale.fill(1, 0, (c.unscaledLayers ?? 0) * c.ids.length);
+    const out = await model.forward({
+      ids: c.ids, cosQ: q.cos, sinQ: q.sin, cosK: k.cos, sinK: k.sin, attentionScale: scale,
+      logitsIndices: c.logitsIndices, past,
+    });
+    caches.set(c.name, out.present);
+    const result: CaseResult = { name: c.name, maxAbsDiff: maxAbsDiff(out.logits, blob(golden, c.logits)) };
+    const pastLength = past?.length ?? 0;
+    const samePlace = (c.pastPositions ?? []).every((p, i) => p === i) && c.positions.every((p, i) => p === pastLength + i);
+    c.logitsIndices.forEach((idx, row) => {
+      const seqPos = pastLength + idx;
+      const rowLogits = out.logits.subarray(row * vocab, (row + 1) * vocab);
+      const cold = coldLogits.get(seqPos);
+      if (c.name === 'cold') coldLogits.set(seqPos, rowLogits);
+      else if (past && samePlace && cold) {
+        result.reuseMaxAbsDiff = Math.max(result.reuseMaxAbsDiff ?? 0, maxAbsDiff(rowLogits, cold));
+      }
+    });
+    results.push(result);
+  }
+  return results;
+}

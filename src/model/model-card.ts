@@ -1,0 +1,73 @@
+// Reads and validates model-card.json: the facts about a model that the runtime depends on.
+
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CorruptModelError, ModelNotFoundError } from './errors';
+
+export const CONTRACT_VERSION = 1;
+
+export interface ModelConfig {
+  vocab_size: number;
+  dim: number;
+  n_layers: number;
+  n_heads: number;
+  n_kv_heads: number;
+  ffn_dim: number;
+  rope_theta: number;
+  train_len: number;
+}
+
+export interface ModelCard {
+  name: string;
+  contract: number;
+  config: ModelConfig;
+  parameters: number;
+  trainLength: number;
+  tokensSeen: number;
+  heldoutLoss: number | null;
+  specialTokens: Record<string, number>;
+  defaultRope: { method: string; factor?: number };
+}
+
+export interface ModelFiles {
+  dir: string;
+  onnx: string;
+  tokenizer: string;
+  card: ModelCard;
+}
+
+export function headDim(config: ModelConfig): number {
+  return config.dim / config.n_heads;
+}
+
+const REQUIRED_CONFIG: (keyof ModelConfig)[] = [
+  'vocab_size', 'dim', 'n_layers', 'n_heads', 'n_kv_heads', 'rope_theta', 'train_len',
+];
+
+/** Locates a model folder's files and validates its card; throws ModelNotFoundError or CorruptModelError. */
+export function readModelFiles(dir: string): ModelFiles {
+  const onnx = join(dir, 'model.onnx');
+  const tokenizer = join(dir, 'tokenizer.json');
+  const cardPath = join(dir, 'model-card.json');
+  if (!existsSync(onnx) || !existsSync(cardPath)) throw new ModelNotFoundError(dir);
+  if (!existsSync(tokenizer)) throw new CorruptModelError(dir, 'tokenizer.json is missing');
+  let card: ModelCard;
+  try {
+    card = JSON.parse(readFileSync(cardPath, 'utf8')) as ModelCard;
+  } catch (cause) {
+    throw new CorruptModelError(dir, 'model-card.json is not valid JSON', { cause });
+  }
+  if (card.contract !== CONTRACT_VERSION) {
+    throw new CorruptModelError(dir, `contract version ${String(card.contract)}, this Ropewalk reads ${CONTRACT_VERSION}`);
+  }
+  for (const key of REQUIRED_CONFIG) {
+    const value = card.config?.[key];
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+      throw new CorruptModelError(dir, `model-card.json config.${key} is missing or not a positive number`);
+    }
+  }
+  if (card.config.dim % card.config.n_heads !== 0 || card.config.n_heads % card.config.n_kv_heads !== 0) {
+    throw new CorruptModelError(dir, 'heads do not divide the model dimension or the kv heads');
+  }
+  return { dir, onnx, tokenizer, card };
+}

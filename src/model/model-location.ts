@@ -1,0 +1,13 @@
+// Where the bundled models live, relative to the bundled script (dist/*.js → ../models).
+
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The default model shipped with Ropewalk: small-cpu until a better one lands, else tiny. */
+export function defaultModelDir(root = join(__dirname, '..')): string {
+  for (const name of ['small-cpu', 'tiny']) {
+    const dir = join(root, 'models', name);
+    if (existsSync(join(dir, 'model.onnx'))) return dir;
+  }
+  return join(root, 'models', 'small-cpu');
+}
