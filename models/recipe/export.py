@@ -115,6 +115,16 @@ def share_tied_head(proto: onnx.ModelProto) -> None:
     raise RuntimeError("tied lm_head not found in the exported graph")
 
 
+# Texts whose Python-side ids the TypeScript tokenizer must reproduce: indentation, tabs, CRLF,
+# digits, non-ASCII identifiers and strings, emoji, JS/TS syntax.
+TOKENIZER_TEXTS = [
+    "def add(a, b):\n\treturn a + b  # 12345 + 6789\n",
+    "export const größe = (x: number): string => `${x}€`;\r\n",
+    "    if (user?.name !== undefined) { console.log('héllo 👋 世界'); }\n\n\n",
+    'class Ünïcode(Base):\n    """Docstring with \'quotes\' and don\'t."""\n    x = 0x1F_FF\n',
+]
+
+
 def golden(model: Decoder, tok: Tokenizer, out: Path) -> None:
     """Fixed inputs and PyTorch's outputs for the TypeScript parity and cache-reuse tests."""
     snippet = ("class LruCache:\n    def __init__(self, capacity):\n        self.capacity = capacity\n"
@@ -162,7 +172,8 @@ def golden(model: Decoder, tok: Tokenizer, out: Path) -> None:
     (out / "golden.json").write_text(json.dumps({
         "about": "Inputs and PyTorch outputs for parity tests. Offsets and shapes count float32 values in "
                  "golden.bin. Cases with pastFrom reuse the present.* outputs of that case as their past.",
-        "text": snippet, "ids": ids, "cases": cases, "tolerance": 1e-4}, indent=1))
+        "text": snippet, "ids": ids, "cases": cases, "tolerance": 1e-4,
+        "tokenizerCases": [{"text": t, "ids": tok.encode(t)} for t in TOKENIZER_TEXTS]}, indent=1))
 
 
 def loss_plot(log: list[dict], path: Path, title: str) -> None:

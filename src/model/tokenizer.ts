@@ -1,0 +1,41 @@
+// Text ↔ token ids for a model folder's tokenizer.json, through @huggingface/tokenizers (pure JS, no native code).
+
+import { readFileSync } from 'node:fs';
+import { Tokenizer } from '@huggingface/tokenizers';
+import { CorruptModelError } from './errors';
+
+export const SPECIAL_TOKENS = [
+  '<|endoftext|>', '<|fim_prefix|>', '<|fim_middle|>', '<|fim_suffix|>', '<|fim_pad|>', '<|file_sep|>', '<|repo_name|>',
+] as const;
+export type SpecialToken = (typeof SPECIAL_TOKENS)[number];
+
+export class TextTokenizer {
+  private constructor(private readonly inner: Tokenizer, readonly special: Record<SpecialToken, number>) {}
+
+  static load(path: string): TextTokenizer {
+    let json: Record<string, unknown>;
+    try {
+      json = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    } catch (cause) {
+      throw new CorruptModelError(path, 'tokenizer.json is unreadable', { cause });
+    }
+    const inner = new Tokenizer(json, {});
+    const vocab = (json.model as { vocab?: Record<string, number> } | undefined)?.vocab ?? {};
+    const special = {} as Record<SpecialToken, number>;
+    for (const s of SPECIAL_TOKENS) {
+      const id = vocab[s];
+      if (id === undefined) throw new CorruptModelError(path, `special token ${s} is missing`);
+      special[s] = id;
+    }
+    return new TextTokenizer(inner, special);
+  }
+
+  /** Ids of plain text: special-token strings inside code are not treated as special here. */
+  encode(text: string): number[] {
+    return this.inner.encode(text, { add_special_tokens: false }).ids;
+  }
+
+  decode(ids: number[]): string {
+    return this.inner.decode(ids, { skip_special_tokens: false, clean_up_tokenization_spaces: false });
+  }
+}
