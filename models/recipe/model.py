@@ -87,6 +87,10 @@ class Attention(nn.Module):
         v_all = torch.cat([past_v, v], dim=2)
         qr = rotate(q, cos_q, sin_q)
         kr = rotate(k_all, cos_k, sin_k)
+        if bias is None:  # training without a cache on PyTorch 2.x: fused causal attention, same math
+            out = F.scaled_dot_product_attention(qr, kr.repeat_interleave(g, dim=1), v_all.repeat_interleave(g, dim=1),
+                                                 is_causal=True)
+            return self.wo(out.transpose(1, 2).reshape(B, S, self.h * self.hd)), k_all, v_all
         # The per-query logit scale folds into q: [B, 1, S, 1].
         qr = qr * (scale[:, None, :, None] / math.sqrt(self.hd))
         qr = qr.reshape(B, self.kv, g * S, self.hd)  # group the query heads that share a kv head
@@ -164,10 +168,11 @@ class Decoder(nn.Module):
         B, S = input_ids.shape
         cfg = self.cfg
         cos, sin = rope_tables(torch.arange(S), cfg.head_dim, cfg.rope_theta)
-        cos, sin = cos[None, None], sin[None, None]  # [1, 1, S, hd/2]
-        causal = torch.full((S, S), -1e9).triu(1)[None, None]  # [1, 1, S, S]
-        scale = torch.ones(B, S)
-        empty = torch.zeros(B, cfg.n_kv_heads, 0, cfg.head_dim)
+        cos, sin = cos[None, None].to(input_ids.device), sin[None, None].to(input_ids.device)  # [1, 1, S, hd/2]
+        fused = hasattr(F, "scaled_dot_product_attention")
+        causal = None if fused else torch.full((S, S), -1e9, device=input_ids.device).triu(1)[None, None]  # [1, 1, S, S]
+        scale = torch.ones(B, S, device=input_ids.device)
+        empty = torch.zeros(B, cfg.n_kv_heads, 0, cfg.head_dim, device=input_ids.device)
         x = self.embed(input_ids)
         for layer in self.layers:
             x, _, _ = layer(x, cos, sin, cos, sin, scale, causal, empty, empty)
