@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { CorruptModelError } from './errors';
 import { headDim } from './model-card';
 import type { KvState, OnnxModel } from './onnx-backend';
-import { baseInverseFrequencies, rotaryTables } from './rope-tables';
+import { planRope } from './rope';
+import { rotaryTables } from './rope-tables';
 
 interface BlobRef {
   shape: number[];
@@ -73,7 +74,8 @@ export async function runGolden(model: OnnxModel, golden: Golden): Promise<CaseR
   const vocab = cfg.vocab_size;
   const results: CaseResult[] = [];
   for (const c of golden.cases) {
-    const inv = baseInverseFrequencies(headDim(cfg), cfg.rope_theta).map((f) => f / (c.factor ?? 1));
+    const geometry = { headDim: headDim(cfg), base: cfg.rope_theta, trainLength: cfg.train_len, nLayers: cfg.n_layers };
+    const inv = planRope('linear', geometry, { factor: c.factor ?? 1 }).inverseFrequencies;
     const past = c.pastFrom ? caches.get(c.pastFrom) : undefined;
     const q = rotaryTables(c.positions, inv);
     const k = rotaryTables([...(c.pastPositions ?? []), ...c.positions], inv);
