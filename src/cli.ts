@@ -1,20 +1,32 @@
 // The `ropewalk` command line: the same core as the extension, from a terminal.
 
 import { resolve } from 'node:path';
+import { intOption, parseArgs, stringOption, UsageError } from './cli-args';
+import { readSourceFile } from './context/source-file';
+import { Generator } from './model/generate';
 import { checkModel } from './model/model-check';
 import { defaultModelDir } from './model/model-location';
+import { OnnxModel } from './model/onnx-backend';
+import { parseRopeSpec } from './model/rope';
+import { TextTokenizer } from './model/tokenizer';
+import { buildFimPrompt, splitAt } from './packing/fim';
 
 const USAGE = `usage: ropewalk <command> [options]
 
 commands:
+  complete --file F --line L --column C [--model DIR] [--rope METHOD[:FACTOR]] [--max-tokens N]
+           [--budget TOKENS] [--temperature T] [--json]
+                               complete the code at a position (lines and columns from 1) with
+                               in-file fill-in-the-middle context; prints the completion
   model-check [DIR] [--json]   load a model and replay its golden cases (parity with PyTorch,
                                prefix reuse from the cache); DIR defaults to the bundled model
 `;
 
-async function modelCheck(args: string[]): Promise<number> {
-  const dir = resolve(args.find((a) => !a.startsWith('--')) ?? defaultModelDir());
+async function modelCheck(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, ['json']);
+  const dir = resolve(args.positional[0] ?? defaultModelDir());
   const report = await checkModel(dir);
-  if (args.includes('--json')) {
+  if (args.options.has('json')) {
     console.log(JSON.stringify(report));
   } else {
     console.log(`${report.model}: ${(report.parameters / 1e6).toFixed(2)}M parameters, loaded in ${report.loadMs.toFixed(0)} ms`);
@@ -27,9 +39,41 @@ async function modelCheck(args: string[]): Promise<number> {
   return report.ok ? 0 : 1;
 }
 
+async function complete(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, ['json']);
+  const file = stringOption(args, 'file');
+  if (!file) throw new UsageError('--file is required');
+  const line = intOption(args, 'line');
+  const column = intOption(args, 'column');
+  const { method, factor } = parseRopeSpec(stringOption(args, 'rope') ?? 'none');
+  const model = await OnnxModel.load(resolve(stringOption(args, 'model') ?? defaultModelDir()));
+  try {
+    const tok = TextTokenizer.load(model.files.tokenizer);
+    const budget = intOption(args, 'budget', Math.floor(model.card.trainLength * factor));
+    const { prefix, suffix } = splitAt(readSourceFile(file), line, column);
+    const prompt = buildFimPrompt(tok, {
+      prefix: tok.special['<|fim_prefix|>'], suffix: tok.special['<|fim_suffix|>'],
+      middle: tok.special['<|fim_middle|>'], fileSep: tok.special['<|file_sep|>'],
+    }, { path: file, prefix, suffix }, budget);
+    const temperature = Number(stringOption(args, 'temperature') ?? 0);
+    const generator = new Generator(model, tok);
+    const result = await generator.generate(prompt.ids, { method, options: { factor } }, {
+      maxTokens: intOption(args, 'max-tokens', 64), temperature,
+      stop: ['\n\n\n'], stopTokens: [tok.special['<|file_sep|>'], tok.special['<|fim_prefix|>']],
+    });
+    if (args.options.has('json')) console.log(JSON.stringify({ completion: result.text, ...result, text: undefined }));
+    else process.stdout.write(result.text + '\n');
+  } finally {
+    await model.dispose();
+  }
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
+    case 'complete':
+      return complete(rest);
     case 'model-check':
       return modelCheck(rest);
     case undefined:
@@ -38,8 +82,7 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(USAGE);
       return command === undefined ? 2 : 0;
     default:
-      process.stderr.write(`unknown command: ${command}\n${USAGE}`);
-      return 2;
+      throw new UsageError(`unknown command: ${command}`);
   }
 }
 
@@ -47,6 +90,7 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: Error) => {
     process.stderr.write(`ropewalk: ${error.message}\n`);
-    process.exit(1);
+    if (error instanceof UsageError) process.stderr.write(USAGE);
+    process.exit(error instanceof UsageError ? 2 : 1);
   },
 );

@@ -23,3 +23,18 @@ test('ropewalk with an unknown command or a missing model exits non-zero with a 
   assert.equal(missing.status, 1);
   assert.match(missing.stderr, /No Ropewalk model/);
 });
+
+test('ropewalk complete prints a completion for a position given from 1, and rejects bad positions', () => {
+  const file = join(root, 'test', 'fixtures', 'shapes.py');
+  const r = cli('complete', '--file', file, '--line', '6', '--column', '9', '--model', join(root, 'models', 'tiny'), '--max-tokens', '4', '--json');
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.equal(typeof out.completion, 'string');
+  assert.ok(out.tokens.length <= 4 && out.promptTokens > 10);
+  const bad = cli('complete', '--file', file, '--line', '999', '--column', '1', '--model', join(root, 'models', 'tiny'));
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /line 999 is outside the file/);
+  const usage = cli('complete', '--line', '1');
+  assert.equal(usage.status, 2);
+  assert.match(usage.stderr, /--file is required/);
+});

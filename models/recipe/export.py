@@ -100,13 +100,14 @@ def share_tied_head(proto: onnx.ModelProto) -> None:
     """
     from onnx import helper, numpy_helper
     inits = {i.name: i for i in proto.graph.initializer}
-    embed = numpy_helper.to_array(inits["model.embed.weight"])
+    embed_name = next(n for n in inits if n.endswith("embed.weight"))
+    embed = numpy_helper.to_array(inits[embed_name])
     for idx, node in enumerate(proto.graph.node):
         if node.op_type != "MatMul" or node.input[1] not in inits:
             continue
         w = numpy_helper.to_array(inits[node.input[1]])
         if w.shape == embed.T.shape and np.array_equal(w, embed.T):
-            gemm = helper.make_node("Gemm", [node.input[0], "model.embed.weight"], list(node.output),
+            gemm = helper.make_node("Gemm", [node.input[0], embed_name], list(node.output),
                                     name="lm_head_tied", transB=1)
             proto.graph.node.remove(node)
             proto.graph.node.insert(idx, gemm)

@@ -1,0 +1,63 @@
+// In-file fill-in-the-middle prompts in the formats the models are trained on (models/README.md).
+
+export interface TokenEncoder {
+  encode(text: string): number[];
+}
+
+export interface FimSpecials {
+  prefix: number;
+  suffix: number;
+  middle: number;
+  fileSep: number;
+}
+
+export type FimOrder = 'psm' | 'spm';
+
+export interface FimPrompt {
+  ids: number[];
+  prefixTokens: number;
+  suffixTokens: number;
+}
+
+/**
+ * `<|file_sep|>path\n` + SPM `<|fim_suffix|>suf<|fim_prefix|>pre<|fim_middle|>` (or PSM), within `budget`
+ * tokens: the prefix keeps its end and the suffix its start; the suffix gets at most `suffixShare`.
+ * SPM is the default because the text being typed stays at the end, where the KV cache helps most.
+ */
+export function buildFimPrompt(
+  tok: TokenEncoder, specials: FimSpecials, input: { path: string; prefix: string; suffix: string },
+  budget: number, order: FimOrder = 'spm', suffixShare = 0.25,
+): FimPrompt {
+  const header = [specials.fileSep, ...tok.encode(input.path + '\n')];
+  const room = Math.max(0, budget - header.length - 3);
+  let suffix = tok.encode(input.suffix);
+  const suffixRoom = Math.min(suffix.length, Math.floor(room * suffixShare));
+  suffix = suffix.slice(0, suffixRoom);
+  let prefix = tok.encode(input.prefix);
+  prefix = prefix.slice(Math.max(0, prefix.length - (room - suffix.length)));
+  const body = order === 'spm'
+    ? [specials.suffix, ...suffix, specials.prefix, ...prefix, specials.middle]
+    : [specials.prefix, ...prefix, specials.suffix, ...suffix, specials.middle];
+  return { ids: [...header, ...body], prefixTokens: prefix.length, suffixTokens: suffix.length };
+}
+
+export class PositionError extends Error {
+  override readonly name = 'PositionError';
+}
+
+/** Splits text at a 1-based line and column (as the editor shows them; columns count UTF-16 units). */
+export function splitAt(text: string, line: number, column: number): { prefix: string; suffix: string } {
+  const lines = text.split('\n');
+  if (!Number.isInteger(line) || line < 1 || line > lines.length) {
+    throw new PositionError(`line ${line} is outside the file (1–${lines.length})`);
+  }
+  const target = lines[line - 1] as string;
+  const lineLength = target.endsWith('\r') ? target.length - 1 : target.length;
+  if (!Number.isInteger(column) || column < 1 || column > lineLength + 1) {
+    throw new PositionError(`column ${column} is outside line ${line} (1–${lineLength + 1})`);
+  }
+  let offset = 0;
+  for (let i = 0; i < line - 1; i++) offset += (lines[i] as string).length + 1;
+  offset += column - 1;
+  return { prefix: text.slice(0, offset), suffix: text.slice(offset) };
+}

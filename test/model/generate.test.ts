@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { Generator, commonPrefixLength, truncateCache } from '../../src/model/generate';
+import { OnnxModel } from '../../src/model/onnx-backend';
+import { TextTokenizer } from '../../src/model/tokenizer';
+import { repoRoot } from '../repo-root';
+
+let model: OnnxModel;
+let tok: TextTokenizer;
+const none = { method: 'none' };
+
+before(async () => {
+  const dir = join(repoRoot(), 'models', 'tiny');
+  model = await OnnxModel.load(dir);
+  tok = TextTokenizer.load(join(dir, 'tokenizer.json'));
+});
+after(() => model.dispose());
+
+const prompt = () => tok.encode('def area(width, height):\n    return width * height\n\n\ndef perimeter(width, height):\n');
+
+test('a repeated prompt is served from the cache and generates the same tokens', async () => {
+  const g = new Generator(model, tok, 8); // small prefill chunks exercise chunked prefill too
+  const first = await g.generate(prompt(), none, { maxTokens: 6 });
+  const second = await g.generate(prompt(), none, { maxTokens: 6 });
+  assert.equal(first.reusedTokens, 0);
+  assert.equal(second.reusedTokens, prompt().length - 1);
+  assert.deepEqual(second.tokens, first.tokens);
+});
+
+test('an extended prompt reuses the common prefix and matches a cold run', async () => {
+  const warm = new Generator(model, tok);
+  await warm.generate(prompt(), none, { maxTokens: 2 });
+  const longer = [...prompt(), ...tok.encode('    return 2 * (')];
+  const reused = await warm.generate(longer, none, { maxTokens: 6 });
+  const cold = await new Generator(model, tok).generate(longer, none, { maxTokens: 6 });
+  assert.ok(reused.reusedTokens >= prompt().length - 1);
+  assert.deepEqual(reused.tokens, cold.tokens);
+});
+
+test('another RoPE method does not reuse a cache computed under other angles', async () => {
+  const g = new Generator(model, tok);
+  await g.generate(prompt(), none, { maxTokens: 1 });
+  const r = await g.generate(prompt(), { method: 'linear', options: { factor: 2 } }, { maxTokens: 1 });
+  assert.equal(r.reusedTokens, 0);
+});
+
+test('cancellation stops within one decoding step; max tokens and stop texts end generation', async () => {
+  const g = new Generator(model, tok);
+  const ctrl = new AbortController();
+  let pieces = 0;
+  const r = await g.generate(prompt(), none, {
+    maxTokens: 50, onText: () => { pieces++; ctrl.abort(); }, signal: ctrl.signal,
+  });
+  assert.equal(r.stopReason, 'cancelled');
+  assert.equal(r.tokens.length, pieces);
+  assert.ok(r.tokens.length <= 2);
+  const capped = await g.generate(prompt(), none, { maxTokens: 3 });
+  assert.ok(capped.tokens.length <= 3);
+  const free = await g.generate(prompt(), none, { maxTokens: 8 });
+  if (free.text.length > 1) {
+    const stop = free.text.slice(1, 2);
+    const stopped = await g.generate(prompt(), none, { maxTokens: 8, stop: [stop] });
+    assert.equal(stopped.stopReason, 'stop-text');
+    assert.ok(!stopped.text.includes(stop));
+  }
+});
+
+test('cache helpers: common prefix and per-head truncation', () => {
+  assert.equal(commonPrefixLength([1, 2, 3], [1, 2, 4, 5]), 2);
+  // 2 kv heads × 3 positions × head dim 1 → keep 2 positions of each head.
+  const c = { length: 3, keys: [Float32Array.from([1, 2, 3, 4, 5, 6])], values: [Float32Array.from([1, 2, 3, 4, 5, 6])] };
+  assert.deepEqual(Array.from(truncateCache(c, 2, 2, 1).keys[0] as Float32Array), [1, 2, 4, 5]);
+});
