@@ -17,11 +17,11 @@ import numpy as np
 import onnx
 import torch
 
-from model import Decoder, load_checkpoint, rope_tables
+from model import Decoder, load_checkpoint, rope_tables, rotate
 from tokenizer import SPECIALS, Tokenizer
 
 HERE = Path(__file__).resolve().parent
-CONTRACT_VERSION = 1
+CONTRACT_VERSION = 2
 OPSET = 17
 
 
@@ -32,17 +32,14 @@ class ContractModel(torch.nn.Module):
         super().__init__()
         self.model = model
 
-    def forward(self, input_ids, attention_mask, rope_cos_q, rope_sin_q, rope_cos_k, rope_sin_k,
-                attention_scale, logits_indices, *past_flat):
+    def forward(self, input_ids, rope_cos_q, rope_sin_q, attention_scale, logits_indices, *past_flat):
         past = [(past_flat[2 * i], past_flat[2 * i + 1]) for i in range(len(past_flat) // 2)]
-        logits, present = self.model(input_ids, attention_mask, rope_cos_q, rope_sin_q, rope_cos_k, rope_sin_k,
-                                     attention_scale, logits_indices, past)
+        logits, present = self.model(input_ids, rope_cos_q, rope_sin_q, attention_scale, logits_indices, past)
         return (logits, *[t for kv in present for t in kv])
 
 
 def io_names(n_layers: int) -> tuple[list[str], list[str]]:
-    inputs = ["input_ids", "attention_mask", "rope_cos_q", "rope_sin_q", "rope_cos_k", "rope_sin_k",
-              "attention_scale", "logits_indices"]
+    inputs = ["input_ids", "rope_cos_q", "rope_sin_q", "attention_scale", "logits_indices"]
     outputs = ["logits"]
     for i in range(n_layers):
         inputs += [f"past_key_values.{i}.key", f"past_key_values.{i}.value"]
@@ -50,35 +47,45 @@ def io_names(n_layers: int) -> tuple[list[str], list[str]]:
     return inputs, outputs
 
 
-def make_inputs(model: Decoder, ids: list[int], positions: list[int], past_positions: list[int], past,
-                logits_indices: list[int], factor: float = 1.0, scale: float = 1.0, unscaled_layers: int = 0):
-    """Contract inputs for one call: new tokens at `positions`, a cache whose keys sit at `past_positions`."""
+def empty_cache(model: Decoder):
+    cfg = model.cfg
+    return [(torch.zeros(1, 0, cfg.n_kv_heads, cfg.head_dim),) * 2 for _ in range(cfg.n_layers)]
+
+
+def make_inputs(model: Decoder, ids: list[int], positions: list[int], past, logits_indices: list[int],
+                factor: float = 1.0, scale: float = 1.0, unscaled_layers: int = 0):
+    """Contract inputs for one call: new tokens at `positions` on top of `past` (rotated keys)."""
     cfg = model.cfg
     cos_q, sin_q = rope_tables(torch.tensor([positions]), cfg.head_dim, cfg.rope_theta, factor)
-    cos_k, sin_k = rope_tables(torch.tensor([past_positions + positions]), cfg.head_dim, cfg.rope_theta, factor)
     att_scale = torch.full((cfg.n_layers, 1, len(ids)), scale)
     att_scale[:unscaled_layers] = 1.0
-    if past is None:
-        past = [(torch.zeros(1, cfg.n_kv_heads, 0, cfg.head_dim),) * 2 for _ in range(cfg.n_layers)]
-    return [torch.tensor([ids]), torch.ones(1, len(past_positions) + len(ids), dtype=torch.int64),
-            cos_q, sin_q, cos_k, sin_k, att_scale, torch.tensor(logits_indices)] + [t for kv in past for t in kv]
+    return [torch.tensor([ids]), cos_q, sin_q, att_scale, torch.tensor(logits_indices)] + \
+        [t for kv in (past or empty_cache(model)) for t in kv]
+
+
+def shift_cache(model: Decoder, past, delta: int, factor: float = 1.0):
+    """Moves cached keys by `delta` positions: a rotation by delta·θ' (exact for angle-linear methods)."""
+    cfg = model.cfg
+    cos, sin = rope_tables(torch.tensor([delta]), cfg.head_dim, cfg.rope_theta, factor)  # [1, hd/2]
+    out = []
+    for k, v in past:  # k [1, P, kv, hd]
+        kr = rotate(k.transpose(1, 2), cos[None, None], sin[None, None]).transpose(1, 2)
+        out.append((kr, v))
+    return out
 
 
 def export_onnx(model: Decoder, path: Path) -> None:
     cfg = model.cfg
     wrapper = ContractModel(model).eval()
-    past = [(torch.randn(1, cfg.n_kv_heads, 3, cfg.head_dim),) * 2 for _ in range(cfg.n_layers)]
-    args = make_inputs(model, [5, 6, 7, 8], [3, 4, 5, 6], [0, 1, 2], past, [3])
+    past = [(torch.randn(1, 3, cfg.n_kv_heads, cfg.head_dim),) * 2 for _ in range(cfg.n_layers)]
+    args = make_inputs(model, [5, 6, 7, 8], [3, 4, 5, 6], past, [3])
     inputs, outputs = io_names(cfg.n_layers)
-    dyn = {"input_ids": {0: "batch", 1: "sequence"}, "attention_mask": {0: "batch", 1: "total"},
-           "rope_cos_q": {0: "batch", 1: "sequence"}, "rope_sin_q": {0: "batch", 1: "sequence"},
-           "rope_cos_k": {0: "batch", 1: "total"}, "rope_sin_k": {0: "batch", 1: "total"},
-           "attention_scale": {1: "batch", 2: "sequence"}, "logits_indices": {0: "kept"},
-           "logits": {0: "batch", 1: "kept"}}
-    for name in inputs[8:]:
-        dyn[name] = {0: "batch", 2: "past"}
+    dyn = {"input_ids": {1: "sequence"}, "rope_cos_q": {1: "sequence"}, "rope_sin_q": {1: "sequence"},
+           "attention_scale": {2: "sequence"}, "logits_indices": {0: "kept"}, "logits": {1: "kept"}}
+    for name in inputs[5:]:
+        dyn[name] = {1: "past"}
     for name in outputs[1:]:
-        dyn[name] = {0: "batch", 2: "total"}
+        dyn[name] = {1: "sequence"}
     with torch.no_grad():
         torch.onnx.export(wrapper, tuple(args), str(path), input_names=inputs, output_names=outputs,
                           dynamic_axes=dyn, opset_version=OPSET, do_constant_folding=True)
@@ -144,9 +151,8 @@ def golden(model: Decoder, tok: Tokenizer, out: Path) -> None:
         cases.append(entry)
 
     def run(call: dict, past=None):
-        args = make_inputs(model, call["ids"], call["positions"], call.get("pastPositions", []), past,
-                           call["logitsIndices"], call.get("factor", 1.0), call.get("scale", 1.0),
-                           call.get("unscaledLayers", 0))
+        args = make_inputs(model, call["ids"], call["positions"], past, call["logitsIndices"],
+                           call.get("factor", 1.0), call.get("scale", 1.0), call.get("unscaledLayers", 0))
         with torch.no_grad():
             return ContractModel(model)(*args)
 
@@ -158,13 +164,13 @@ def golden(model: Decoder, tok: Tokenizer, out: Path) -> None:
         res_p = run(prefix)
         past = [(res_p[1 + 2 * i], res_p[2 + 2 * i]) for i in range(model.cfg.n_layers)]
         add("prefix", prefix, res_p[0])
-        tail = {"ids": ids[split:], "positions": list(range(split, n)), "pastPositions": list(range(split)),
-                "logitsIndices": [0, n - split - 1], "pastFrom": "prefix"}
+        tail = {"ids": ids[split:], "positions": list(range(split, n)), "logitsIndices": [0, n - split - 1],
+                "pastFrom": "prefix"}
         add("tail-on-cache", tail, run(tail, past)[0])
+        # The prefix's cache moved to positions 100.. (keys re-rotated by Δ=100), new tokens at 300..
         moved = {"ids": ids[split:], "positions": list(range(300, 300 + n - split)),
-                 "pastPositions": list(range(100, 100 + split)), "logitsIndices": [n - split - 1],
-                 "pastFrom": "prefix"}
-        add("moved-cache", moved, run(moved, past)[0])
+                 "logitsIndices": [n - split - 1], "pastFrom": "prefix", "pastShift": 100}
+        add("moved-cache", moved, run(moved, shift_cache(model, past, 100))[0])
         scaled = {"ids": ids, "positions": list(range(n)), "logitsIndices": [n - 1], "factor": 2.0,
                   "scale": 1.25, "unscaledLayers": 1}
         add("scaled", scaled, run(scaled)[0])
@@ -172,7 +178,8 @@ def golden(model: Decoder, tok: Tokenizer, out: Path) -> None:
     data.tofile(out / "golden.bin")
     (out / "golden.json").write_text(json.dumps({
         "about": "Inputs and PyTorch outputs for parity tests. Offsets and shapes count float32 values in "
-                 "golden.bin. Cases with pastFrom reuse the present.* outputs of that case as their past.",
+                 "golden.bin. Cases with pastFrom run on the cache that case produced (its present.* "
+                 "outputs), with the keys rotated by pastShift positions first when given.",
         "text": snippet, "ids": ids, "cases": cases, "tolerance": 1e-4,
         "tokenizerCases": [{"text": t, "ids": tok.encode(t)} for t in TOKENIZER_TEXTS]}, indent=1))
 

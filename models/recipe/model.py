@@ -1,9 +1,9 @@
-"""Llama-style decoder whose rotary angles, attention-logit scale and key positions come from the caller.
+"""Llama-style decoder whose rotary angles and attention-logit scale come from the caller.
 
 RMSNorm, SwiGLU, grouped-query attention, RoPE with θ=10000 in the half-split ("rotate_half") layout.
-The cache holds keys *before* rotation: rotation is applied inside attention from explicit cos/sin
-tables for the query and the key positions, so a cached span can be reused at any position and the
-RoPE scaling method is the runtime's choice (see ../README.md, "The model contract").
+Two forward paths share the weights: `train_forward` (a batch, causal, plain RoPE) and `forward`, the
+model contract of ../README.md: new tokens at positions the runtime chooses (cos/sin tables), a
+token-major cache of rotated keys read in place, and only the new cache entries returned.
 """
 from __future__ import annotations
 
@@ -75,31 +75,59 @@ class Attention(nn.Module):
         self.wv = nn.Linear(cfg.dim, self.kv * self.hd, bias=False)
         self.wo = nn.Linear(self.h * self.hd, cfg.dim, bias=False)
 
-    def forward(self, x, cos_q, sin_q, cos_k, sin_k, scale, bias, past_k, past_v):
-        # x [B, S, D]; cos_q/sin_q [B, 1, S, hd/2]; cos_k/sin_k [B, 1, T, hd/2]; scale [B, S];
-        # bias [B, 1, S, T] additive mask; past_k/past_v [B, kv, P, hd] (keys unrotated); T = P + S.
+    def qkv(self, x, cos, sin):
+        # x [B, S, D]; cos, sin [B|1, 1, S, hd/2] → q [B, h, S, hd], k [B, kv, S, hd] (both rotated), v [B, kv, S, hd]
+        B, S, _ = x.shape
+        q = rotate(self.wq(x).view(B, S, self.h, self.hd).transpose(1, 2), cos, sin)
+        k = rotate(self.wk(x).view(B, S, self.kv, self.hd).transpose(1, 2), cos, sin)
+        v = self.wv(x).view(B, S, self.kv, self.hd).transpose(1, 2)
+        return q, k, v
+
+    def forward(self, x, cos, sin, bias):
+        """Training: causal attention over the batch, no cache. bias [1, 1, S, S] additive, or None for fused SDPA."""
         B, S, _ = x.shape
         g = self.h // self.kv
-        q = self.wq(x).view(B, S, self.h, self.hd).transpose(1, 2)  # [B, h, S, hd]
-        k = self.wk(x).view(B, S, self.kv, self.hd).transpose(1, 2)  # [B, kv, S, hd]
-        v = self.wv(x).view(B, S, self.kv, self.hd).transpose(1, 2)  # [B, kv, S, hd]
-        k_all = torch.cat([past_k, k], dim=2)  # [B, kv, T, hd] unrotated: this is what gets cached
-        v_all = torch.cat([past_v, v], dim=2)
-        qr = rotate(q, cos_q, sin_q)
-        kr = rotate(k_all, cos_k, sin_k)
-        if bias is None:  # training without a cache on PyTorch 2.x: fused causal attention, same math
-            out = F.scaled_dot_product_attention(qr, kr.repeat_interleave(g, dim=1), v_all.repeat_interleave(g, dim=1),
+        q, k, v = self.qkv(x, cos, sin)
+        if bias is None:  # PyTorch 2.x: fused causal attention, same math
+            out = F.scaled_dot_product_attention(q, k.repeat_interleave(g, dim=1), v.repeat_interleave(g, dim=1),
                                                  is_causal=True)
-            return self.wo(out.transpose(1, 2).reshape(B, S, self.h * self.hd)), k_all, v_all
-        # The per-query logit scale folds into q: [B, 1, S, 1].
-        qr = qr * (scale[:, None, :, None] / math.sqrt(self.hd))
-        qr = qr.reshape(B, self.kv, g * S, self.hd)  # group the query heads that share a kv head
-        att = qr @ kr.transpose(-1, -2)  # [B, kv, g*S, T]
-        att = att.view(B, self.kv, g, S, -1) + bias[:, :, None]  # [B, kv, g, S, T]
-        att = att.softmax(dim=-1)
-        out = att.view(B, self.kv, g * S, -1) @ v_all  # [B, kv, g*S, hd]
-        out = out.view(B, self.h, S, self.hd).transpose(1, 2).reshape(B, S, self.h * self.hd)
-        return self.wo(out), k_all, v_all
+        else:
+            qg = q.reshape(B, self.kv, g * S, self.hd) / math.sqrt(self.hd)  # query heads grouped by kv head
+            att = (qg @ k.transpose(-1, -2)).view(B, self.kv, g, S, S) + bias[:, :, None]  # [B, kv, g, S, S]
+            out = (att.softmax(-1).view(B, self.kv, g * S, S) @ v).view(B, self.h, S, self.hd)
+        return self.wo(out.transpose(1, 2).reshape(B, S, self.h * self.hd))
+
+    def forward_cached(self, x, cos, sin, scale, past_k, past_v, causal):
+        """The contract's attention (batch 1): read the cache in place, return only the new entries.
+
+        x [1, S, D]; cos/sin [1, 1, S, hd/2] for the new tokens; scale [1, S] logit multiplier;
+        past_k/past_v [1, P, kv, hd] token-major, keys already rotated; causal [S, C] with C = h·S.
+        Scores against the cache are one 2-D product [P, kv·hd] × [kv·hd, C] with the g query heads of
+        each kv head as columns of a block-diagonal matrix, so K and V are each read once, contiguously,
+        and nothing is concatenated; the new tokens' scores join through a shared softmax denominator.
+        """
+        S = x.shape[1]
+        kv, hd, g = self.kv, self.hd, self.h // self.kv
+        q, k, v = self.qkv(x, cos, sin)
+        q = q * (scale[:, None, :, None] / math.sqrt(hd))  # [1, h, S, hd]
+        k = k.transpose(1, 2)  # [1, S, kv, hd]: the cache layout
+        v = v.transpose(1, 2)
+        eye = torch.eye(kv)
+        qh = q[0].view(kv, g, S, hd).permute(0, 3, 1, 2).reshape(kv, hd, g * S)  # [kv, hd, g·S]
+        qbd = (qh[:, :, None, :] * eye[:, None, :, None]).reshape(kv * hd, kv * g * S)  # block-diagonal [kv·hd, C]
+        pk, pv = past_k.reshape(-1, kv * hd), past_v.reshape(-1, kv * hd)  # [P, kv·hd]
+        kn, vn = k.reshape(S, kv * hd), v.reshape(S, kv * hd)  # [S, kv·hd]
+        sp = pk @ qbd  # [P, C]
+        sn = kn @ qbd  # [S, C]
+        # Eager PyTorch refuses to reduce an empty cache; the exported ReduceMax gives -inf there, same result.
+        past_max = sp.amax(0) if sp.shape[0] > 0 else torch.full_like(sn[0], float("-inf"))
+        mx = torch.maximum(past_max, sn.amax(0))  # [C]
+        ep = torch.exp(sp - mx)
+        en = torch.exp(sn - mx) * causal
+        out = (ep.t() @ pv + en.t() @ vn) / (ep.sum(0) + en.sum(0))[:, None]  # [C, kv·hd]
+        out = (out.view(kv, g * S, kv, hd) * eye[:, None, :, None]).sum(2)  # diagonal blocks [kv, g·S, hd]
+        out = out.view(kv, g, S, hd).permute(2, 0, 1, 3).reshape(1, S, self.h * hd)
+        return self.wo(out), k, v
 
 
 class Block(nn.Module):
@@ -112,11 +140,16 @@ class Block(nn.Module):
         self.w3 = nn.Linear(cfg.dim, cfg.ffn_dim, bias=False)
         self.w2 = nn.Linear(cfg.ffn_dim, cfg.dim, bias=False)
 
-    def forward(self, x, cos_q, sin_q, cos_k, sin_k, scale, bias, past_k, past_v):
-        a, k, v = self.attn(self.attn_norm(x), cos_q, sin_q, cos_k, sin_k, scale, bias, past_k, past_v)
-        x = x + a
+    def ffn(self, x):
         h = self.ffn_norm(x)
-        return x + self.w2(F.silu(self.w1(h)) * self.w3(h)), k, v
+        return x + self.w2(F.silu(self.w1(h)) * self.w3(h))
+
+    def forward(self, x, cos, sin, bias):
+        return self.ffn(x + self.attn(self.attn_norm(x), cos, sin, bias))
+
+    def forward_cached(self, x, cos, sin, scale, past_k, past_v, causal):
+        a, k, v = self.attn.forward_cached(self.attn_norm(x), cos, sin, scale, past_k, past_v, causal)
+        return self.ffn(x + a), k, v
 
 
 class Decoder(nn.Module):
@@ -139,29 +172,28 @@ class Decoder(nn.Module):
         if isinstance(m, (nn.Linear, nn.Embedding)):
             nn.init.normal_(m.weight, std=0.02)
 
-    def forward(self, input_ids, attention_mask, cos_q, sin_q, cos_k, sin_k, attention_scale, logits_indices,
+    def forward(self, input_ids, cos_q, sin_q, attention_scale, logits_indices,
                 past: list[tuple[torch.Tensor, torch.Tensor]]):
-        # input_ids [B, S]; attention_mask [B, T] (1 = attend); cos_q/sin_q [B, S, hd/2];
-        # cos_k/sin_k [B, T, hd/2]; attention_scale [n_layers, B, S]; logits_indices [K] into S.
-        B, S = input_ids.shape
-        P = past[0][0].shape[2]
-        T = P + S
-        # Causality is by order in the sequence, not by position value: moved chunks keep their order.
-        rows = torch.arange(S)[:, None] + P
-        cols = torch.arange(T)[None, :]
-        allowed = (cols <= rows)[None, :, :] & (attention_mask[:, None, :] > 0)  # [B, S, T]
-        bias = ((~allowed).float() * -1e9)[:, None]  # [B, 1, S, T] additive mask
-        cq, sq = cos_q[:, None], sin_q[:, None]
-        ck, sk = cos_k[:, None], sin_k[:, None]
+        """The model contract (models/README.md), batch 1.
+
+        input_ids [1, S]; cos_q/sin_q [1, S, hd/2] for the new tokens' positions; attention_scale
+        [n_layers, 1, S]; logits_indices [K] into S; past[i] = (keys, values) [1, P, kv, hd] with keys
+        rotated at their positions. Returns logits [1, K, V] and each layer's new (keys, values) [1, S, kv, hd].
+        Causality is by order in the sequence, not by position value: moved chunks keep their order.
+        """
+        S = input_ids.shape[1]
+        cols = torch.arange(self.cfg.n_heads * S) % S  # the query token of each score column
+        causal = (torch.arange(S)[:, None] <= cols[None, :]).float()  # [S, C]
+        cq, sq = cos_q[:, None], sin_q[:, None]  # [1, 1, S, hd/2]
         x = self.embed(input_ids)
         present = []
         for i, layer in enumerate(self.layers):
-            x, k, v = layer(x, cq, sq, ck, sk, attention_scale[i], bias, past[i][0], past[i][1])
+            x, k, v = layer.forward_cached(x, cq, sq, attention_scale[i], past[i][0], past[i][1], causal)
             present.append((k, v))
-        x = self.norm(x.index_select(1, logits_indices))  # [B, K, D]: logits only where asked
+        x = self.norm(x.index_select(1, logits_indices))  # [1, K, D]: logits only where asked
         # 2-D F.linear exports as Gemm(transB=1) over the embedding itself: tied weights stay one initializer.
-        logits = F.linear(x.reshape(-1, x.shape[-1]), self.lm_head.weight)  # [B*K, V]
-        return logits.view(B, -1, logits.shape[-1]), present
+        logits = F.linear(x.reshape(-1, x.shape[-1]), self.lm_head.weight)  # [K, V]
+        return logits.view(1, -1, logits.shape[-1]), present
 
     def train_forward(self, input_ids: torch.Tensor) -> torch.Tensor:
         """Logits for every position of a batch trained without a cache, with the plain RoPE."""
@@ -171,11 +203,9 @@ class Decoder(nn.Module):
         cos, sin = cos[None, None].to(input_ids.device), sin[None, None].to(input_ids.device)  # [1, 1, S, hd/2]
         fused = hasattr(F, "scaled_dot_product_attention")
         causal = None if fused else torch.full((S, S), -1e9, device=input_ids.device).triu(1)[None, None]  # [1, 1, S, S]
-        scale = torch.ones(B, S, device=input_ids.device)
-        empty = torch.zeros(B, cfg.n_kv_heads, 0, cfg.head_dim, device=input_ids.device)
         x = self.embed(input_ids)
         for layer in self.layers:
-            x, _, _ = layer(x, cos, sin, cos, sin, scale, causal, empty, empty)
+            x = layer(x, cos, sin, causal)
         return self.lm_head(self.norm(x))
 
     def num_params(self) -> int:

@@ -2,7 +2,8 @@
 // prompt's cache, then token-by-token decoding with stop rules, cancellation and streaming.
 
 import { headDim } from './model-card';
-import type { KvState, OnnxModel } from './onnx-backend';
+import type { KvCache } from './kv-cache';
+import type { OnnxModel } from './onnx-backend';
 import { planAttentionScale, planRope, planTables, type RopeOptions, type RopePlan } from './rope';
 import { sampleToken, type SamplingOptions } from './sampling';
 
@@ -33,17 +34,6 @@ export interface Detokenizer {
   decode(ids: number[]): string;
 }
 
-/** Slices every layer's [1, kv, T, hd] cache to its first `length` positions. */
-export function truncateCache(cache: KvState, length: number, kvHeads: number, hd: number): KvState {
-  if (length >= cache.length) return cache;
-  const cut = (a: Float32Array) => {
-    const out = new Float32Array(kvHeads * length * hd);
-    for (let h = 0; h < kvHeads; h++) out.set(a.subarray(h * cache.length * hd, h * cache.length * hd + length * hd), h * length * hd);
-    return out;
-  };
-  return { length, keys: cache.keys.map(cut), values: cache.values.map(cut) };
-}
-
 export function commonPrefixLength(a: ArrayLike<number>, b: ArrayLike<number>): number {
   const n = Math.min(a.length, b.length);
   let i = 0;
@@ -52,37 +42,39 @@ export function commonPrefixLength(a: ArrayLike<number>, b: ArrayLike<number>): 
 }
 
 export class Generator {
+  /** Tokens whose entries the cache holds, and the RoPE plan they were computed under. */
   private cachedTokens: number[] = [];
-  private cache: KvState | undefined;
   private cachedPlanId = '';
+  private readonly cache: KvCache;
 
   constructor(
     private readonly model: OnnxModel,
     private readonly detokenizer: Detokenizer,
     private readonly prefillChunk = 512,
-  ) {}
+    maxCacheBytes = 512 * 2 ** 20,
+  ) {
+    this.cache = model.newCache({ maxBytes: maxCacheBytes });
+  }
 
   private plan(method: string, options: RopeOptions): RopePlan {
     const cfg = this.model.card.config;
     return planRope(method, { headDim: headDim(cfg), base: cfg.rope_theta, trainLength: cfg.train_len, nLayers: cfg.n_layers }, options);
   }
 
-  /** Runs `ids` at positions start.. on top of `past`; returns the logits of the last token. */
-  private async step(ids: number[], start: number, past: KvState, plan: RopePlan): Promise<{ logits: Float32Array; present: KvState }> {
+  /** Runs `ids` at positions start.. on top of the cache, appends their entries; returns the last logits. */
+  private async step(ids: number[], start: number, plan: RopePlan): Promise<Float32Array> {
     const cfg = this.model.card.config;
-    const q = Array.from(ids, (_, i) => start + i);
-    const k = Array.from({ length: start + ids.length }, (_, i) => i);
-    const tq = planTables(plan, q);
-    const tk = planTables(plan, k);
-    return this.model.forward({
-      ids, cosQ: tq.cos, sinQ: tq.sin, cosK: tk.cos, sinK: tk.sin,
-      attentionScale: planAttentionScale(plan, q, cfg.n_layers), logitsIndices: [ids.length - 1], past,
+    const positions = Array.from(ids, (_, i) => start + i);
+    const t = planTables(plan, positions);
+    const out = await this.model.forward({
+      ids, cosQ: t.cos, sinQ: t.sin, attentionScale: planAttentionScale(plan, positions, cfg.n_layers),
+      logitsIndices: [ids.length - 1], past: this.cache.length > 0 ? this.cache.view() : undefined,
     });
+    this.cache.append(out.newKeys, out.newValues, ids.length);
+    return out.logits;
   }
 
   async generate(prompt: number[], rope: { method: string; options?: RopeOptions }, options: GenerateOptions = {}): Promise<GenerateResult> {
-    const cfg = this.model.card.config;
-    const hd = headDim(cfg);
     const maxTokens = options.maxTokens ?? 64;
     const plan = this.plan(rope.method, { ...rope.options, length: prompt.length + maxTokens });
     const eot = this.model.card.specialTokens['<|endoftext|>'] ?? 0;
@@ -91,21 +83,19 @@ export class Generator {
     const cancelled = () => options.signal?.aborted === true;
 
     // Reuse the cache for the longest common prefix, if it was computed with the same angles.
-    let reused = 0;
-    let past = this.model.emptyCache();
-    if (this.cache && this.cachedPlanId === plan.id) {
-      reused = Math.min(commonPrefixLength(this.cachedTokens, prompt), prompt.length - 1);
-      past = truncateCache(this.cache, reused, cfg.n_kv_heads, hd);
-    }
+    const reused = this.cachedPlanId === plan.id
+      ? Math.min(commonPrefixLength(this.cachedTokens, prompt), prompt.length - 1)
+      : 0;
+    this.cache.truncate(reused);
+    this.cachedTokens = prompt.slice(0, reused);
+    this.cachedPlanId = plan.id;
     let logits: Float32Array = new Float32Array(0);
     for (let at = reused; at < prompt.length; at += this.prefillChunk) {
       if (cancelled()) return this.finish('cancelled', [], prompt, reused, started, started);
       const chunk = prompt.slice(at, Math.min(prompt.length, at + this.prefillChunk));
-      const out = await this.step(chunk, at, past, plan);
-      past = out.present;
-      logits = out.logits;
+      logits = await this.step(chunk, at, plan);
+      this.cachedTokens.push(...chunk);
     }
-    this.remember(prompt, past, plan.id);
     const prefillDone = performance.now();
 
     const tokens: number[] = [];
@@ -140,19 +130,11 @@ export class Generator {
         text = decoded;
       }
       if (tokens.length >= maxTokens) break;
-      const out = await this.step([next], prompt.length + tokens.length - 1, past, plan);
-      past = out.present;
-      logits = out.logits;
-      this.remember([...prompt, ...tokens], past, plan.id);
+      logits = await this.step([next], prompt.length + tokens.length - 1, plan);
+      this.cachedTokens.push(next);
     }
     if (reason !== 'stop-text') text = this.detokenizer.decode(tokens).replace(/\uFFFD$/, '');
     return { ...this.finish(reason, tokens, prompt, reused, started, prefillDone), text };
-  }
-
-  private remember(tokens: number[], cache: KvState, planId: string): void {
-    this.cachedTokens = tokens;
-    this.cache = cache;
-    this.cachedPlanId = planId;
   }
 
   private finish(reason: GenerateResult['stopReason'], tokens: number[], prompt: number[], reused: number, started: number, prefillDone: number): GenerateResult {

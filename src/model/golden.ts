@@ -5,9 +5,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CorruptModelError } from './errors';
 import { headDim } from './model-card';
-import type { KvState, OnnxModel } from './onnx-backend';
-import { planRope } from './rope';
-import { rotaryTables } from './rope-tables';
+import type { KvCache } from './kv-cache';
+import type { OnnxModel } from './onnx-backend';
+import { planRope, planTables } from './rope';
 
 interface BlobRef {
   shape: number[];
@@ -18,8 +18,9 @@ export interface GoldenCase {
   name: string;
   ids: number[];
   positions: number[];
-  pastPositions?: number[];
   pastFrom?: string;
+  /** Positions the cached keys of pastFrom are moved by (re-rotated) before this case runs. */
+  pastShift?: number;
   logitsIndices: number[];
   factor?: number;
   scale?: number;
@@ -69,32 +70,38 @@ export function maxAbsDiff(a: Float32Array, b: Float32Array): number {
 /** Runs every golden case; cases with `pastFrom` run on the cache that case produced. */
 export async function runGolden(model: OnnxModel, golden: Golden): Promise<CaseResult[]> {
   const cfg = model.card.config;
-  const caches = new Map<string, KvState>();
+  const geometry = { headDim: headDim(cfg), base: cfg.rope_theta, trainLength: cfg.train_len, nLayers: cfg.n_layers };
+  const caches = new Map<string, KvCache>();
   const coldLogits = new Map<number, Float32Array>(); // position in the sequence → cold logits row
   const vocab = cfg.vocab_size;
   const results: CaseResult[] = [];
   for (const c of golden.cases) {
-    const geometry = { headDim: headDim(cfg), base: cfg.rope_theta, trainLength: cfg.train_len, nLayers: cfg.n_layers };
-    const inv = planRope('linear', geometry, { factor: c.factor ?? 1 }).inverseFrequencies;
-    const past = c.pastFrom ? caches.get(c.pastFrom) : undefined;
-    const q = rotaryTables(c.positions, inv);
-    const k = rotaryTables([...(c.pastPositions ?? []), ...c.positions], inv);
+    const plan = planRope('linear', geometry, { factor: c.factor ?? 1 });
+    let cache = model.newCache();
+    if (c.pastFrom) {
+      const from = caches.get(c.pastFrom);
+      if (!from) throw new Error(`golden case ${c.name} needs case ${c.pastFrom} first`);
+      cache = from.clone();
+      if (c.pastShift) cache.shiftKeys(0, cache.length, c.pastShift, plan.inverseFrequencies);
+    }
+    const pastLength = cache.length;
+    const q = planTables(plan, c.positions);
     const scale = new Float32Array(cfg.n_layers * c.ids.length).fill(c.scale ?? 1);
     scale.fill(1, 0, (c.unscaledLayers ?? 0) * c.ids.length);
     const out = await model.forward({
-      ids: c.ids, cosQ: q.cos, sinQ: q.sin, cosK: k.cos, sinK: k.sin, attentionScale: scale,
-      logitsIndices: c.logitsIndices, past,
+      ids: c.ids, cosQ: q.cos, sinQ: q.sin, attentionScale: scale, logitsIndices: c.logitsIndices,
+      past: pastLength > 0 ? cache.view() : undefined,
     });
-    caches.set(c.name, out.present);
+    cache.append(out.newKeys, out.newValues, c.ids.length);
+    caches.set(c.name, cache);
     const result: CaseResult = { name: c.name, maxAbsDiff: maxAbsDiff(out.logits, blob(golden, c.logits)) };
-    const pastLength = past?.length ?? 0;
-    const samePlace = (c.pastPositions ?? []).every((p, i) => p === i) && c.positions.every((p, i) => p === pastLength + i);
+    const inPlace = !c.pastShift && c.positions.every((p, i) => p === pastLength + i);
     c.logitsIndices.forEach((idx, row) => {
       const seqPos = pastLength + idx;
       const rowLogits = out.logits.subarray(row * vocab, (row + 1) * vocab);
       const cold = coldLogits.get(seqPos);
       if (c.name === 'cold') coldLogits.set(seqPos, rowLogits);
-      else if (past && samePlace && cold) {
+      else if (pastLength > 0 && inPlace && cold) {
         result.reuseMaxAbsDiff = Math.max(result.reuseMaxAbsDiff ?? 0, maxAbsDiff(rowLogits, cold));
       }
     });

@@ -2,14 +2,8 @@
 
 import * as ort from 'onnxruntime-node';
 import { ContractError, CorruptModelError } from './errors';
+import { KvCache, type KvView } from './kv-cache';
 import { headDim, readModelFiles, type ModelCard, type ModelFiles } from './model-card';
-
-/** Keys (unrotated) and values of every layer, each [1, kvHeads, length, headDim], row-major. */
-export interface KvState {
-  length: number;
-  keys: Float32Array[];
-  values: Float32Array[];
-}
 
 export interface ForwardCall {
   /** New tokens, in sequence order after the cache. */
@@ -17,21 +11,20 @@ export interface ForwardCall {
   /** cos/sin [S, headDim/2] for the new tokens' positions. */
   cosQ: Float32Array;
   sinQ: Float32Array;
-  /** cos/sin [past + S, headDim/2] for every key: cached keys first, then the new ones. */
-  cosK: Float32Array;
-  sinK: Float32Array;
   /** Logit multiplier per layer and new token, [nLayers, S]; undefined means 1 everywhere. */
   attentionScale?: Float32Array;
   /** Indices into the new tokens whose logits are wanted. */
   logitsIndices: ArrayLike<number>;
-  past?: KvState;
+  /** The cache the new tokens attend to (keys rotated at their positions); none means empty. */
+  past?: KvView;
 }
 
 export interface ForwardResult {
   /** [logitsIndices.length, vocab] */
   logits: Float32Array;
-  /** The cache extended by the new tokens. */
-  present: KvState;
+  /** This call's cache entries per layer, [S, kvHeads, headDim]: append them to the cache. */
+  newKeys: Float32Array[];
+  newValues: Float32Array[];
 }
 
 export interface SessionOptions {
@@ -69,8 +62,7 @@ export class OnnxModel {
 
   private checkSignature(): void {
     const n = this.card.config.n_layers;
-    const want = ['input_ids', 'attention_mask', 'rope_cos_q', 'rope_sin_q', 'rope_cos_k', 'rope_sin_k',
-      'attention_scale', 'logits_indices'];
+    const want = ['input_ids', 'rope_cos_q', 'rope_sin_q', 'attention_scale', 'logits_indices'];
     for (let i = 0; i < n; i++) want.push(`past_key_values.${i}.key`, `past_key_values.${i}.value`);
     const missing = want.filter((name) => !this.session.inputNames.includes(name));
     if (missing.length > 0 || !this.session.outputNames.includes('logits')) {
@@ -78,9 +70,10 @@ export class OnnxModel {
     }
   }
 
-  emptyCache(): KvState {
-    const n = this.card.config.n_layers;
-    return { length: 0, keys: Array.from({ length: n }, () => new Float32Array(0)), values: Array.from({ length: n }, () => new Float32Array(0)) };
+  /** An empty cache shaped for this model. */
+  newCache(options: { initialCapacity?: number; maxBytes?: number } = {}): KvCache {
+    const cfg = this.card.config;
+    return new KvCache(cfg.n_layers, cfg.n_kv_heads, headDim(cfg), options.initialCapacity, options.maxBytes);
   }
 
   async forward(call: ForwardCall): Promise<ForwardResult> {
@@ -88,38 +81,34 @@ export class OnnxModel {
     const hd = headDim(cfg);
     const half = hd / 2;
     const s = call.ids.length;
-    const past = call.past ?? this.emptyCache();
-    const total = past.length + s;
+    const pastLength = call.past?.length ?? 0;
     if (s === 0) throw new ContractError('a forward call needs at least one new token');
     if (call.cosQ.length !== s * half || call.sinQ.length !== s * half) {
       throw new ContractError(`rope_cos_q/rope_sin_q hold ${call.cosQ.length} values, expected ${s}×${half}`);
     }
-    if (call.cosK.length !== total * half || call.sinK.length !== total * half) {
-      throw new ContractError(`rope_cos_k/rope_sin_k hold ${call.cosK.length} values, expected ${total}×${half}`);
-    }
     const scale = call.attentionScale ?? new Float32Array(cfg.n_layers * s).fill(1);
     const feeds: Record<string, ort.Tensor> = {
       input_ids: new ort.Tensor('int64', BigInt64Array.from(Array.from(call.ids, BigInt)), [1, s]),
-      attention_mask: new ort.Tensor('int64', new BigInt64Array(total).fill(1n), [1, total]),
       rope_cos_q: new ort.Tensor('float32', call.cosQ, [1, s, half]),
       rope_sin_q: new ort.Tensor('float32', call.sinQ, [1, s, half]),
-      rope_cos_k: new ort.Tensor('float32', call.cosK, [1, total, half]),
-      rope_sin_k: new ort.Tensor('float32', call.sinK, [1, total, half]),
       attention_scale: new ort.Tensor('float32', scale, [cfg.n_layers, 1, s]),
       logits_indices: new ort.Tensor('int64', BigInt64Array.from(Array.from(call.logitsIndices, BigInt)), [call.logitsIndices.length]),
     };
+    const dims = [1, pastLength, cfg.n_kv_heads, hd];
+    const empty = new Float32Array(0);
     for (let i = 0; i < cfg.n_layers; i++) {
-      const dims = [1, cfg.n_kv_heads, past.length, hd];
-      feeds[`past_key_values.${i}.key`] = new ort.Tensor('float32', past.keys[i] as Float32Array, dims);
-      feeds[`past_key_values.${i}.value`] = new ort.Tensor('float32', past.values[i] as Float32Array, dims);
+      // Views into the cache's buffers: onnxruntime-node reads them in place, no copy.
+      feeds[`past_key_values.${i}.key`] = new ort.Tensor('float32', call.past?.keys[i] ?? empty, dims);
+      feeds[`past_key_values.${i}.value`] = new ort.Tensor('float32', call.past?.values[i] ?? empty, dims);
     }
     const out = await this.session.run(feeds);
-    const present: KvState = { length: total, keys: [], values: [] };
+    const newKeys: Float32Array[] = [];
+    const newValues: Float32Array[] = [];
     for (let i = 0; i < cfg.n_layers; i++) {
-      present.keys.push((out[`present.${i}.key`] as ort.Tensor).data as Float32Array);
-      present.values.push((out[`present.${i}.value`] as ort.Tensor).data as Float32Array);
+      newKeys.push((out[`present.${i}.key`] as ort.Tensor).data as Float32Array);
+      newValues.push((out[`present.${i}.value`] as ort.Tensor).data as Float32Array);
     }
-    return { logits: (out.logits as ort.Tensor).data as Float32Array, present };
+    return { logits: (out.logits as ort.Tensor).data as Float32Array, newKeys, newValues };
   }
 
   async dispose(): Promise<void> {

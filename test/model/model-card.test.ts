@@ -18,7 +18,7 @@ function copyOfTiny(): string {
 
 test('the committed tiny model has a valid card', () => {
   const files = readModelFiles(tiny);
-  assert.equal(files.card.contract, 1);
+  assert.equal(files.card.contract, 2);
   assert.equal(files.card.config.vocab_size, 16384);
   assert.ok(files.card.tokensSeen > 0);
   assert.equal(typeof files.card.specialTokens['<|fim_middle|>'], 'number');

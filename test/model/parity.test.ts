@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { blob, readGolden, runGolden, type CaseResult, type Golden } from '../../src/model/golden';
 import { headDim } from '../../src/model/model-card';
 import { OnnxModel } from '../../src/model/onnx-backend';
-import { baseInverseFrequencies, rotaryTables } from '../../src/model/rope-tables';
+import { planRope, planTables } from '../../src/model/rope';
 import { repoRoot } from '../repo-root';
 
 const modelsDir = join(repoRoot(), 'models');
@@ -44,29 +44,37 @@ for (const name of models) {
       assert.ok(r.reuseMaxAbsDiff <= 1e-4, `max |cached − cold| = ${r.reuseMaxAbsDiff}`);
     });
 
-    test('the cache holds unrotated keys: layer 0 keys do not depend on positions', async () => {
+    test('a cached span moved by Δ positions equals, in layer 0, the keys computed at the new positions', async () => {
       const cfg = model.card.config;
-      const inv = baseInverseFrequencies(headDim(cfg), cfg.rope_theta);
+      const plan = planRope('none', { headDim: headDim(cfg), base: cfg.rope_theta, trainLength: cfg.train_len, nLayers: cfg.n_layers });
       const ids = golden.ids.slice(0, 8);
-      const run = (start: number) => {
-        const t = rotaryTables(ids.map((_, i) => start + i), inv);
-        return model.forward({ ids, cosQ: t.cos, sinQ: t.sin, cosK: t.cos, sinK: t.sin, logitsIndices: [ids.length - 1] });
+      const run = async (start: number) => {
+        const t = planTables(plan, ids.map((_, i) => start + i));
+        const out = await model.forward({ ids, cosQ: t.cos, sinQ: t.sin, logitsIndices: [ids.length - 1] });
+        const cache = model.newCache();
+        cache.append(out.newKeys, out.newValues, ids.length);
+        return cache;
       };
-      const [a, b] = [await run(0), await run(5000)];
-      assert.deepEqual(a.present.keys[0], b.present.keys[0]);
-      const cold = golden.cases.find((c) => c.name === 'cold');
-      assert.ok(cold?.present0Key);
-      const want = blob(golden, cold.present0Key);
-      assert.equal(a.present.keys[0]?.length, (want.length / golden.ids.length) * ids.length);
+      const [at0, at5000] = [await run(0), await run(5000)];
+      at0.shiftKeys(0, at0.length, 5000, plan.inverseFrequencies);
+      const moved = at0.view().keys[0] as Float32Array;
+      const cold = at5000.view().keys[0] as Float32Array;
+      let diff = 0;
+      for (let i = 0; i < moved.length; i++) diff = Math.max(diff, Math.abs((moved[i] as number) - (cold[i] as number)));
+      assert.ok(diff < 1e-4, `re-rotated vs cold keys differ by ${diff}`);
+      assert.deepEqual(at0.view().values[0], at5000.view().values[0]); // values carry no position
+      const coldCase = golden.cases.find((c) => c.name === 'cold');
+      assert.ok(coldCase?.present0Key);
+      assert.equal(blob(golden, coldCase.present0Key).length, (moved.length / ids.length) * golden.ids.length);
     });
 
-    test('the RoPE tables are inputs: other positions give other logits, no reload needed', async () => {
+    test('the RoPE tables are inputs: other angles give other logits, no reload needed', async () => {
       const cfg = model.card.config;
+      const geometry = { headDim: headDim(cfg), base: cfg.rope_theta, trainLength: cfg.train_len, nLayers: cfg.n_layers };
       const ids = golden.ids.slice(0, 16);
       const logits = async (factor: number) => {
-        const inv = baseInverseFrequencies(headDim(cfg), cfg.rope_theta).map((f) => f / factor);
-        const t = rotaryTables(ids.map((_, i) => i), inv);
-        return (await model.forward({ ids, cosQ: t.cos, sinQ: t.sin, cosK: t.cos, sinK: t.sin, logitsIndices: [15] })).logits;
+        const t = planTables(planRope('linear', geometry, { factor }), ids.map((_, i) => i));
+        return (await model.forward({ ids, cosQ: t.cos, sinQ: t.sin, logitsIndices: [15] })).logits;
       };
       const [plain, linear] = [await logits(1), await logits(4)];
       let diff = 0;
