@@ -1,12 +1,13 @@
 // The `ropewalk` command line: the same core as the extension, from a terminal.
 
 import { resolve } from 'node:path';
-import { intOption, parseArgs, stringOption, UsageError } from './cli-args';
+import { intOption, parseArgs, stringOption, UsageError, type ParsedArgs } from './cli-args';
 import { readSourceFile } from './context/source-file';
 import { Generator } from './model/generate';
 import { checkModel } from './model/model-check';
 import { defaultModelDir } from './model/model-location';
 import { OnnxModel } from './model/onnx-backend';
+import { PROVIDER_SETTINGS, type ProviderSetting } from './model/providers';
 import { parseRopeSpec } from './model/rope';
 import { TextTokenizer } from './model/tokenizer';
 import { buildFimPrompt, splitAt } from './packing/fim';
@@ -15,21 +16,28 @@ const USAGE = `usage: ropewalk <command> [options]
 
 commands:
   complete --file F --line L --column C [--model DIR] [--rope METHOD[:FACTOR]] [--max-tokens N]
-           [--budget TOKENS] [--temperature T] [--json]
+           [--budget TOKENS] [--temperature T] [--provider auto|cpu|webgpu|cuda|dml|coreml] [--json]
                                complete the code at a position (lines and columns from 1) with
                                in-file fill-in-the-middle context; prints the completion
-  model-check [DIR] [--json]   load a model and replay its golden cases (parity with PyTorch,
+  model-check [DIR] [--provider P] [--json]
+                               load a model and replay its golden cases (parity with PyTorch,
                                prefix reuse from the cache); DIR defaults to the bundled model
 `;
+
+function providerOption(args: ParsedArgs): ProviderSetting {
+  const p = stringOption(args, 'provider') ?? 'auto';
+  if (!(PROVIDER_SETTINGS as readonly string[]).includes(p)) throw new UsageError(`--provider must be one of ${PROVIDER_SETTINGS.join(', ')}`);
+  return p as ProviderSetting;
+}
 
 async function modelCheck(argv: string[]): Promise<number> {
   const args = parseArgs(argv, ['json']);
   const dir = resolve(args.positional[0] ?? defaultModelDir());
-  const report = await checkModel(dir);
+  const report = await checkModel(dir, providerOption(args));
   if (args.options.has('json')) {
     console.log(JSON.stringify(report));
   } else {
-    console.log(`${report.model}: ${(report.parameters / 1e6).toFixed(2)}M parameters, loaded in ${report.loadMs.toFixed(0)} ms`);
+    console.log(`${report.model}: ${(report.parameters / 1e6).toFixed(2)}M parameters, loaded in ${report.loadMs.toFixed(0)} ms on ${report.provider}`);
     for (const c of report.cases) {
       const reuse = c.reuseMaxAbsDiff === undefined ? '' : `, reused cache vs cold ${c.reuseMaxAbsDiff.toExponential(2)}`;
       console.log(`  ${c.name.padEnd(14)} max |ort − torch| ${c.maxAbsDiff.toExponential(2)}${reuse}`);
@@ -46,7 +54,9 @@ async function complete(argv: string[]): Promise<number> {
   const line = intOption(args, 'line');
   const column = intOption(args, 'column');
   const { method, factor } = parseRopeSpec(stringOption(args, 'rope') ?? 'none');
-  const model = await OnnxModel.load(resolve(stringOption(args, 'model') ?? defaultModelDir()));
+  const model = await OnnxModel.load(resolve(stringOption(args, 'model') ?? defaultModelDir()), {
+    provider: providerOption(args), log: (l) => process.stderr.write(l + '\n'),
+  });
   try {
     const tok = TextTokenizer.load(model.files.tokenizer);
     const budget = intOption(args, 'budget', Math.floor(model.card.trainLength * factor));

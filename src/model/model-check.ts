@@ -2,9 +2,11 @@
 
 import { runGolden, readGolden, type CaseResult } from './golden';
 import { OnnxModel } from './onnx-backend';
+import type { ProviderSetting } from './providers';
 
 export interface ModelCheckReport {
   model: string;
+  provider: string;
   parameters: number;
   tolerance: number;
   loadMs: number;
@@ -12,15 +14,15 @@ export interface ModelCheckReport {
   ok: boolean;
 }
 
-export async function checkModel(dir: string): Promise<ModelCheckReport> {
+export async function checkModel(dir: string, provider: ProviderSetting = 'cpu'): Promise<ModelCheckReport> {
   const t0 = performance.now();
-  const model = await OnnxModel.load(dir);
+  const model = await OnnxModel.load(dir, { provider });
   const loadMs = performance.now() - t0;
   try {
     const golden = readGolden(dir);
     const cases = await runGolden(model, golden);
     const ok = cases.every((c) => c.maxAbsDiff <= golden.tolerance && (c.reuseMaxAbsDiff ?? 0) <= golden.tolerance);
-    return { model: model.card.name, parameters: model.card.parameters, tolerance: golden.tolerance, loadMs, cases, ok };
+    return { model: model.card.name, provider: model.provider, parameters: model.card.parameters, tolerance: golden.tolerance, loadMs, cases, ok };
   } finally {
     await model.dispose();
   }

@@ -3,7 +3,12 @@
 import * as ort from 'onnxruntime-node';
 import { ContractError, CorruptModelError } from './errors';
 import { KvCache, type KvView } from './kv-cache';
+import { candidateProviders, ProviderUnavailableError, type ProviderSetting } from './providers';
 import { headDim, readModelFiles, type ModelCard, type ModelFiles } from './model-card';
+
+// Failures reach the caller as exceptions with the reason; onnxruntime's own stderr log would repeat
+// them (and print noise when `auto` probes providers that are absent).
+ort.env.logLevel = 'fatal';
 
 export interface ForwardCall {
   /** New tokens, in sequence order after the cache. */
@@ -28,36 +33,71 @@ export interface ForwardResult {
 }
 
 export interface SessionOptions {
-  executionProviders?: string[];
+  /** `auto` tries the platform's GPU providers, then the CPU; any other value forces that provider. */
+  provider?: ProviderSetting;
   intraOpThreads?: number;
+  /** Told why each provider that was tried and not used failed. */
+  log?: (line: string) => void;
 }
 
 export class OnnxModel {
   private constructor(
     readonly files: ModelFiles,
     private readonly session: ort.InferenceSession,
+    /** The execution provider in use: cpu, webgpu, cuda, dml or coreml. */
+    readonly provider: string,
   ) {}
 
   get card(): ModelCard {
     return this.files.card;
   }
 
-  /** Loads a model folder; a missing or corrupt model throws a named error, never a bare ORT one. */
+  /**
+   * Loads a model folder; a missing or corrupt model throws a named error, never a bare ORT one.
+   * With provider `auto`, each candidate must create a session and run one token; the first that does
+   * is used, and why the others failed is logged.
+   */
   static async load(dir: string, options: SessionOptions = {}): Promise<OnnxModel> {
     const files = readModelFiles(dir);
-    let session: ort.InferenceSession;
-    try {
-      session = await ort.InferenceSession.create(files.onnx, {
-        executionProviders: options.executionProviders ?? ['cpu'],
-        intraOpNumThreads: options.intraOpThreads ?? 0,
-        graphOptimizationLevel: 'all',
-      });
-    } catch (cause) {
-      throw new CorruptModelError(dir, `onnxruntime could not load model.onnx (${(cause as Error).message})`, { cause });
+    const setting = options.provider ?? 'cpu';
+    const failures: string[] = [];
+    for (const ep of candidateProviders(setting)) {
+      let session: ort.InferenceSession | undefined;
+      try {
+        session = await ort.InferenceSession.create(files.onnx, {
+          executionProviders: [ep],
+          intraOpNumThreads: options.intraOpThreads ?? 0,
+          graphOptimizationLevel: 'all',
+          // Probing providers that are absent is expected: keep onnxruntime's own error log quiet.
+          logSeverityLevel: ep === 'cpu' ? 2 : 4,
+        });
+      } catch (cause) {
+        const message = (cause as Error).message.split('\n')[0] ?? '';
+        if (ep === 'cpu') throw new CorruptModelError(dir, `onnxruntime could not load model.onnx (${message})`, { cause });
+        failures.push(`${ep}: ${message}`);
+        continue;
+      }
+      const model = new OnnxModel(files, session, ep);
+      model.checkSignature();
+      if (ep !== 'cpu') {
+        try {
+          await model.smokeTest();
+        } catch (cause) {
+          failures.push(`${ep}: the session was created but a test run failed (${(cause as Error).message.split('\n')[0]})`);
+          await model.dispose();
+          continue;
+        }
+      }
+      for (const f of failures) options.log?.(`execution provider ${f}; falling back`);
+      return model;
     }
-    const model = new OnnxModel(files, session);
-    model.checkSignature();
-    return model;
+    throw new ProviderUnavailableError(`execution provider ${setting} is not available here: ${failures.join('; ')}`);
+  }
+
+  /** One token through the graph: providers can accept a session and still fail on its operators. */
+  private async smokeTest(): Promise<void> {
+    const half = headDim(this.card.config) / 2;
+    await this.forward({ ids: [0], cosQ: new Float32Array(half).fill(1), sinQ: new Float32Array(half), logitsIndices: [0] });
   }
 
   private checkSignature(): void {

@@ -1,13 +1,14 @@
 // Typed view of the `ropewalk.*` settings; bad values fall back to defaults instead of throwing.
 
 import * as vscode from 'vscode';
+import { PROVIDER_SETTINGS, type ProviderSetting } from '../model/providers';
 
 export interface RopewalkConfig {
   modelPath: string;
-  executionProvider: 'auto' | 'cpu' | 'webgpu' | 'cuda' | 'dml' | 'coreml';
+  executionProvider: ProviderSetting;
 }
 
-const PROVIDERS = new Set(['auto', 'cpu', 'webgpu', 'cuda', 'dml', 'coreml']);
+const PROVIDERS: ReadonlySet<string> = new Set(PROVIDER_SETTINGS);
 
 export function readConfig(): RopewalkConfig {
   const c = vscode.workspace.getConfiguration('ropewalk');
@@ -15,6 +16,6 @@ export function readConfig(): RopewalkConfig {
   const ep = c.get<unknown>('executionProvider');
   return {
     modelPath: typeof modelPath === 'string' ? modelPath.trim() : '',
-    executionProvider: typeof ep === 'string' && PROVIDERS.has(ep) ? (ep as RopewalkConfig['executionProvider']) : 'auto',
+    executionProvider: typeof ep === 'string' && PROVIDERS.has(ep) ? (ep as ProviderSetting) : 'auto',
   };
 }
