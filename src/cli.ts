@@ -1,6 +1,8 @@
 // The `ropewalk` command line: the same core as the extension, from a terminal.
 
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { engineBench, formatEngineBench } from './bench/engine-bench';
 import { intOption, parseArgs, stringOption, UsageError, type ParsedArgs } from './cli-args';
 import { readSourceFile } from './context/source-file';
 import { Generator } from './model/generate';
@@ -19,6 +21,10 @@ commands:
            [--budget TOKENS] [--temperature T] [--provider auto|cpu|webgpu|cuda|dml|coreml] [--json]
                                complete the code at a position (lines and columns from 1) with
                                in-file fill-in-the-middle context; prints the completion
+  engine-bench [--model DIR] [--context 2048,8192,16384] [--edit-tokens 64] [--chunk 512]
+               [--provider P] [--json]
+                               cold and warm prefill, decoding at depth and at zero, the bandwidth
+                               bound; --json prints one object per context size
   model-check [DIR] [--provider P] [--json]
                                load a model and replay its golden cases (parity with PyTorch,
                                prefix reuse from the cache); DIR defaults to the bundled model
@@ -79,9 +85,37 @@ async function complete(argv: string[]): Promise<number> {
   return 0;
 }
 
+async function engineBenchCommand(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, ['json']);
+  const contexts = (stringOption(args, 'context') ?? '2048,8192,16384').split(',').map((c) => {
+    const n = Number(c);
+    if (!Number.isInteger(n) || n < 16) throw new UsageError(`--context takes token counts ≥ 16, got ${c}`);
+    return n;
+  });
+  const editTokens = intOption(args, 'edit-tokens', 64);
+  if (editTokens < 1 || editTokens >= Math.min(...contexts)) throw new UsageError('--edit-tokens must be between 1 and the smallest context');
+  const model = await OnnxModel.load(resolve(stringOption(args, 'model') ?? defaultModelDir()), {
+    provider: providerOption(args), log: (l) => process.stderr.write(l + '\n'),
+  });
+  try {
+    const tok = TextTokenizer.load(model.files.tokenizer);
+    // Real code as the prompt: this program's own bundled source.
+    const source = tok.encode(readFileSync(__filename, 'utf8'));
+    const json = args.options.has('json');
+    const rows = await engineBench(model, { contexts, editTokens, source, prefillChunk: intOption(args, 'chunk', 512) },
+      (row) => { if (json) console.log(JSON.stringify(row)); });
+    if (!json) console.log(formatEngineBench(rows));
+  } finally {
+    await model.dispose();
+  }
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
+    case 'engine-bench':
+      return engineBenchCommand(rest);
     case 'complete':
       return complete(rest);
     case 'model-check':

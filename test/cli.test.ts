@@ -38,3 +38,16 @@ test('ropewalk complete prints a completion for a position given from 1, and rej
   assert.equal(usage.status, 2);
   assert.match(usage.stderr, /--file is required/);
 });
+
+test('ropewalk engine-bench --json prints one row per context with every field', () => {
+  const r = cli('engine-bench', '--model', join(root, 'models', 'tiny'), '--context', '96,160', '--edit-tokens', '16', '--chunk', '64', '--json');
+  assert.equal(r.status, 0, r.stderr);
+  const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(rows.map((x) => x.context), [96, 160]);
+  for (const row of rows) {
+    for (const key of ['ep', 'coldPrefillMs', 'warmPrefillMs', 'editTokens', 'decodeMsPerTokenAtDepth',
+      'decodeMsPerTokenAtZero', 'bandwidthBoundMsPerToken', 'peakRssMb']) assert.ok(key in row, key);
+    assert.equal(row.editTokens, 16);
+    assert.ok(row.bandwidthBoundMsPerToken > 0 && Number.isFinite(row.bandwidthBoundMsPerToken));
+  }
+});

@@ -1,0 +1,142 @@
+// Engine speed at several context sizes: cold prefill, warm prefill after an edit at the end (served from
+// the KV cache), decoding with the context cached vs with an empty cache, and the memory-bandwidth bound.
+
+import { statSync } from 'node:fs';
+import type { KvCache } from '../model/kv-cache';
+import { headDim } from '../model/model-card';
+import type { OnnxModel } from '../model/onnx-backend';
+import { planAttentionScale, planRope, planTables, type RopePlan } from '../model/rope';
+
+export interface EngineBenchRow {
+  context: number;
+  ep: string;
+  coldPrefillMs: number;
+  warmPrefillMs: number;
+  editTokens: number;
+  decodeMsPerTokenAtDepth: number;
+  decodeMsPerTokenAtZero: number;
+  bandwidthBoundMsPerToken: number;
+  peakRssMb: number;
+}
+
+export interface EngineBenchOptions {
+  contexts: number[];
+  editTokens: number;
+  /** Tokens to draw prompts from (repeated as needed). */
+  source: number[];
+  prefillChunk?: number;
+  decodeSteps?: number;
+  /** Bytes per second of a large memory copy (read + write counted), measured if not given. */
+  bandwidth?: number;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] as number;
+}
+
+/** Bytes moved per second by a large copy (read + write), the ceiling a memory-bound decoder runs against. */
+export function measureCopyBandwidth(bytes = 128 * 2 ** 20, repeats = 5): number {
+  const a = new Float64Array(bytes / 8).fill(1);
+  const b = new Float64Array(bytes / 8);
+  const times: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const t0 = performance.now();
+    b.set(a);
+    times.push(performance.now() - t0);
+  }
+  return (2 * bytes) / (Math.min(...times) / 1000);
+}
+
+async function prefill(model: OnnxModel, cache: KvCache, ids: number[], start: number, plan: RopePlan, chunk: number): Promise<Float32Array> {
+  const layers = model.card.config.n_layers;
+  let logits: Float32Array = new Float32Array(0);
+  for (let at = 0; at < ids.length; at += chunk) {
+    const piece = ids.slice(at, at + chunk);
+    const positions = piece.map((_, i) => start + at + i);
+    const t = planTables(plan, positions);
+    const out = await model.forward({
+      ids: piece, cosQ: t.cos, sinQ: t.sin, attentionScale: planAttentionScale(plan, positions, layers),
+      logitsIndices: [piece.length - 1], past: cache.length > 0 ? cache.view() : undefined,
+    });
+    cache.append(out.newKeys, out.newValues, piece.length);
+    logits = out.logits;
+  }
+  return logits;
+}
+
+async function decodeMs(model: OnnxModel, cache: KvCache, steps: number, plan: RopePlan): Promise<number> {
+  const layers = model.card.config.n_layers;
+  const times: number[] = [];
+  for (let s = 0; s < steps; s++) {
+    const pos = cache.length;
+    const t = planTables(plan, [pos]);
+    const t0 = performance.now();
+    const out = await model.forward({
+      ids: [(s * 7919) % 1000 + 100], cosQ: t.cos, sinQ: t.sin, attentionScale: planAttentionScale(plan, [pos], layers),
+      logitsIndices: [0], past: cache.length > 0 ? cache.view() : undefined,
+    });
+    cache.append(out.newKeys, out.newValues, 1);
+    times.push(performance.now() - t0);
+  }
+  return median(times);
+}
+
+export async function engineBench(model: OnnxModel, options: EngineBenchOptions, onRow?: (row: EngineBenchRow) => void): Promise<EngineBenchRow[]> {
+  const cfg = model.card.config;
+  const geometry = { headDim: headDim(cfg), base: cfg.rope_theta, trainLength: cfg.train_len, nLayers: cfg.n_layers };
+  const chunk = options.prefillChunk ?? 512;
+  const steps = options.decodeSteps ?? 16;
+  const weightBytes = statSync(model.files.onnx).size;
+  const rows: EngineBenchRow[] = [];
+  for (const context of options.contexts) {
+    const ids = Array.from({ length: context }, (_, i) => options.source[i % options.source.length] as number);
+    const factor = Math.max(1, context / cfg.train_len);
+    const plan = planRope('yarn', geometry, { factor, length: context });
+    const cache = model.newCache({ initialCapacity: context + steps + 1 });
+
+    let t0 = performance.now();
+    await prefill(model, cache, ids, 0, plan, chunk);
+    const coldPrefillMs = performance.now() - t0;
+
+    // The user edits the last `editTokens` tokens: the cache keeps the rest and only the tail is computed.
+    const edited = ids.slice(context - options.editTokens).map((t) => (t + 1) % cfg.vocab_size);
+    cache.truncate(context - options.editTokens);
+    t0 = performance.now();
+    await prefill(model, cache, edited, context - options.editTokens, plan, chunk);
+    const warmPrefillMs = performance.now() - t0;
+
+    const decodeMsPerTokenAtDepth = await decodeMs(model, cache, steps, plan);
+    const shallow = model.newCache({ initialCapacity: steps + 2 });
+    await prefill(model, shallow, ids.slice(0, 1), 0, plan, chunk);
+    const decodeMsPerTokenAtZero = await decodeMs(model, shallow, steps, plan);
+
+    // A decoded token reads every weight once and the whole cache once (keys and values, all layers).
+    const bytesPerToken = weightBytes + cache.bytesFor(context);
+    rows.push({
+      context, ep: model.provider, coldPrefillMs, warmPrefillMs, editTokens: options.editTokens,
+      decodeMsPerTokenAtDepth, decodeMsPerTokenAtZero, bandwidthBoundMsPerToken: bytesPerToken,
+      peakRssMb: process.resourceUsage().maxRSS / 1024,
+    });
+  }
+  // Measured last, so that its buffers do not count in the rows' peak RSS.
+  const bandwidth = options.bandwidth ?? measureCopyBandwidth();
+  for (const row of rows) {
+    row.bandwidthBoundMsPerToken = (row.bandwidthBoundMsPerToken / bandwidth) * 1000;
+    onRow?.(row);
+  }
+  return rows;
+}
+
+export function formatEngineBench(rows: EngineBenchRow[]): string {
+  const head = ['context', 'ep', 'cold prefill', 'warm prefill', 'warm/cold', 'decode@depth', 'decode@0', 'depth/0', 'bw bound', 'peak RSS'];
+  const lines = rows.map((r) => [
+    String(r.context), r.ep, `${r.coldPrefillMs.toFixed(0)} ms`, `${r.warmPrefillMs.toFixed(1)} ms (${r.editTokens} tok)`,
+    (r.warmPrefillMs / r.coldPrefillMs).toFixed(3), `${r.decodeMsPerTokenAtDepth.toFixed(2)} ms`,
+    `${r.decodeMsPerTokenAtZero.toFixed(2)} ms`, `${(r.decodeMsPerTokenAtDepth / r.decodeMsPerTokenAtZero).toFixed(2)}×`,
+    `${r.bandwidthBoundMsPerToken.toFixed(2)} ms`, `${r.peakRssMb.toFixed(0)} MB`,
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] as string).length)));
+  const fmt = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] as number)).join('  ');
+  return [fmt(head), ...lines.map(fmt)].join('\n');
+}
