@@ -95,6 +95,7 @@ export class Generator {
       const chunk = prompt.slice(at, Math.min(prompt.length, at + this.prefillChunk));
       logits = await this.step(chunk, at, plan);
       this.cachedTokens.push(...chunk);
+      if (options.signal) await new Promise((resolve) => setImmediate(resolve));
     }
     const prefillDone = performance.now();
 
@@ -132,6 +133,8 @@ export class Generator {
       if (tokens.length >= maxTokens) break;
       logits = await this.step([next], prompt.length + tokens.length - 1, plan);
       this.cachedTokens.push(next);
+      // onnxruntime's run blocks its thread: let queued messages (a cancel) in between two steps.
+      if (options.signal) await new Promise((resolve) => setImmediate(resolve));
     }
     if (reason !== 'stop-text') text = this.detokenizer.decode(tokens).replace(/\uFFFD$/, '');
     return { ...this.finish(reason, tokens, prompt, reused, started, prefillDone), text };

@@ -1,14 +1,22 @@
-// Starts the inference child process and matches its replies to requests.
+// Starts the inference child process, matches its replies to requests, restarts it after a crash.
 
 import { fork, type ChildProcess } from 'node:child_process';
+import type { GenerateResult } from './generate';
+import type { EngineSpec, InferenceRequest, InferenceResponse, WireGenerateOptions } from './inference-protocol';
 import type { ModelCheckReport } from './model-check';
-import type { InferenceRequest, InferenceResponse } from './inference-protocol';
+import type { RopeOptions } from './rope';
 
 export class InferenceProcessError extends Error {
   override readonly name = 'InferenceProcessError';
 }
 
-type Pending = { resolve: (r: InferenceResponse) => void; reject: (e: Error) => void };
+type Pending = {
+  resolve: (r: InferenceResponse) => void;
+  reject: (e: Error) => void;
+  onText?: (piece: string) => void;
+};
+
+type RequestBody = InferenceRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
 export class InferenceClient {
   private child: ChildProcess | undefined;
@@ -25,6 +33,10 @@ export class InferenceClient {
     child.stderr?.on('data', (d: Buffer) => this.log(d.toString().trimEnd()));
     child.on('message', (m: InferenceResponse) => {
       const p = this.pending.get(m.id);
+      if (m.type === 'text') {
+        p?.onText?.(m.piece);
+        return;
+      }
       this.pending.delete(m.id);
       p?.resolve(m);
     });
@@ -32,25 +44,40 @@ export class InferenceClient {
       if (this.pending.size > 0) this.log(`inference process exited (code ${code}, signal ${signal}) with requests in flight`);
       for (const p of this.pending.values()) p.reject(new InferenceProcessError(`inference process exited (code ${code}, signal ${signal})`));
       this.pending.clear();
-      this.child = undefined;
+      if (this.child === child) this.child = undefined;
     });
     this.child = child;
     return child;
   }
 
-  private request(body: Omit<InferenceRequest, 'id'>): Promise<InferenceResponse> {
+  private request(body: RequestBody, onText?: (piece: string) => void, signal?: AbortSignal): Promise<InferenceResponse> {
     const child = this.start();
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, { resolve, reject, onText });
       child.send({ ...body, id } as InferenceRequest);
+      if (signal) {
+        const cancel = () => this.child?.send({ id: this.nextId++, type: 'cancel', target: id } satisfies InferenceRequest);
+        if (signal.aborted) cancel();
+        else signal.addEventListener('abort', cancel, { once: true });
+      }
     });
   }
 
   async checkModel(modelDir: string): Promise<ModelCheckReport> {
     const r = await this.request({ type: 'check', modelDir });
-    if (r.type === 'error') throw new InferenceProcessError(`${r.name}: ${r.message}`);
+    if (r.type !== 'check') throw new InferenceProcessError(r.type === 'error' ? `${r.name}: ${r.message}` : `unexpected reply ${r.type}`);
     return r.report;
+  }
+
+  /** Generates in the child process; aborting `signal` stops it between two decoding steps. */
+  async generate(
+    engine: EngineSpec, prompt: number[], rope: { method: string; options?: RopeOptions },
+    options: WireGenerateOptions, live: { signal?: AbortSignal; onText?: (piece: string) => void } = {},
+  ): Promise<GenerateResult & { provider: string }> {
+    const r = await this.request({ type: 'generate', engine, prompt, rope, options }, live.onText, live.signal);
+    if (r.type !== 'generate') throw new InferenceProcessError(r.type === 'error' ? `${r.name}: ${r.message}` : `unexpected reply ${r.type}`);
+    return { ...r.result, provider: r.provider };
   }
 
   dispose(): void {
