@@ -5,6 +5,7 @@ import { headDim } from './model-card';
 import type { KvCache } from './kv-cache';
 import type { OnnxModel } from './onnx-backend';
 import { planAttentionScale, planRope, planTables, type RopeOptions, type RopePlan } from './rope';
+import { planReuse, type ReusePlan } from './reuse-plan';
 import { sampleToken, type SamplingOptions } from './sampling';
 
 export interface GenerateOptions extends SamplingOptions {
@@ -24,8 +25,10 @@ export interface GenerateResult {
   tokens: number[];
   stopReason: 'stop-token' | 'stop-text' | 'max-tokens' | 'max-time' | 'cancelled';
   promptTokens: number;
-  /** Prompt tokens served from the cache instead of being recomputed. */
+  /** Prompt tokens served from the cache instead of being recomputed (kept in place or moved). */
   reusedTokens: number;
+  /** Of those, tokens of chunks that moved (copied and re-rotated). */
+  movedTokens: number;
   prefillMs: number;
   decodeMs: number;
 }
@@ -52,6 +55,8 @@ export class Generator {
     private readonly detokenizer: Detokenizer,
     private readonly prefillChunk = 512,
     maxCacheBytes = 512 * 2 ** 20,
+    /** Moved chunks shorter than this are recomputed. */
+    private readonly minMovedChunk = 32,
   ) {
     this.cache = model.newCache({ maxBytes: maxCacheBytes });
   }
@@ -74,7 +79,15 @@ export class Generator {
     return out.logits;
   }
 
-  async generate(prompt: number[], rope: { method: string; options?: RopeOptions }, options: GenerateOptions = {}): Promise<GenerateResult> {
+  /**
+   * @param input the prompt, flat or as chunks (repository context chunks, then the cursor's file):
+   *   with chunks, a chunk of the previous prompt that moved is copied from the cache and re-rotated
+   *   instead of recomputed (the approximation llama.cpp's --cache-reuse makes).
+   */
+  async generate(input: number[] | number[][], rope: { method: string; options?: RopeOptions }, options: GenerateOptions = {}): Promise<GenerateResult> {
+    const segments = isChunked(input) ? input.filter((s) => s.length > 0) : [input];
+    const prompt = segments.flat();
+    if (prompt.length === 0) throw new RangeError('the prompt is empty');
     const maxTokens = options.maxTokens ?? 64;
     const plan = this.plan(rope.method, { ...rope.options, length: prompt.length + maxTokens });
     const eot = this.model.card.specialTokens['<|endoftext|>'] ?? 0;
@@ -82,20 +95,29 @@ export class Generator {
     const started = performance.now();
     const cancelled = () => options.signal?.aborted === true;
 
-    // Reuse the cache for the longest common prefix, if it was computed with the same angles.
-    const reused = this.cachedPlanId === plan.id
-      ? Math.min(commonPrefixLength(this.cachedTokens, prompt), prompt.length - 1)
-      : 0;
-    this.cache.truncate(reused);
-    this.cachedTokens = prompt.slice(0, reused);
+    // Reuse what the cache holds, if it was computed with the same angles: the common prefix in place,
+    // moved chunks copied and re-rotated; the rest is computed.
+    const reuse = planReuse(this.cachedPlanId === plan.id ? this.cachedTokens : [], segments, this.minMovedChunk);
+    // Moved chunks are copied from the entries past the kept prefix, which the new prompt overwrites.
+    const source = reuse.steps.some((s) => s.kind === 'copy') ? this.cache.clone(reuse.keep) : undefined;
+    this.cache.truncate(reuse.keep);
+    this.cachedTokens = prompt.slice(0, reuse.keep);
     this.cachedPlanId = plan.id;
     let logits: Float32Array = new Float32Array(0);
-    for (let at = reused; at < prompt.length; at += this.prefillChunk) {
-      if (cancelled()) return this.finish('cancelled', [], prompt, reused, started, started);
-      const chunk = prompt.slice(at, Math.min(prompt.length, at + this.prefillChunk));
-      logits = await this.step(chunk, at, plan);
-      this.cachedTokens.push(...chunk);
-      if (options.signal) await new Promise((resolve) => setImmediate(resolve));
+    for (const step of reuse.steps) {
+      if (step.kind === 'copy') {
+        this.cache.appendFrom(source as KvCache, step.from - reuse.keep, step.length);
+        if (step.at !== step.from) this.cache.shiftKeys(step.at, step.at + step.length, step.at - step.from, plan.inverseFrequencies);
+        this.cachedTokens.push(...prompt.slice(step.at, step.at + step.length));
+        continue;
+      }
+      for (let i = 0; i < step.tokens.length; i += this.prefillChunk) {
+        if (cancelled()) return this.finish('cancelled', [], prompt, reuse, started, started);
+        const chunk = step.tokens.slice(i, i + this.prefillChunk);
+        logits = await this.step(chunk, step.at + i, plan);
+        this.cachedTokens.push(...chunk);
+        if (options.signal) await new Promise((resolve) => setImmediate(resolve));
+      }
     }
     const prefillDone = performance.now();
 
@@ -137,16 +159,20 @@ export class Generator {
       if (options.signal) await new Promise((resolve) => setImmediate(resolve));
     }
     if (reason !== 'stop-text') text = this.detokenizer.decode(tokens).replace(/\uFFFD$/, '');
-    return { ...this.finish(reason, tokens, prompt, reused, started, prefillDone), text };
+    return { ...this.finish(reason, tokens, prompt, reuse, started, prefillDone), text };
   }
 
-  private finish(reason: GenerateResult['stopReason'], tokens: number[], prompt: number[], reused: number, started: number, prefillDone: number): GenerateResult {
+  private finish(reason: GenerateResult['stopReason'], tokens: number[], prompt: number[], reuse: ReusePlan, started: number, prefillDone: number): GenerateResult {
     const now = performance.now();
     return {
-      text: '', tokens, stopReason: reason, promptTokens: prompt.length, reusedTokens: reused,
+      text: '', tokens, stopReason: reason, promptTokens: prompt.length, reusedTokens: reuse.reused, movedTokens: reuse.moved,
       prefillMs: prefillDone - started, decodeMs: now - prefillDone,
     };
   }
+}
+
+function isChunked(input: number[] | number[][]): input is number[][] {
+  return input.length > 0 && Array.isArray(input[0]);
 }
 
 function firstStop(text: string, stops: string[]): number {

@@ -80,6 +80,13 @@ export class KvCache {
     this.length += count;
   }
 
+  /** Appends entries [from, from+count) of another cache of the same shape. */
+  appendFrom(source: KvCache, from: number, count: number): void {
+    const r = this.rowSize;
+    const v = source.view();
+    this.append(v.keys.map((k) => k.subarray(from * r, (from + count) * r)), v.values.map((x) => x.subarray(from * r, (from + count) * r)), count);
+  }
+
   truncate(length: number): void {
     this.length = Math.max(0, Math.min(length, this.length));
   }
@@ -119,10 +126,11 @@ export class KvCache {
     this.length = Math.max(this.length, dest + (to - from));
   }
 
-  clone(): KvCache {
-    const c = new KvCache(this.layers, this.kvHeads, this.headDim, Math.max(1, this.length), this.maxBytes);
-    const v = this.view();
-    c.append(v.keys, v.values, this.length);
+  /** A copy of entries [from, length): its entry 0 is this cache's entry `from`. */
+  clone(from = 0): KvCache {
+    const count = Math.max(0, this.length - from);
+    const c = new KvCache(this.layers, this.kvHeads, this.headDim, Math.max(1, count), this.maxBytes);
+    c.appendFrom(this, from, count);
     return c;
   }
 }

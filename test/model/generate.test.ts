@@ -66,6 +66,23 @@ test('cancellation stops within one decoding step; max tokens and stop texts end
   }
 });
 
+test('chunked prompts: a chunk that moved is copied from the cache and re-rotated, not recomputed', async () => {
+  const chunk = (text: string) => tok.encode(text);
+  const a = chunk('# shapes.py\nclass Rectangle:\n    def __init__(self, width, height):\n        self.width = width\n        self.height = height\n');
+  const b = chunk('# colors.py\nRED = (255, 0, 0)\nGREEN = (0, 255, 0)\nBLUE = (0, 0, 255)\nWHITE = (255, 255, 255)\nBLACK = (0, 0, 0)\n');
+  const c = chunk('# area.py\ndef area(shape):\n    return shape.width * shape.height\n\ndef perimeter(shape):\n    return 2 * (shape.width + shape.height)\n');
+  const cursor = chunk('r = Rectangle(2, 3)\nprint(area(');
+  assert.ok(c.length >= 32, `chunk c has ${c.length} tokens`);
+  const g = new Generator(model, tok);
+  await g.generate([a, b, c, cursor], none, { maxTokens: 2 });
+  const moved = await g.generate([a, c, cursor], none, { maxTokens: 4 });
+  // b and c both open with '#': that token stays in the common prefix, the rest of c moves.
+  assert.equal(moved.reusedTokens, a.length + c.length);
+  assert.equal(moved.movedTokens, c.length - commonPrefixLength(b, c));
+  const cold = await new Generator(model, tok).generate([a, c, cursor], none, { maxTokens: 4 });
+  assert.equal(cold.reusedTokens, 0);
+});
+
 test('common prefix length', () => {
   assert.equal(commonPrefixLength([1, 2, 3], [1, 2, 4, 5]), 2);
   assert.equal(commonPrefixLength([], [1]), 0);
