@@ -3,8 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { engineBench, formatEngineBench } from './bench/engine-bench';
+import { buildReusePrompts, reuseAgreement } from './bench/reuse-agreement';
 import { intOption, parseArgs, stringOption, UsageError, type ParsedArgs } from './cli-args';
-import { readSourceFile } from './context/source-file';
+import { listSourceFiles, readSourceFile } from './context/source-file';
 import { Generator } from './model/generate';
 import { checkModel } from './model/model-check';
 import { defaultModelDir } from './model/model-location';
@@ -25,6 +26,8 @@ commands:
                [--provider P] [--json]
                                cold and warm prefill, decoding at depth and at zero, the bandwidth
                                bound; --json prints one object per context size
+  reuse-bench REPO [--model DIR] [--prompts 40] [--chunk-tokens 192] [--json]
+                               top-1 agreement of decoding on a cache whose chunks moved vs cold
   model-check [DIR] [--provider P] [--json]
                                load a model and replay its golden cases (parity with PyTorch,
                                prefix reuse from the cache); DIR defaults to the bundled model
@@ -111,11 +114,37 @@ async function engineBenchCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
+async function reuseBenchCommand(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, ['json']);
+  const dir = args.positional[0];
+  if (!dir) throw new UsageError('reuse-bench needs a repository folder');
+  const files = listSourceFiles(resolve(dir), ['.py', '.ts', '.js', '.tsx', '.jsx', '.mjs']);
+  const model = await OnnxModel.load(resolve(stringOption(args, 'model') ?? defaultModelDir()), { provider: providerOption(args) });
+  try {
+    const tok = TextTokenizer.load(model.files.tokenizer);
+    const prompts = buildReusePrompts(tok, files, intOption(args, 'prompts', 40), intOption(args, 'chunk-tokens', 192));
+    if (prompts.length === 0) throw new UsageError(`not enough source files under ${dir} to build prompts`);
+    const row = await reuseAgreement(model, tok, prompts, intOption(args, 'compare-tokens', 8));
+    if (args.options.has('json')) console.log(JSON.stringify(row));
+    else {
+      console.log(`${row.prompts} prompts of ${row.chunkTokens}-token chunks, ${row.movedTokensMean.toFixed(0)} tokens moved on average`);
+      console.log(`top-1 next token, moved cache vs cold: ${(100 * row.top1Agreement).toFixed(1)}% agree`);
+      console.log(`greedy tokens agreeing before the first divergence: ${(100 * row.tokenAgreement).toFixed(1)}% of ${row.tokensCompared} per prompt`);
+      console.log(`prefill: ${row.warmPrefillMsMean.toFixed(1)} ms with the moved cache vs ${row.coldPrefillMsMean.toFixed(1)} ms cold`);
+    }
+  } finally {
+    await model.dispose();
+  }
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'engine-bench':
       return engineBenchCommand(rest);
+    case 'reuse-bench':
+      return reuseBenchCommand(rest);
     case 'complete':
       return complete(rest);
     case 'model-check':

@@ -51,3 +51,12 @@ test('ropewalk engine-bench --json prints one row per context with every field',
     assert.ok(row.bandwidthBoundMsPerToken > 0 && Number.isFinite(row.bandwidthBoundMsPerToken));
   }
 });
+
+test('ropewalk reuse-bench measures moved-cache agreement on a folder of sources', () => {
+  const r = cli('reuse-bench', join(root, 'src'), '--model', join(root, 'models', 'tiny'), '--prompts', '2', '--chunk-tokens', '64', '--provider', 'cpu', '--json');
+  assert.equal(r.status, 0, r.stderr);
+  const row = JSON.parse(r.stdout);
+  assert.equal(row.prompts, 2);
+  assert.ok(row.movedTokensMean > 0);
+  assert.ok(row.top1Agreement >= 0 && row.top1Agreement <= 1);
+});

@@ -1,0 +1,75 @@
+// How much moved-chunk KV reuse changes predictions: for prompts built from a repository's files as
+// chunks, drop one early chunk so that the later ones move, then compare the greedy next tokens of a
+// run on the reused (moved, re-rotated) cache with a cold run of the same prompt.
+
+import { Generator } from '../model/generate';
+import type { OnnxModel } from '../model/onnx-backend';
+import type { TextTokenizer } from '../model/tokenizer';
+
+export interface ReuseAgreementRow {
+  prompts: number;
+  chunkTokens: number;
+  /** Share of prompts whose first greedy token is the same with the moved cache as cold. */
+  top1Agreement: number;
+  /** Share of all compared greedy tokens (first `tokensCompared` of each prompt) that agree position by position. */
+  tokenAgreement: number;
+  tokensCompared: number;
+  movedTokensMean: number;
+  warmPrefillMsMean: number;
+  coldPrefillMsMean: number;
+}
+
+export interface SourceFile {
+  path: string;
+  text: string;
+}
+
+/** Deterministic prompts: sliding groups of files, each file's head as one chunk, a file's start as the cursor. */
+export function buildReusePrompts(tok: TextTokenizer, files: SourceFile[], count: number, chunkTokens: number, chunksPerPrompt = 4): number[][][] {
+  const sep = tok.special['<|file_sep|>'];
+  const chunks = files.map((f) => [sep, ...tok.encode(`${f.path}\n${f.text}`).slice(0, chunkTokens)]).filter((c) => c.length >= 48);
+  const prompts: number[][][] = [];
+  for (let i = 0; prompts.length < count && i + chunksPerPrompt < chunks.length; i++) {
+    prompts.push(chunks.slice(i, i + chunksPerPrompt + 1) as number[][]);
+  }
+  return prompts;
+}
+
+export async function reuseAgreement(model: OnnxModel, tok: TextTokenizer, prompts: number[][][], compareTokens = 8): Promise<ReuseAgreementRow> {
+  const none = { method: 'none' };
+  let top1 = 0;
+  let agree = 0;
+  let compared = 0;
+  let moved = 0;
+  let warmMs = 0;
+  let coldMs = 0;
+  for (const segments of prompts) {
+    // The cursor's chunk keeps the cache honest: it is last, and computed in both runs.
+    const warm = new Generator(model, tok);
+    await warm.generate(segments, none, { maxTokens: 1 });
+    const shorter = [segments[0] as number[], ...segments.slice(2)];
+    const reused = await warm.generate(shorter, none, { maxTokens: compareTokens, stopTokens: [] });
+    const cold = await new Generator(model, tok).generate(shorter, none, { maxTokens: compareTokens, stopTokens: [] });
+    if (reused.tokens[0] === cold.tokens[0]) top1++;
+    const n = Math.min(reused.tokens.length, cold.tokens.length);
+    // Count agreement up to the first divergence: after it the two continuations see different text.
+    let i = 0;
+    while (i < n && reused.tokens[i] === cold.tokens[i]) i++;
+    agree += i;
+    compared += Math.max(n, 1);
+    moved += reused.movedTokens;
+    warmMs += reused.prefillMs;
+    coldMs += cold.prefillMs;
+  }
+  const k = Math.max(prompts.length, 1);
+  return {
+    prompts: prompts.length,
+    chunkTokens: prompts[0]?.[0]?.length ?? 0,
+    top1Agreement: top1 / k,
+    tokenAgreement: agree / Math.max(compared, 1),
+    tokensCompared: compareTokens,
+    movedTokensMean: moved / k,
+    warmPrefillMsMean: warmMs / k,
+    coldPrefillMsMean: coldMs / k,
+  };
+}
