@@ -18,6 +18,15 @@ export interface GenerateOptions extends SamplingOptions {
   signal?: AbortSignal;
   /** Called with each new piece of text as it is decoded. */
   onText?: (piece: string) => void;
+  /** Which cache to use and keep (one per editor document, say); all sessions share a memory bound. */
+  session?: string;
+}
+
+interface CacheEntry {
+  cache: KvCache;
+  /** Tokens whose entries the cache holds, and the RoPE plan they were computed under. */
+  tokens: number[];
+  planId: string;
 }
 
 export interface GenerateResult {
@@ -45,20 +54,45 @@ export function commonPrefixLength(a: ArrayLike<number>, b: ArrayLike<number>): 
 }
 
 export class Generator {
-  /** Tokens whose entries the cache holds, and the RoPE plan they were computed under. */
-  private cachedTokens: number[] = [];
-  private cachedPlanId = '';
-  private readonly cache: KvCache;
+  /** One cache per session (an editor document, say), least recently used evicted past the bound. */
+  private readonly sessions = new Map<string, CacheEntry>();
+  /** The entry of the request being served. */
+  private entry!: CacheEntry;
 
   constructor(
     private readonly model: OnnxModel,
     private readonly detokenizer: Detokenizer,
     private readonly prefillChunk = 512,
-    maxCacheBytes = 512 * 2 ** 20,
+    /** Bound on the bytes of all sessions' caches together. */
+    private readonly maxCacheBytes = 512 * 2 ** 20,
     /** Moved chunks shorter than this are recomputed. */
     private readonly minMovedChunk = 32,
-  ) {
-    this.cache = model.newCache({ maxBytes: maxCacheBytes });
+  ) {}
+
+  /** The session's cache entry, created if new; other sessions are evicted, least recently used first,
+   *  while all together hold more than the bound. */
+  private useSession(key: string): CacheEntry {
+    let entry = this.sessions.get(key);
+    this.sessions.delete(key);
+    entry ??= { cache: this.model.newCache({ maxBytes: this.maxCacheBytes }), tokens: [], planId: '' };
+    this.sessions.set(key, entry); // Map order is recency order: the newest last.
+    let total = 0;
+    for (const e of this.sessions.values()) total += e.cache.bytes();
+    for (const [k, e] of this.sessions) {
+      if (total <= this.maxCacheBytes || k === key) break;
+      total -= e.cache.bytes();
+      this.sessions.delete(k);
+    }
+    return entry;
+  }
+
+  /** Sessions whose caches are held, least recently used first. */
+  cachedSessions(): string[] {
+    return [...this.sessions.keys()];
+  }
+
+  private get cache(): KvCache {
+    return this.entry.cache;
   }
 
   private plan(method: string, options: RopeOptions): RopePlan {
@@ -97,25 +131,26 @@ export class Generator {
 
     // Reuse what the cache holds, if it was computed with the same angles: the common prefix in place,
     // moved chunks copied and re-rotated; the rest is computed.
-    const reuse = planReuse(this.cachedPlanId === plan.id ? this.cachedTokens : [], segments, this.minMovedChunk);
+    this.entry = this.useSession(options.session ?? '');
+    const reuse = planReuse(this.entry.planId === plan.id ? this.entry.tokens : [], segments, this.minMovedChunk);
     // Moved chunks are copied from the entries past the kept prefix, which the new prompt overwrites.
     const source = reuse.steps.some((s) => s.kind === 'copy') ? this.cache.clone(reuse.keep) : undefined;
     this.cache.truncate(reuse.keep);
-    this.cachedTokens = prompt.slice(0, reuse.keep);
-    this.cachedPlanId = plan.id;
+    this.entry.tokens = prompt.slice(0, reuse.keep);
+    this.entry.planId = plan.id;
     let logits: Float32Array = new Float32Array(0);
     for (const step of reuse.steps) {
       if (step.kind === 'copy') {
         this.cache.appendFrom(source as KvCache, step.from - reuse.keep, step.length);
         if (step.at !== step.from) this.cache.shiftKeys(step.at, step.at + step.length, step.at - step.from, plan.inverseFrequencies);
-        this.cachedTokens.push(...prompt.slice(step.at, step.at + step.length));
+        this.entry.tokens.push(...prompt.slice(step.at, step.at + step.length));
         continue;
       }
       for (let i = 0; i < step.tokens.length; i += this.prefillChunk) {
         if (cancelled()) return this.finish('cancelled', [], prompt, reuse, started, started);
         const chunk = step.tokens.slice(i, i + this.prefillChunk);
         logits = await this.step(chunk, step.at + i, plan);
-        this.cachedTokens.push(...chunk);
+        this.entry.tokens.push(...chunk);
         if (options.signal) await new Promise((resolve) => setImmediate(resolve));
       }
     }
@@ -154,7 +189,7 @@ export class Generator {
       }
       if (tokens.length >= maxTokens) break;
       logits = await this.step([next], prompt.length + tokens.length - 1, plan);
-      this.cachedTokens.push(next);
+      this.entry.tokens.push(next);
       // onnxruntime's run blocks its thread: let queued messages (a cancel) in between two steps.
       if (options.signal) await new Promise((resolve) => setImmediate(resolve));
     }

@@ -87,3 +87,19 @@ test('common prefix length', () => {
   assert.equal(commonPrefixLength([1, 2, 3], [1, 2, 4, 5]), 2);
   assert.equal(commonPrefixLength([], [1]), 0);
 });
+
+test('sessions keep separate caches; past the memory bound the least recently used is evicted', async () => {
+  // tiny: 2 layers × 2 kv heads × 16 dims → 512 bytes per token; a cache grows by doubling from 256 tokens.
+  const perCache = 256 * 2 * 2 * 16 * 2 * 4;
+  const g = new Generator(model, tok, 512, 2 * perCache);
+  const p = prompt();
+  await g.generate(p, none, { maxTokens: 1, session: 'a.py' });
+  await g.generate(p, none, { maxTokens: 1, session: 'b.py' });
+  const again = await g.generate(p, none, { maxTokens: 1, session: 'a.py' });
+  assert.equal(again.reusedTokens, p.length - 1); // a.py's cache survived b.py
+  assert.deepEqual(g.cachedSessions(), ['b.py', 'a.py']);
+  await g.generate(p, none, { maxTokens: 1, session: 'c.py' });
+  assert.deepEqual(g.cachedSessions(), ['a.py', 'c.py']); // b.py was least recently used
+  const evicted = await g.generate(p, none, { maxTokens: 1, session: 'b.py' });
+  assert.equal(evicted.reusedTokens, 0);
+});
