@@ -127,7 +127,7 @@ async function reuseBenchCommand(argv: string[]): Promise<number> {
     const row = await reuseAgreement(model, tok, prompts, intOption(args, 'compare-tokens', 8));
     if (args.options.has('json')) console.log(JSON.stringify(row));
     else {
-      console.log(`${row.prompts} prompts of ${row.chunkTokens}-token chunks, ${row.movedTokensMean.toFixed(0)} tokens moved on average`);
+      console.log(`${row.prompts} prompts of 5 chunks (${row.chunkTokens.toFixed(0)} tokens each on average), one dropped; ${row.movedTokensMean.toFixed(0)} tokens moved on average`);
       console.log(`top-1 next token, moved cache vs cold: ${(100 * row.top1Agreement).toFixed(1)}% agree`);
       console.log(`greedy tokens agreeing before the first divergence: ${(100 * row.tokenAgreement).toFixed(1)}% of ${row.tokensCompared} per prompt`);
       console.log(`prefill: ${row.warmPrefillMsMean.toFixed(1)} ms with the moved cache vs ${row.coldPrefillMsMean.toFixed(1)} ms cold`);

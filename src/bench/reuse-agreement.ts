@@ -8,6 +8,7 @@ import type { TextTokenizer } from '../model/tokenizer';
 
 export interface ReuseAgreementRow {
   prompts: number;
+  /** Mean tokens per chunk. */
   chunkTokens: number;
   /** Share of prompts whose first greedy token is the same with the moved cache as cold. */
   top1Agreement: number;
@@ -64,7 +65,7 @@ export async function reuseAgreement(model: OnnxModel, tok: TextTokenizer, promp
   const k = Math.max(prompts.length, 1);
   return {
     prompts: prompts.length,
-    chunkTokens: prompts[0]?.[0]?.length ?? 0,
+    chunkTokens: prompts.flat().reduce((a, c) => a + c.length, 0) / Math.max(prompts.flat().length, 1),
     top1Agreement: top1 / k,
     tokenAgreement: agree / Math.max(compared, 1),
     tokensCompared: compareTokens,
