@@ -1,6 +1,7 @@
 """Corpus builder: permissively licensed code from this machine's Debian packages and the npm registry.
 
-Every source becomes a "repository" (a Debian package, a CPython stdlib package, an npm package),
+Sources: the CPython standard library, the Debian packages in debian-packages.txt and the npm packages
+in npm-packages.txt. Every source becomes a "repository" (a Debian package, a CPython stdlib package, an npm package),
 its files ordered so that a file comes after the local files it imports, and repositories ordered
 so that dependencies come before dependents (repository-level pretraining). Files are de-duplicated
 by content; minified, generated, huge and non-UTF-8 files are dropped and counted.
@@ -8,7 +9,7 @@ by content; minified, generated, huge and non-UTF-8 files are dropped and counte
 Output (not committed): work/corpus/repos.jsonl, one repository per line.
 Committed: corpus-manifest.json, every source with its license, version, file count and split.
 
-Usage: python3 corpus.py [--npm-list npm-packages.txt] [--max-mb 80] [--out work/corpus]
+Usage: python3 corpus.py [--npm-list npm-packages.txt] [--debian-list debian-packages.txt] [--max-mb 80]
 """
 from __future__ import annotations
 
@@ -221,9 +222,16 @@ def debian_license(pkg: str) -> str:
     return m.group(1) if m else "unknown"
 
 
-def debian_repos(drops: Drops, seen: set[str]) -> list[Repo]:
-    out = subprocess.run(["dpkg-query", "-W", "-f", "${Package}\t${Version}\t${Depends}\n", "python3-*"],
-                         capture_output=True, text=True, check=True).stdout
+def debian_repos(names: list[str], drops: Drops, seen: set[str]) -> list[Repo]:
+    """The listed Debian packages (a fixed list, so the corpus does not depend on what else is installed)."""
+    res = subprocess.run(["dpkg-query", "-W", "-f", "${Package}\t${Version}\t${Depends}\n", *names],
+                         capture_output=True, text=True)
+    out = res.stdout
+    installed = {line.split("\t")[0] for line in out.splitlines()}
+    missing = [n for n in names if n not in installed]
+    if missing:
+        sys.exit(f"Debian packages of the corpus are not installed: {' '.join(missing)}\n"
+                 f"apt-get install -y {' '.join(missing)}")
     repos = []
     for line in sorted(out.splitlines()):
         pkg, version, depends = (line.split("\t") + ["", ""])[:3]
@@ -289,6 +297,7 @@ def npm_repos(names: list[str], cache: Path, drops: Drops, seen: set[str]) -> li
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--npm-list", default=str(HERE / "npm-packages.txt"))
+    ap.add_argument("--debian-list", default=str(HERE / "debian-packages.txt"))
     ap.add_argument("--max-mb", type=float, default=80.0, help="stop adding repositories past this many MB of text")
     ap.add_argument("--out", default=str(HERE / "work" / "corpus"))
     ap.add_argument("--manifest", default=str(HERE / "corpus-manifest.json"))
@@ -296,9 +305,10 @@ def main() -> None:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     drops, seen = Drops(), set()
-    names = [l.split("#")[0].strip() for l in Path(args.npm_list).read_text().splitlines()]
-    repos = stdlib_repos(drops, seen) + npm_repos([n for n in names if n], out / "npm-cache", drops, seen) \
-        + debian_repos(drops, seen)
+    def listed(path: str) -> list[str]:
+        return [n for n in (l.split("#")[0].strip() for l in Path(path).read_text().splitlines()) if n]
+    repos = stdlib_repos(drops, seen) + npm_repos(listed(args.npm_list), out / "npm-cache", drops, seen) \
+        + debian_repos(listed(args.debian_list), drops, seen)
     by_name = {r.name: r for r in repos}
     ordered = topo_order([r.name for r in repos], lambda n: [d for d in by_name[n].deps if d in by_name]
                          if n in by_name else [])
