@@ -11,7 +11,7 @@ import { checkModel } from './model/model-check';
 import { defaultModelDir } from './model/model-location';
 import { OnnxModel } from './model/onnx-backend';
 import { PROVIDER_SETTINGS, type ProviderSetting } from './model/providers';
-import { parseRopeSpec } from './model/rope';
+import { parseRopeSpec, readLongRopeFactors } from './model/rope';
 import { TextTokenizer } from './model/tokenizer';
 import { buildFimPrompt, splitAt } from './packing/fim';
 
@@ -19,9 +19,11 @@ const USAGE = `usage: ropewalk <command> [options]
 
 commands:
   complete --file F --line L --column C [--model DIR] [--rope METHOD[:FACTOR]] [--max-tokens N]
-           [--budget TOKENS] [--temperature T] [--provider auto|cpu|webgpu|cuda|dml|coreml] [--json]
+           [--budget TOKENS] [--temperature T] [--provider auto|cpu|webgpu|cuda|dml|coreml]
+           [--rope-factors FILE] [--json]
                                complete the code at a position (lines and columns from 1) with
-                               in-file fill-in-the-middle context; prints the completion
+                               in-file fill-in-the-middle context; prints the completion.
+                               --rope-factors: LongRoPE's short/long per-pair factors (JSON)
   engine-bench [--model DIR] [--context 2048,8192,16384] [--edit-tokens 64] [--chunk 512]
                [--provider P] [--json]
                                cold and warm prefill, decoding at depth and at zero, the bandwidth
@@ -76,7 +78,9 @@ async function complete(argv: string[]): Promise<number> {
     }, { path: file, prefix, suffix }, budget);
     const temperature = Number(stringOption(args, 'temperature') ?? 0);
     const generator = new Generator(model, tok);
-    const result = await generator.generate(prompt.ids, { method, options: { factor } }, {
+    const factorsFile = stringOption(args, 'rope-factors');
+    const ropeOptions = { factor, ...(factorsFile ? readLongRopeFactors(factorsFile) : {}) };
+    const result = await generator.generate(prompt.ids, { method, options: ropeOptions }, {
       maxTokens: intOption(args, 'max-tokens', 64), temperature,
       stop: ['\n\n\n'], stopTokens: [tok.special['<|file_sep|>'], tok.special['<|fim_prefix|>']],
     });

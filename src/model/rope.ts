@@ -2,6 +2,7 @@
 // per-pair inverse frequencies and a per-query attention-logit scale, the two things contract v1 takes
 // at run time. Formulas: shared/research/rope-methods.md (checked against transformers' rope utils).
 
+import { readFileSync } from 'node:fs';
 import { baseInverseFrequencies, rotaryTables, type RotaryTables } from './rope-tables';
 
 export interface RopeGeometry {
@@ -190,6 +191,25 @@ const planners: Record<string, Planner> = {
     };
   },
 };
+
+/**
+ * Reads LongRoPE per-pair factors from a JSON file: `{"short_factor": [...], "long_factor": [...]}` (the
+ * names of a Hugging Face `rope_scaling` block; camelCase accepted too), one factor per rotary pair.
+ */
+export function readLongRopeFactors(path: string): { shortFactor: number[]; longFactor: number[] } {
+  let data: Record<string, unknown>;
+  try {
+    data = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  } catch (cause) {
+    throw new RopeSettingsError(`cannot read LongRoPE factors from ${path}: ${(cause as Error).message}`, { cause });
+  }
+  const pick = (a: string, b: string) => data[a] ?? data[b];
+  const shortFactor = pick('short_factor', 'shortFactor');
+  const longFactor = pick('long_factor', 'longFactor');
+  const ok = (f: unknown): f is number[] => Array.isArray(f) && f.length > 0 && f.every((x) => typeof x === 'number' && x > 0);
+  if (!ok(shortFactor) || !ok(longFactor)) throw new RopeSettingsError(`${path} needs short_factor and long_factor arrays of positive numbers`);
+  return { shortFactor, longFactor };
+}
 
 export const ROPE_METHODS: Readonly<Record<string, Planner>> = planners;
 

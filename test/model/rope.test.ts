@@ -1,9 +1,12 @@
 // Every RoPE method against the formulas of shared/research/rope-methods.md, plus a contract suite
 // that all methods share.
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import {
-  RopeSettingsError, UnknownRopeMethodError, parseRopeSpec, planAttentionScale, planRope, planTables,
+  RopeSettingsError, UnknownRopeMethodError, parseRopeSpec, planAttentionScale, planRope, planTables, readLongRopeFactors,
   ropeMethodNames, yarnCorrectionIndex, type RopeGeometry,
 } from '../../src/model/rope';
 
@@ -129,4 +132,15 @@ test('specs parse as METHOD[:FACTOR]; bad ones are named errors', () => {
   assert.throws(() => parseRopeSpec('rerope:2'), UnknownRopeMethodError);
   assert.throws(() => parseRopeSpec('linear:0.5'), RopeSettingsError);
   assert.throws(() => planRope('linear', g, { factor: Number.NaN }), RopeSettingsError);
+});
+
+test('LongRoPE factors are read from a JSON file (Hugging Face rope_scaling names)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ropewalk-rope-'));
+  writeFileSync(join(dir, 'f.json'), JSON.stringify({ short_factor: longrope.shortFactor, long_factor: longrope.longFactor }));
+  const f = readLongRopeFactors(join(dir, 'f.json'));
+  const p = planRope('longrope', g, { factor: 4, length: 4096, ...f });
+  p.inverseFrequencies.forEach((t, i) => close(t, theta(i) / (1 + i / 8)));
+  writeFileSync(join(dir, 'bad.json'), JSON.stringify({ short_factor: [1, -2] }));
+  assert.throws(() => readLongRopeFactors(join(dir, 'bad.json')), RopeSettingsError);
+  assert.throws(() => readLongRopeFactors(join(dir, 'missing.json')), RopeSettingsError);
 });
