@@ -4,6 +4,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import type { GenerateResult } from './generate';
 import type { EngineSpec, InferenceRequest, InferenceResponse, WireGenerateOptions } from './inference-protocol';
 import type { ModelCheckReport } from './model-check';
+import type { ProviderSetting } from './providers';
 import type { RopeOptions } from './rope';
 
 export class InferenceProcessError extends Error {
@@ -64,8 +65,8 @@ export class InferenceClient {
     });
   }
 
-  async checkModel(modelDir: string): Promise<ModelCheckReport> {
-    const r = await this.request({ type: 'check', modelDir });
+  async checkModel(modelDir: string, provider: ProviderSetting = 'cpu'): Promise<ModelCheckReport> {
+    const r = await this.request({ type: 'check', modelDir, provider });
     if (r.type !== 'check') throw new InferenceProcessError(r.type === 'error' ? `${r.name}: ${r.message}` : `unexpected reply ${r.type}`);
     return r.report;
   }

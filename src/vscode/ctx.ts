@@ -42,9 +42,9 @@ export class Ctx implements vscode.Disposable {
   private async checkModel(): Promise<boolean> {
     const dir = this.modelDir();
     try {
-      const report = await this.inference.checkModel(dir);
-      this.log.info(`model ${report.model} at ${dir}: loaded in ${report.loadMs.toFixed(0)} ms, golden cases ${report.ok ? 'pass' : 'FAIL'}`);
-      this.setStatus(report.ok ? '$(check) Ropewalk' : '$(warning) Ropewalk', `${report.model} (CPU)`);
+      const report = await this.inference.checkModel(dir, readConfig().executionProvider);
+      this.log.info(`model ${report.model} at ${dir}: loaded in ${report.loadMs.toFixed(0)} ms on ${report.provider}, golden cases ${report.ok ? 'pass' : 'FAIL'}`);
+      this.setStatus(report.ok ? '$(check) Ropewalk' : '$(warning) Ropewalk', `${report.model} (${report.provider.toUpperCase()})`);
       return report.ok;
     } catch (error) {
       this.log.error(`model at ${dir}: ${(error as Error).message}`);
