@@ -44,7 +44,7 @@ function providerOption(args: ParsedArgs): ProviderSetting {
 async function modelCheck(argv: string[]): Promise<number> {
   const args = parseArgs(argv, ['json']);
   const dir = resolve(args.positional[0] ?? defaultModelDir());
-  const report = await checkModel(dir, providerOption(args));
+  const report = await checkModel(dir, providerOption(args), (l) => process.stderr.write(l + '\n'));
   if (args.options.has('json')) {
     console.log(JSON.stringify(report));
   } else {

@@ -39,7 +39,7 @@ async function handle(request: Work): Promise<void> {
   try {
     switch (request.type) {
       case 'check':
-        reply({ id: request.id, type: 'check', report: await checkModel(request.modelDir, request.provider) });
+        reply({ id: request.id, type: 'check', report: await checkModel(request.modelDir, request.provider, (l) => process.stderr.write(l + '\n')) });
         break;
       case 'generate': {
         const e = await engineFor(request.engine);

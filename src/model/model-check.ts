@@ -14,9 +14,9 @@ export interface ModelCheckReport {
   ok: boolean;
 }
 
-export async function checkModel(dir: string, provider: ProviderSetting = 'cpu'): Promise<ModelCheckReport> {
+export async function checkModel(dir: string, provider: ProviderSetting = 'cpu', log?: (line: string) => void): Promise<ModelCheckReport> {
   const t0 = performance.now();
-  const model = await OnnxModel.load(dir, { provider });
+  const model = await OnnxModel.load(dir, { provider, log });
   const loadMs = performance.now() - t0;
   try {
     const golden = readGolden(dir);
