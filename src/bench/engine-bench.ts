@@ -5,7 +5,8 @@ import { statSync } from 'node:fs';
 import type { KvCache } from '../model/kv-cache';
 import { headDim } from '../model/model-card';
 import type { OnnxModel } from '../model/onnx-backend';
-import { planAttentionScale, planRope, planTables, type RopePlan } from '../model/rope';
+import { forwardOnCache } from '../model/generate';
+import { planRope, type RopePlan } from '../model/rope';
 
 export interface EngineBenchRow {
   context: number;
@@ -48,35 +49,15 @@ export function measureCopyBandwidth(bytes = 128 * 2 ** 20, repeats = 5): number
   return (2 * bytes) / (Math.min(...times) / 1000);
 }
 
-async function prefill(model: OnnxModel, cache: KvCache, ids: number[], start: number, plan: RopePlan, chunk: number): Promise<Float32Array> {
-  const layers = model.card.config.n_layers;
-  let logits: Float32Array = new Float32Array(0);
-  for (let at = 0; at < ids.length; at += chunk) {
-    const piece = ids.slice(at, at + chunk);
-    const positions = piece.map((_, i) => start + at + i);
-    const t = planTables(plan, positions);
-    const out = await model.forward({
-      ids: piece, cosQ: t.cos, sinQ: t.sin, attentionScale: planAttentionScale(plan, positions, layers),
-      logitsIndices: [piece.length - 1], past: cache.length > 0 ? cache.view() : undefined,
-    });
-    cache.append(out.newKeys, out.newValues, piece.length);
-    logits = out.logits;
-  }
-  return logits;
+async function prefill(model: OnnxModel, cache: KvCache, ids: number[], start: number, plan: RopePlan, chunk: number): Promise<void> {
+  for (let at = 0; at < ids.length; at += chunk) await forwardOnCache(model, cache, ids.slice(at, at + chunk), start + at, plan);
 }
 
 async function decodeMs(model: OnnxModel, cache: KvCache, steps: number, plan: RopePlan): Promise<number> {
-  const layers = model.card.config.n_layers;
   const times: number[] = [];
   for (let s = 0; s < steps; s++) {
-    const pos = cache.length;
-    const t = planTables(plan, [pos]);
     const t0 = performance.now();
-    const out = await model.forward({
-      ids: [(s * 7919) % 1000 + 100], cosQ: t.cos, sinQ: t.sin, attentionScale: planAttentionScale(plan, [pos], layers),
-      logitsIndices: [0], past: cache.length > 0 ? cache.view() : undefined,
-    });
-    cache.append(out.newKeys, out.newValues, 1);
+    await forwardOnCache(model, cache, [((s * 7919) % 1000) + 100], cache.length, plan);
     times.push(performance.now() - t0);
   }
   return median(times);

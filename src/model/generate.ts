@@ -46,6 +46,21 @@ export interface Detokenizer {
   decode(ids: number[]): string;
 }
 
+/**
+ * Runs `ids` at positions start.. on top of `cache` under `plan`, appends their entries to it, and
+ * returns the logits of the last token.
+ */
+export async function forwardOnCache(model: OnnxModel, cache: KvCache, ids: number[], start: number, plan: RopePlan): Promise<Float32Array> {
+  const positions = Array.from(ids, (_, i) => start + i);
+  const t = planTables(plan, positions);
+  const out = await model.forward({
+    ids, cosQ: t.cos, sinQ: t.sin, attentionScale: planAttentionScale(plan, positions, model.card.config.n_layers),
+    logitsIndices: [ids.length - 1], past: cache.length > 0 ? cache.view() : undefined,
+  });
+  cache.append(out.newKeys, out.newValues, ids.length);
+  return out.logits;
+}
+
 export function commonPrefixLength(a: ArrayLike<number>, b: ArrayLike<number>): number {
   const n = Math.min(a.length, b.length);
   let i = 0;
@@ -100,17 +115,8 @@ export class Generator {
     return planRope(method, { headDim: headDim(cfg), base: cfg.rope_theta, trainLength: cfg.train_len, nLayers: cfg.n_layers }, options);
   }
 
-  /** Runs `ids` at positions start.. on top of the cache, appends their entries; returns the last logits. */
-  private async step(ids: number[], start: number, plan: RopePlan): Promise<Float32Array> {
-    const cfg = this.model.card.config;
-    const positions = Array.from(ids, (_, i) => start + i);
-    const t = planTables(plan, positions);
-    const out = await this.model.forward({
-      ids, cosQ: t.cos, sinQ: t.sin, attentionScale: planAttentionScale(plan, positions, cfg.n_layers),
-      logitsIndices: [ids.length - 1], past: this.cache.length > 0 ? this.cache.view() : undefined,
-    });
-    this.cache.append(out.newKeys, out.newValues, ids.length);
-    return out.logits;
+  private step(ids: number[], start: number, plan: RopePlan): Promise<Float32Array> {
+    return forwardOnCache(this.model, this.cache, ids, start, plan);
   }
 
   /**
