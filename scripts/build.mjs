@@ -10,8 +10,8 @@ const common = {
   target: 'node20',
   format: 'cjs',
   sourcemap: 'linked',
-  // Native or host-provided: never bundled.
-  external: ['vscode', 'onnxruntime-node'],
+  // Native, host-provided, or loading its own .wasm beside itself: never bundled.
+  external: ['vscode', 'onnxruntime-node', 'web-tree-sitter'],
   logLevel: 'warning',
 };
 

@@ -1,0 +1,161 @@
+// Parses source with tree-sitter (WASM) and extracts what repository context needs from one file:
+// definitions with signature and span, imports, class parents, identifiers used.
+
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Language, Parser, Query, type Node, type Tree } from 'web-tree-sitter';
+import { LANGUAGES, type DefinitionKind, type LanguageSpec } from './languages';
+
+export class GrammarError extends Error {
+  override readonly name = 'GrammarError';
+}
+
+export interface Span {
+  startLine: number; // 0-based
+  endLine: number;
+  startIndex: number; // UTF-16 offsets into the text
+  endIndex: number;
+}
+
+export interface Definition extends Span {
+  name: string;
+  kind: DefinitionKind;
+  /** The declaration up to its body: `def area(self) -> float`, `class Shape(Base)`. */
+  signature: string;
+  /** Enclosing class, for methods and fields. */
+  parent?: string;
+}
+
+export interface FileSyntax {
+  language: string;
+  definitions: Definition[];
+  /** Module specifiers as written: `os.path`, `.util`, `./shapes`. */
+  imports: string[];
+  /** Class name → base names as written. */
+  parents: Record<string, string[]>;
+  identifiers: Set<string>;
+  /** The parse had syntax errors (the extraction is best effort then). */
+  hasErrors: boolean;
+}
+
+interface LoadedLanguage {
+  spec: LanguageSpec;
+  language: Language;
+  definitions: Query;
+  imports: Query;
+  parents: Query;
+  identifiers: Query;
+}
+
+/** Where grammars/ is, relative to a bundled script in dist/. */
+export function defaultGrammarsDir(root = join(__dirname, '..')): string {
+  return join(root, 'grammars');
+}
+
+let runtime: Promise<void> | undefined;
+
+export class SyntaxLoader {
+  private readonly loaded = new Map<string, Promise<LoadedLanguage>>();
+  private readonly parser = new Map<string, Parser>();
+
+  constructor(private readonly grammarsDir: string) {}
+
+  private async init(): Promise<void> {
+    runtime ??= Parser.init({ locateFile: () => require.resolve('web-tree-sitter/tree-sitter.wasm') });
+    await runtime;
+  }
+
+  load(spec: LanguageSpec): Promise<LoadedLanguage> {
+    let p = this.loaded.get(spec.id);
+    if (!p) {
+      p = (async () => {
+        await this.init();
+        const file = join(this.grammarsDir, spec.grammar);
+        if (!existsSync(file)) throw new GrammarError(`grammar ${spec.grammar} is missing from ${this.grammarsDir}`);
+        const language = await Language.load(file);
+        const query = (name: string, source: string) => {
+          try {
+            return new Query(language, source);
+          } catch (cause) {
+            throw new GrammarError(`the ${name} query of ${spec.id} does not compile: ${(cause as Error).message}`, { cause });
+          }
+        };
+        return {
+          spec, language,
+          definitions: query('definitions', spec.definitions), imports: query('imports', spec.imports),
+          parents: query('parents', spec.parents), identifiers: query('identifiers', spec.identifiers),
+        };
+      })();
+      this.loaded.set(spec.id, p);
+    }
+    return p;
+  }
+
+  async parse(spec: LanguageSpec, text: string, old?: Tree): Promise<{ tree: Tree; lang: LoadedLanguage }> {
+    const lang = await this.load(spec);
+    let parser = this.parser.get(spec.id);
+    if (!parser) {
+      parser = new Parser();
+      parser.setLanguage(lang.language);
+      this.parser.set(spec.id, parser);
+    }
+    const tree = parser.parse(text, old);
+    if (!tree) throw new GrammarError(`tree-sitter returned no tree for a ${spec.id} file`);
+    return { tree, lang };
+  }
+
+  async extract(spec: LanguageSpec, text: string): Promise<FileSyntax> {
+    const { tree, lang } = await this.parse(spec, text);
+    try {
+      return extractFromTree(lang, tree.rootNode);
+    } finally {
+      tree.delete();
+    }
+  }
+
+  static languages(): LanguageSpec[] {
+    return LANGUAGES;
+  }
+}
+
+function span(node: Node): Span {
+  return { startLine: node.startPosition.row, endLine: node.endPosition.row, startIndex: node.startIndex, endIndex: node.endIndex };
+}
+
+function signatureOf(node: Node): string {
+  const body = node.childForFieldName('body');
+  const text = body ? node.text.slice(0, body.startIndex - node.startIndex) : node.text.split('\n')[0] ?? '';
+  return text.replace(/\s+/g, ' ').replace(/[\s:{]+$/, '').trim();
+}
+
+function enclosingClass(node: Node, classNodes: string[]): string | undefined {
+  for (let p = node.parent; p; p = p.parent) {
+    if (classNodes.includes(p.type)) return p.childForFieldName('name')?.text;
+  }
+  return undefined;
+}
+
+function extractFromTree(lang: LoadedLanguage, root: Node): FileSyntax {
+  const definitions: Definition[] = [];
+  for (const match of lang.definitions.matches(root)) {
+    const def = match.captures.find((c) => c.name.startsWith('definition.'));
+    const name = match.captures.find((c) => c.name === 'name');
+    if (!def || !name) continue;
+    let kind = def.name.slice('definition.'.length) as DefinitionKind;
+    const parent = enclosingClass(def.node, lang.spec.classNodes);
+    if (kind === 'function' && parent && def.node.type.includes('function_definition')) kind = 'method';
+    // A field assigned in several methods is one field: the first assignment defines it.
+    if (kind === 'field' && definitions.some((d) => d.kind === 'field' && d.name === name.node.text && d.parent === parent)) continue;
+    definitions.push({ name: name.node.text, kind, signature: signatureOf(def.node), parent: kind === 'class' ? undefined : parent, ...span(def.node) });
+  }
+  const imports = [...new Set(lang.imports.captures(root).filter((c) => c.name === 'source').map((c) => c.node.text))];
+  const parents: Record<string, string[]> = {};
+  for (const match of lang.parents.matches(root)) {
+    const name = match.captures.find((c) => c.name === 'name')?.node.text;
+    if (!name) continue;
+    const bases = (parents[name] ??= []);
+    for (const c of match.captures) if (c.name === 'parent' && !bases.includes(c.node.text)) bases.push(c.node.text);
+  }
+  const identifiers = new Set(lang.identifiers.captures(root).map((c) => c.node.text));
+  return { language: lang.spec.id, definitions, imports, parents, identifiers, hasErrors: root.hasError };
+}
