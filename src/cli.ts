@@ -5,7 +5,10 @@ import { resolve } from 'node:path';
 import { engineBench, formatEngineBench } from './bench/engine-bench';
 import { buildReusePrompts, reuseAgreement } from './bench/reuse-agreement';
 import { intOption, parseArgs, stringOption, UsageError, type ParsedArgs } from './cli-args';
-import { listSourceFiles, readSourceFile } from './context/source-file';
+import { RepoIndex } from './context/repo-index';
+import { walkRepository } from './context/repo-walk';
+import { defaultGrammarsDir, SyntaxLoader } from './context/syntax';
+import { readSourceFile } from './context/source-file';
 import { Generator } from './model/generate';
 import { checkModel } from './model/model-check';
 import { defaultModelDir } from './model/model-location';
@@ -28,6 +31,8 @@ commands:
                [--provider P] [--json]
                                cold and warm prefill, decoding at depth and at zero, the bandwidth
                                bound; --json prints one object per context size
+  index REPO [--max-files N] [--json]
+                               index a repository: definitions, imports resolved to files, skips
   reuse-bench REPO [--model DIR] [--prompts 40] [--chunk-tokens 192] [--json]
                                top-1 agreement of decoding on a cache whose chunks moved vs cold
   model-check [DIR] [--provider P] [--json]
@@ -122,7 +127,7 @@ async function reuseBenchCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv, ['json']);
   const dir = args.positional[0];
   if (!dir) throw new UsageError('reuse-bench needs a repository folder');
-  const files = listSourceFiles(resolve(dir), ['.py', '.ts', '.js', '.tsx', '.jsx', '.mjs']);
+  const files = walkRepository(resolve(dir), { extensions: ['.py', '.ts', '.js', '.tsx', '.jsx', '.mjs'], maxFiles: 10_000 }).files;
   const model = await OnnxModel.load(resolve(stringOption(args, 'model') ?? defaultModelDir()), { provider: providerOption(args) });
   try {
     const tok = TextTokenizer.load(model.files.tokenizer);
@@ -142,11 +147,31 @@ async function reuseBenchCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
+async function indexCommand(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, ['json']);
+  const dir = args.positional[0];
+  if (!dir) throw new UsageError('index needs a repository folder');
+  const { stats } = await RepoIndex.build(resolve(dir), new SyntaxLoader(defaultGrammarsDir()), {
+    maxFiles: intOption(args, 'max-files', 20_000),
+  });
+  if (args.options.has('json')) console.log(JSON.stringify(stats));
+  else {
+    console.log(`${stats.parsedFiles} of ${stats.files} files parsed in ${(stats.ms / 1000).toFixed(1)} s, peak RSS ${stats.peakRssMb.toFixed(0)} MB`);
+    console.log(`${stats.definitions} definitions, ${stats.imports} imports (${stats.resolvedImports} resolved to repository files)`);
+    const skipped = Object.entries(stats.skipped).map(([k, v]) => `${k} ${v}`).join(', ');
+    if (skipped) console.log(`skipped: ${skipped}`);
+    if (stats.capMessage) console.log(stats.capMessage);
+  }
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'engine-bench':
       return engineBenchCommand(rest);
+    case 'index':
+      return indexCommand(rest);
     case 'reuse-bench':
       return reuseBenchCommand(rest);
     case 'complete':

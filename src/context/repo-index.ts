@@ -1,0 +1,202 @@
+// The repository index: every supported file's definitions, imports resolved to files, class parents
+// and identifiers, plus a name → definitions table for finding what the cursor needs.
+
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join, posix } from 'node:path';
+import { LANGUAGES, languageForPath } from './languages';
+import { walkRepository, type SkipReason, type WalkOptions } from './repo-walk';
+import type { Definition, SyntaxLoader } from './syntax';
+
+export interface IndexedImport {
+  source: string;
+  /** Repository path of the imported file, when it is in the repository. */
+  resolved?: string;
+}
+
+export interface IndexedFile {
+  path: string;
+  language: string;
+  hash: string;
+  definitions: Definition[];
+  imports: IndexedImport[];
+  parents: Record<string, string[]>;
+  identifiers: string[];
+  hasErrors: boolean;
+}
+
+export interface IndexStats {
+  files: number;
+  parsedFiles: number;
+  skipped: Partial<Record<SkipReason | 'parse-failed', number>>;
+  definitions: number;
+  imports: number;
+  resolvedImports: number;
+  ms: number;
+  peakRssMb: number;
+  /** Set when a cap left files out: what to change to index them. */
+  capMessage?: string;
+}
+
+export interface IndexOptions extends Omit<WalkOptions, 'extensions'> {}
+
+const EXTENSIONS = LANGUAGES.flatMap((l) => l.extensions);
+const JS_CANDIDATES = ['', '.ts', '.tsx', '.d.ts', '.js', '.jsx', '.mjs', '.cjs', '/index.ts', '/index.tsx', '/index.js', '/index.jsx'];
+
+interface PathAlias {
+  prefix: string;
+  suffix: string;
+  targets: string[];
+}
+
+/** `compilerOptions.baseUrl` and `paths` of the root tsconfig.json (comments and trailing commas allowed). */
+export function readTsconfigPaths(root: string): { baseUrl?: string; aliases: PathAlias[] } {
+  let text: string;
+  try {
+    text = readFileSync(join(root, 'tsconfig.json'), 'utf8');
+  } catch {
+    return { aliases: [] };
+  }
+  try {
+    const json = JSON.parse(text.replace(/\/\*[\s\S]*?\*\/|(^|[^:"'])\/\/.*$/gm, '$1').replace(/,(\s*[}\]])/g, '$1')) as {
+      compilerOptions?: { baseUrl?: string; paths?: Record<string, string[]> };
+    };
+    const opts = json.compilerOptions ?? {};
+    const base = posix.normalize(opts.baseUrl ?? '.');
+    const aliases = Object.entries(opts.paths ?? {}).map(([pattern, targets]) => {
+      const [prefix = '', suffix = ''] = pattern.split('*');
+      return { prefix, suffix, targets: targets.map((t) => posix.join(base, t)) };
+    });
+    return { baseUrl: opts.baseUrl === undefined ? undefined : base, aliases };
+  } catch {
+    return { aliases: [] };
+  }
+}
+
+export class RepoIndex {
+  readonly files = new Map<string, IndexedFile>();
+  private byName = new Map<string, { file: string; def: Definition }[]>();
+  private tsconfig: { baseUrl?: string; aliases: PathAlias[] } = { aliases: [] };
+
+  private constructor(readonly root: string, private readonly loader: SyntaxLoader) {}
+
+  static async build(root: string, loader: SyntaxLoader, options: IndexOptions = {}): Promise<{ index: RepoIndex; stats: IndexStats }> {
+    const t0 = performance.now();
+    const index = new RepoIndex(root, loader);
+    index.tsconfig = readTsconfigPaths(root);
+    const walked = walkRepository(root, { ...options, extensions: EXTENSIONS });
+    const skipped: IndexStats['skipped'] = { ...walked.skipped };
+    let parsed = 0;
+    for (const f of walked.files) {
+      try {
+        await index.add(f.path, f.text);
+        parsed++;
+      } catch {
+        skipped['parse-failed'] = (skipped['parse-failed'] ?? 0) + 1;
+      }
+    }
+    index.resolveAll();
+    let imports = 0;
+    let resolved = 0;
+    let definitions = 0;
+    for (const f of index.files.values()) {
+      definitions += f.definitions.length;
+      imports += f.imports.length;
+      resolved += f.imports.filter((i) => i.resolved).length;
+    }
+    return {
+      index,
+      stats: {
+        files: walked.files.length, parsedFiles: parsed, skipped, definitions, imports, resolvedImports: resolved,
+        ms: performance.now() - t0, peakRssMb: process.resourceUsage().maxRSS / 1024,
+        capMessage: walked.capped
+          ? `Indexed the first ${walked.files.length} source files; ${walked.skipped['over-file-cap']} more were left out. Raise the file cap or exclude folders to index them.`
+          : undefined,
+      },
+    };
+  }
+
+  private async add(path: string, text: string): Promise<void> {
+    const spec = languageForPath(path);
+    if (!spec) return;
+    const s = await this.loader.extract(spec, text);
+    this.remove(path);
+    const file: IndexedFile = {
+      path, language: spec.id, hash: createHash('sha1').update(text).digest('hex'), definitions: s.definitions,
+      imports: s.imports.map((source) => ({ source })), parents: s.parents, identifiers: [...s.identifiers], hasErrors: s.hasErrors,
+    };
+    this.files.set(path, file);
+    for (const def of file.definitions) {
+      const list = this.byName.get(def.name) ?? [];
+      list.push({ file: path, def });
+      this.byName.set(def.name, list);
+    }
+  }
+
+  private remove(path: string): void {
+    const old = this.files.get(path);
+    if (!old) return;
+    for (const def of old.definitions) {
+      const list = (this.byName.get(def.name) ?? []).filter((e) => e.file !== path);
+      if (list.length) this.byName.set(def.name, list);
+      else this.byName.delete(def.name);
+    }
+    this.files.delete(path);
+  }
+
+  /** Re-indexes one changed file (or drops it when `text` is undefined); other files are untouched. */
+  async update(path: string, text: string | undefined): Promise<void> {
+    if (text === undefined) this.remove(path);
+    else {
+      const hash = createHash('sha1').update(text).digest('hex');
+      if (this.files.get(path)?.hash === hash) return;
+      await this.add(path, text);
+      const f = this.files.get(path);
+      if (f) for (const i of f.imports) i.resolved = this.resolveImport(f, i.source);
+    }
+  }
+
+  private resolveAll(): void {
+    for (const f of this.files.values()) for (const i of f.imports) i.resolved = this.resolveImport(f, i.source);
+  }
+
+  /** The repository file an import names, if any: relative imports, the repository's own packages, tsconfig paths. */
+  resolveImport(from: IndexedFile, source: string): string | undefined {
+    const dir = posix.dirname(from.path);
+    const first = (candidates: string[]) => candidates.map((c) => posix.normalize(c)).find((c) => this.files.has(c));
+    if (from.language === 'python') {
+      const dots = source.length - source.replace(/^\.+/, '').length;
+      const parts = source.slice(dots).split('.').filter(Boolean);
+      const moduleCandidates = (base: string) => parts.length
+        ? [posix.join(base, ...parts) + '.py', posix.join(base, ...parts) + '.pyi', posix.join(base, ...parts, '__init__.py')]
+        : [posix.join(base, '__init__.py')];
+      if (dots > 0) {
+        let base = dir;
+        for (let i = 1; i < dots; i++) base = posix.dirname(base);
+        return first(moduleCandidates(base));
+      }
+      // Absolute: the repository's own packages, at the root, under src/, or beside the importing file.
+      return first([...moduleCandidates('.'), ...moduleCandidates('src'), ...moduleCandidates(dir)]);
+    }
+    const withExt = (base: string) => {
+      // ESM TypeScript writes './util.js' for './util.ts'.
+      const stripped = base.replace(/\.(m|c)?js$/, '');
+      return [...JS_CANDIDATES.map((e) => base + e), ...JS_CANDIDATES.map((e) => stripped + e)];
+    };
+    if (source.startsWith('.')) return first(withExt(posix.join(dir, source)));
+    for (const a of this.tsconfig.aliases) {
+      if (source.startsWith(a.prefix) && source.endsWith(a.suffix) && source.length >= a.prefix.length + a.suffix.length) {
+        const star = source.slice(a.prefix.length, source.length - a.suffix.length);
+        const hit = first(a.targets.flatMap((t) => withExt(t.replace('*', star))));
+        if (hit) return hit;
+      }
+    }
+    if (this.tsconfig.baseUrl !== undefined) return first(withExt(posix.join(this.tsconfig.baseUrl, source)));
+    return undefined;
+  }
+
+  /** Definitions of `name` anywhere in the repository. */
+  definitionsOf(name: string): { file: string; def: Definition }[] {
+    return this.byName.get(name) ?? [];
+  }
+}
