@@ -18,6 +18,7 @@ const common = {
 rmSync('dist', { recursive: true, force: true });
 await build({ ...common, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist' });
 await build({ ...common, entryPoints: { 'inference-process': 'src/model/inference-process.ts' }, outdir: 'dist' });
+await build({ ...common, entryPoints: { 'index-worker': 'src/context/index-worker.ts' }, outdir: 'dist' });
 await build({ ...common, entryPoints: { cli: 'src/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } });
 
 if (withTests) {

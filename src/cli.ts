@@ -1,7 +1,8 @@
 // The `ropewalk` command line: the same core as the extension, from a terminal.
 
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
 import { engineBench, formatEngineBench } from './bench/engine-bench';
 import { buildReusePrompts, reuseAgreement } from './bench/reuse-agreement';
 import { intOption, parseArgs, stringOption, UsageError, type ParsedArgs } from './cli-args';
@@ -31,7 +32,7 @@ commands:
                [--provider P] [--json]
                                cold and warm prefill, decoding at depth and at zero, the bandwidth
                                bound; --json prints one object per context size
-  index REPO [--max-files N] [--json]
+  index REPO [--max-files N] [--workers N] [--json]
                                index a repository: definitions, imports resolved to files, skips
   reuse-bench REPO [--model DIR] [--prompts 40] [--chunk-tokens 192] [--json]
                                top-1 agreement of decoding on a cache whose chunks moved vs cold
@@ -153,6 +154,9 @@ async function indexCommand(argv: string[]): Promise<number> {
   if (!dir) throw new UsageError('index needs a repository folder');
   const { stats } = await RepoIndex.build(resolve(dir), new SyntaxLoader(defaultGrammarsDir()), {
     maxFiles: intOption(args, 'max-files', 20_000),
+    workers: intOption(args, 'workers', availableParallelism()),
+    workerScript: join(__dirname, 'index-worker.js'),
+    grammarsDir: defaultGrammarsDir(),
   });
   if (args.options.has('json')) console.log(JSON.stringify(stats));
   else {

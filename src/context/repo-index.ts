@@ -4,9 +4,11 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { LANGUAGES, languageForPath } from './languages';
 import { walkRepository, type SkipReason, type WalkOptions } from './repo-walk';
-import type { Definition, SyntaxLoader } from './syntax';
+import type { ParseReply, ParsedFile, ParseRequest } from './index-worker';
+import type { Definition, FileSyntax, SyntaxLoader } from './syntax';
 
 export interface IndexedImport {
   source: string;
@@ -38,7 +40,13 @@ export interface IndexStats {
   capMessage?: string;
 }
 
-export interface IndexOptions extends Omit<WalkOptions, 'extensions'> {}
+export interface IndexOptions extends Omit<WalkOptions, 'extensions'> {
+  /** Worker threads that parse (0: parse on the calling thread). */
+  workers?: number;
+  /** The bundled dist/index-worker.js; needed when workers > 0. */
+  workerScript?: string;
+  grammarsDir?: string;
+}
 
 const EXTENSIONS = LANGUAGES.flatMap((l) => l.extensions);
 const JS_CANDIDATES = ['', '.ts', '.tsx', '.d.ts', '.js', '.jsx', '.mjs', '.cjs', '/index.ts', '/index.tsx', '/index.js', '/index.jsx'];
@@ -87,12 +95,25 @@ export class RepoIndex {
     const walked = walkRepository(root, { ...options, extensions: EXTENSIONS });
     const skipped: IndexStats['skipped'] = { ...walked.skipped };
     let parsed = 0;
-    for (const f of walked.files) {
-      try {
-        await index.add(f.path, f.text);
-        parsed++;
-      } catch {
-        skipped['parse-failed'] = (skipped['parse-failed'] ?? 0) + 1;
+    const failed = () => (skipped['parse-failed'] = (skipped['parse-failed'] ?? 0) + 1);
+    const workers = options.workers ?? 0;
+    if (workers > 0 && options.workerScript && options.grammarsDir) {
+      const texts = new Map(walked.files.map((f) => [f.path, f.text]));
+      for (const r of await parseInWorkers(walked.files, workers, options.workerScript, options.grammarsDir)) {
+        if ('error' in r) failed();
+        else {
+          index.addParsed(r.path, texts.get(r.path) as string, { ...r.syntax, identifiers: new Set(r.syntax.identifiers) });
+          parsed++;
+        }
+      }
+    } else {
+      for (const f of walked.files) {
+        try {
+          await index.add(f.path, f.text);
+          parsed++;
+        } catch {
+          failed();
+        }
       }
     }
     index.resolveAll();
@@ -119,7 +140,12 @@ export class RepoIndex {
   private async add(path: string, text: string): Promise<void> {
     const spec = languageForPath(path);
     if (!spec) return;
-    const s = await this.loader.extract(spec, text);
+    this.addParsed(path, text, await this.loader.extract(spec, text));
+  }
+
+  private addParsed(path: string, text: string, s: FileSyntax): void {
+    const spec = languageForPath(path);
+    if (!spec) return;
     this.remove(path);
     const file: IndexedFile = {
       path, language: spec.id, hash: createHash('sha1').update(text).digest('hex'), definitions: s.definitions,
@@ -199,4 +225,38 @@ export class RepoIndex {
   definitionsOf(name: string): { file: string; def: Definition }[] {
     return this.byName.get(name) ?? [];
   }
+}
+
+/** Parses files in `count` worker threads, in batches handed out as workers free up. */
+async function parseInWorkers(files: { path: string; text: string }[], count: number, script: string, grammarsDir: string): Promise<ParsedFile[]> {
+  const BATCH = 64;
+  const batches: ParseRequest[] = [];
+  for (let i = 0; i < files.length; i += BATCH) {
+    batches.push({ batch: batches.length, files: files.slice(i, i + BATCH).map((f) => ({ path: f.path, text: f.text })) });
+  }
+  const results: ParsedFile[][] = [];
+  let next = 0;
+  const run = (worker: Worker) => new Promise<void>((resolve, reject) => {
+    const send = () => {
+      const req = batches[next++];
+      if (!req) {
+        resolve();
+        return;
+      }
+      worker.postMessage(req);
+    };
+    worker.on('message', (reply: ParseReply) => {
+      results[reply.batch] = reply.results;
+      send();
+    });
+    worker.on('error', reject);
+    send();
+  });
+  const workers = Array.from({ length: Math.max(1, Math.min(count, batches.length)) }, () => new Worker(script, { workerData: { grammarsDir } }));
+  try {
+    await Promise.all(workers.map(run));
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+  return results.flat();
 }

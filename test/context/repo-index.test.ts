@@ -64,3 +64,14 @@ test('a changed file is re-indexed alone; a deleted one leaves the name table', 
   assert.deepEqual(index.definitionsOf('to_feet'), []);
   assert.equal(index.files.has('shapes/base.py'), true);
 });
+
+test('parsing in worker threads gives the same index as parsing on the calling thread', async () => {
+  const root = join(fixtures, 'pyrepo');
+  const serial = (await RepoIndex.build(root, loader)).index;
+  const { index, stats } = await RepoIndex.build(root, loader, {
+    workers: 2, workerScript: join(repoRoot(), 'dist', 'index-worker.js'), grammarsDir: join(repoRoot(), 'grammars'),
+  });
+  assert.equal(stats.parsedFiles, 5);
+  assert.deepEqual([...index.files.keys()].sort(), [...serial.files.keys()].sort());
+  for (const [path, f] of serial.files) assert.deepEqual(index.files.get(path), f, path);
+});
