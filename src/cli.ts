@@ -1,7 +1,7 @@
 // The `ropewalk` command line: the same core as the extension, from a terminal.
 
 import { readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { engineBench, formatEngineBench } from './bench/engine-bench';
 import { buildReusePrompts, reuseAgreement } from './bench/reuse-agreement';
@@ -32,7 +32,7 @@ commands:
                [--provider P] [--json]
                                cold and warm prefill, decoding at depth and at zero, the bandwidth
                                bound; --json prints one object per context size
-  index REPO [--max-files N] [--workers N] [--json]
+  index REPO [--max-files N] [--workers N] [--cache DIR | --no-cache] [--json]
                                index a repository: definitions, imports resolved to files, skips
   reuse-bench REPO [--model DIR] [--prompts 40] [--chunk-tokens 192] [--json]
                                top-1 agreement of decoding on a cache whose chunks moved vs cold
@@ -149,18 +149,21 @@ async function reuseBenchCommand(argv: string[]): Promise<number> {
 }
 
 async function indexCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, ['json']);
+  const args = parseArgs(argv, ['json', 'no-cache']);
   const dir = args.positional[0];
   if (!dir) throw new UsageError('index needs a repository folder');
+  // The persisted index lives in the user's cache folder, never in the repository.
+  const cacheDir = args.options.has('no-cache') ? undefined : stringOption(args, 'cache') ?? join(homedir(), '.cache', 'ropewalk');
   const { stats } = await RepoIndex.build(resolve(dir), new SyntaxLoader(defaultGrammarsDir()), {
     maxFiles: intOption(args, 'max-files', 20_000),
     workers: intOption(args, 'workers', availableParallelism()),
     workerScript: join(__dirname, 'index-worker.js'),
     grammarsDir: defaultGrammarsDir(),
+    cacheDir,
   });
   if (args.options.has('json')) console.log(JSON.stringify(stats));
   else {
-    console.log(`${stats.parsedFiles} of ${stats.files} files parsed in ${(stats.ms / 1000).toFixed(1)} s, peak RSS ${stats.peakRssMb.toFixed(0)} MB`);
+    console.log(`${stats.parsedFiles} of ${stats.files} files indexed (${stats.fromCache} unchanged, from the cache) in ${(stats.ms / 1000).toFixed(1)} s, peak RSS ${stats.peakRssMb.toFixed(0)} MB`);
     console.log(`${stats.definitions} definitions, ${stats.imports} imports (${stats.resolvedImports} resolved to repository files)`);
     const skipped = Object.entries(stats.skipped).map(([k, v]) => `${k} ${v}`).join(', ');
     if (skipped) console.log(`skipped: ${skipped}`);

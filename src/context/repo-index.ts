@@ -2,7 +2,8 @@
 // and identifiers, plus a name → definitions table for finding what the cursor needs.
 
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { join, posix } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { LANGUAGES, languageForPath } from './languages';
@@ -34,6 +35,8 @@ export interface IndexStats {
   definitions: number;
   imports: number;
   resolvedImports: number;
+  /** Of parsedFiles, those taken unchanged from the persisted index. */
+  fromCache: number;
   ms: number;
   peakRssMb: number;
   /** Set when a cap left files out: what to change to index them. */
@@ -46,6 +49,29 @@ export interface IndexOptions extends Omit<WalkOptions, 'extensions'> {
   /** The bundled dist/index-worker.js; needed when workers > 0. */
   workerScript?: string;
   grammarsDir?: string;
+  /** Folder for the persisted index (never the repository itself); files whose content hash is
+   *  unchanged are taken from it instead of parsed again. */
+  cacheDir?: string;
+}
+
+const CACHE_VERSION = 1;
+
+function cachePath(cacheDir: string, root: string): string {
+  return join(cacheDir, `index-${createHash('sha1').update(root).digest('hex').slice(0, 16)}.json.gz`);
+}
+
+function readCache(file: string): Map<string, IndexedFile> {
+  try {
+    const data = JSON.parse(gunzipSync(readFileSync(file)).toString('utf8')) as { version: number; files: IndexedFile[] };
+    if (data.version !== CACHE_VERSION) return new Map();
+    return new Map(data.files.map((f) => [f.path, f]));
+  } catch {
+    return new Map(); // missing or corrupt: start over
+  }
+}
+
+function contentHash(text: string): string {
+  return createHash('sha1').update(text).digest('hex');
 }
 
 const EXTENSIONS = LANGUAGES.flatMap((l) => l.extensions);
@@ -97,9 +123,20 @@ export class RepoIndex {
     let parsed = 0;
     const failed = () => (skipped['parse-failed'] = (skipped['parse-failed'] ?? 0) + 1);
     const workers = options.workers ?? 0;
-    if (workers > 0 && options.workerScript && options.grammarsDir) {
-      const texts = new Map(walked.files.map((f) => [f.path, f.text]));
-      for (const r of await parseInWorkers(walked.files, workers, options.workerScript, options.grammarsDir)) {
+    const cached = options.cacheDir ? readCache(cachePath(options.cacheDir, root)) : new Map<string, IndexedFile>();
+    const toParse = walked.files.filter((f) => {
+      const hit = cached.get(f.path);
+      if (hit && hit.hash === contentHash(f.text)) {
+        index.insert(hit);
+        return false;
+      }
+      return true;
+    });
+    const fromCache = walked.files.length - toParse.length;
+    parsed += fromCache;
+    if (workers > 0 && options.workerScript && options.grammarsDir && toParse.length > 0) {
+      const texts = new Map(toParse.map((f) => [f.path, f.text]));
+      for (const r of await parseInWorkers(toParse, workers, options.workerScript, options.grammarsDir)) {
         if ('error' in r) failed();
         else {
           index.addParsed(r.path, texts.get(r.path) as string, { ...r.syntax, identifiers: new Set(r.syntax.identifiers) });
@@ -107,7 +144,7 @@ export class RepoIndex {
         }
       }
     } else {
-      for (const f of walked.files) {
+      for (const f of toParse) {
         try {
           await index.add(f.path, f.text);
           parsed++;
@@ -117,6 +154,12 @@ export class RepoIndex {
       }
     }
     index.resolveAll();
+    if (options.cacheDir) {
+      mkdirSync(options.cacheDir, { recursive: true });
+      const file = cachePath(options.cacheDir, root);
+      writeFileSync(file + '.tmp', gzipSync(JSON.stringify({ version: CACHE_VERSION, files: [...index.files.values()] })));
+      renameSync(file + '.tmp', file); // never a half-written cache
+    }
     let imports = 0;
     let resolved = 0;
     let definitions = 0;
@@ -128,7 +171,7 @@ export class RepoIndex {
     return {
       index,
       stats: {
-        files: walked.files.length, parsedFiles: parsed, skipped, definitions, imports, resolvedImports: resolved,
+        files: walked.files.length, parsedFiles: parsed, skipped, definitions, imports, resolvedImports: resolved, fromCache,
         ms: performance.now() - t0, peakRssMb: process.resourceUsage().maxRSS / 1024,
         capMessage: walked.capped
           ? `Indexed the first ${walked.files.length} source files; ${walked.skipped['over-file-cap']} more were left out. Raise the file cap or exclude folders to index them.`
@@ -146,11 +189,15 @@ export class RepoIndex {
   private addParsed(path: string, text: string, s: FileSyntax): void {
     const spec = languageForPath(path);
     if (!spec) return;
-    this.remove(path);
-    const file: IndexedFile = {
-      path, language: spec.id, hash: createHash('sha1').update(text).digest('hex'), definitions: s.definitions,
+    this.insert({
+      path, language: spec.id, hash: contentHash(text), definitions: s.definitions,
       imports: s.imports.map((source) => ({ source })), parents: s.parents, identifiers: [...s.identifiers], hasErrors: s.hasErrors,
-    };
+    });
+  }
+
+  private insert(file: IndexedFile): void {
+    const path = file.path;
+    this.remove(path);
     this.files.set(path, file);
     for (const def of file.definitions) {
       const list = this.byName.get(def.name) ?? [];
@@ -174,8 +221,7 @@ export class RepoIndex {
   async update(path: string, text: string | undefined): Promise<void> {
     if (text === undefined) this.remove(path);
     else {
-      const hash = createHash('sha1').update(text).digest('hex');
-      if (this.files.get(path)?.hash === hash) return;
+      if (this.files.get(path)?.hash === contentHash(text)) return;
       await this.add(path, text);
       const f = this.files.get(path);
       if (f) for (const i of f.imports) i.resolved = this.resolveImport(f, i.source);

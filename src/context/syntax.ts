@@ -146,7 +146,8 @@ function extractFromTree(lang: LoadedLanguage, root: Node): FileSyntax {
     if (kind === 'function' && parent && def.node.type.includes('function_definition')) kind = 'method';
     // A field assigned in several methods is one field: the first assignment defines it.
     if (kind === 'field' && definitions.some((d) => d.kind === 'field' && d.name === name.node.text && d.parent === parent)) continue;
-    definitions.push({ name: name.node.text, kind, signature: signatureOf(def.node), parent: kind === 'class' ? undefined : parent, ...span(def.node) });
+    // `parent` is left out rather than undefined, so that a definition survives a JSON round trip unchanged.
+    definitions.push({ name: name.node.text, kind, signature: signatureOf(def.node), ...(parent && kind !== 'class' ? { parent } : {}), ...span(def.node) });
   }
   const imports = [...new Set(lang.imports.captures(root).filter((c) => c.name === 'source').map((c) => c.node.text))];
   const parents: Record<string, string[]> = {};

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { RepoIndex } from '../../src/context/repo-index';
@@ -74,4 +76,19 @@ test('parsing in worker threads gives the same index as parsing on the calling t
   assert.equal(stats.parsedFiles, 5);
   assert.deepEqual([...index.files.keys()].sort(), [...serial.files.keys()].sort());
   for (const [path, f] of serial.files) assert.deepEqual(index.files.get(path), f, path);
+});
+
+test('a persisted index makes reopening cheap: unchanged files come from the cache; a corrupt cache is rebuilt', async () => {
+  const cacheDir = mkdtempSync(join(tmpdir(), 'ropewalk-index-'));
+  const root = join(fixtures, 'pyrepo');
+  const first = await RepoIndex.build(root, loader, { cacheDir });
+  assert.equal(first.stats.fromCache, 0);
+  const second = await RepoIndex.build(root, loader, { cacheDir });
+  assert.equal(second.stats.fromCache, 5);
+  assert.equal(second.stats.parsedFiles, 5);
+  for (const [path, f] of first.index.files) assert.deepEqual(second.index.files.get(path), f, path);
+  for (const name of readdirSync(cacheDir)) writeFileSync(join(cacheDir, name), 'not gzip');
+  const third = await RepoIndex.build(root, loader, { cacheDir });
+  assert.equal(third.stats.fromCache, 0);
+  assert.equal(third.stats.parsedFiles, 5);
 });
