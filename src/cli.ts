@@ -2,10 +2,11 @@
 
 import { readFileSync } from 'node:fs';
 import { availableParallelism, homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { engineBench, formatEngineBench } from './bench/engine-bench';
 import { buildReusePrompts, reuseAgreement } from './bench/reuse-agreement';
 import { intOption, parseArgs, stringOption, UsageError, type ParsedArgs } from './cli-args';
+import { proposalsFor, type ContextStrategy } from './context/proposals';
 import { RepoIndex } from './context/repo-index';
 import { walkRepository } from './context/repo-walk';
 import { defaultGrammarsDir, SyntaxLoader } from './context/syntax';
@@ -18,6 +19,7 @@ import { PROVIDER_SETTINGS, type ProviderSetting } from './model/providers';
 import { parseRopeSpec, readLongRopeFactors } from './model/rope';
 import { TextTokenizer } from './model/tokenizer';
 import { buildFimPrompt, splitAt } from './packing/fim';
+import { packPrompt, type ChunkOrder } from './packing/pack';
 
 const USAGE = `usage: ropewalk <command> [options]
 
@@ -32,6 +34,10 @@ commands:
                [--provider P] [--json]
                                cold and warm prefill, decoding at depth and at zero, the bandwidth
                                bound; --json prints one object per context size
+  context --file F --line L --column C [--budget 4096] [--strategy infile|jaccard|ast|ast+jaccard]
+          [--order stable|rank|both-ends] [--json]
+                               the packed prompt at a cursor and each proposal's type, source, score
+                               and tokens; the current directory is the repository root
   index REPO [--max-files N] [--workers N] [--cache DIR | --no-cache] [--json]
                                index a repository: definitions, imports resolved to files, skips
   reuse-bench REPO [--model DIR] [--prompts 40] [--chunk-tokens 192] [--json]
@@ -172,6 +178,42 @@ async function indexCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
+async function contextCommand(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, ['json', 'no-cache']);
+  const file = stringOption(args, 'file');
+  if (!file) throw new UsageError('--file is required');
+  const strategy = (stringOption(args, 'strategy') ?? 'ast') as ContextStrategy;
+  if (!['infile', 'jaccard', 'ast', 'ast+jaccard'].includes(strategy)) throw new UsageError('--strategy must be infile, jaccard, ast or ast+jaccard');
+  const order = (stringOption(args, 'order') ?? 'stable') as ChunkOrder;
+  if (!['stable', 'rank', 'both-ends'].includes(order)) throw new UsageError('--order must be stable, rank or both-ends');
+  // The current directory is the repository root; --file is relative to it.
+  const root = process.cwd();
+  const rel = relative(root, resolve(file)).split(sep).join('/');
+  const text = readSourceFile(resolve(file));
+  const { prefix, suffix } = splitAt(text, intOption(args, 'line'), intOption(args, 'column'));
+  const cacheDir = args.options.has('no-cache') ? undefined : join(homedir(), '.cache', 'ropewalk');
+  const { index } = await RepoIndex.build(root, new SyntaxLoader(defaultGrammarsDir()), {
+    workers: availableParallelism(), workerScript: join(__dirname, 'index-worker.js'), grammarsDir: defaultGrammarsDir(), cacheDir,
+  });
+  const t0 = performance.now();
+  const readRepoFile = (p: string) => { try { return readSourceFile(join(root, p)); } catch { return undefined; } };
+  const proposals = proposalsFor(strategy, index, { path: rel, text, offset: prefix.length }, readRepoFile);
+  const tok = TextTokenizer.load(join(stringOption(args, 'model') ?? defaultModelDir(), 'tokenizer.json'));
+  const packed = packPrompt(tok, {
+    prefix: tok.special['<|fim_prefix|>'], suffix: tok.special['<|fim_suffix|>'], middle: tok.special['<|fim_middle|>'], fileSep: tok.special['<|file_sep|>'],
+  }, proposals, { path: rel, prefix, suffix }, { budget: intOption(args, 'budget', 4096), order });
+  const ms = performance.now() - t0;
+  const rows = packed.chunks.map((c) => ({ type: c.type, source: c.source, score: Number(c.score.toFixed(4)), tokens: c.tokens }));
+  if (args.options.has('json')) {
+    console.log(JSON.stringify({ prompt: tok.decode(packed.segments.flat()), tokens: packed.tokens, ms, proposals: rows }));
+  } else {
+    process.stdout.write(tok.decode(packed.segments.flat()) + '\n\n');
+    console.log(`${packed.tokens} tokens, ${rows.length} chunks of ${proposals.length} proposals, ${ms.toFixed(1)} ms`);
+    for (const r of rows) console.log(`  ${r.type.padEnd(17)} ${String(r.tokens).padStart(5)} tok  score ${r.score}  ${r.source}`);
+  }
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
@@ -179,6 +221,8 @@ async function main(argv: string[]): Promise<number> {
       return engineBenchCommand(rest);
     case 'index':
       return indexCommand(rest);
+    case 'context':
+      return contextCommand(rest);
     case 'reuse-bench':
       return reuseBenchCommand(rest);
     case 'complete':

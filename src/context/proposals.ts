@@ -1,0 +1,189 @@
+// Prompt proposals at a cursor (RepoFusion's types): definitions of the identifiers in use, parent
+// classes, outlines of imported files, test ↔ implementation siblings; and, as a separate strategy,
+// similar code windows (Jaccard, RepoCoder style).
+
+import { posix } from 'node:path';
+import type { IndexedFile, RepoIndex } from './repo-index';
+import type { Definition } from './syntax';
+
+export type ProposalType = 'definition' | 'parent-class' | 'imported-outline' | 'sibling' | 'similar-window';
+export type ContextStrategy = 'infile' | 'jaccard' | 'ast' | 'ast+jaccard';
+
+export interface Proposal {
+  type: ProposalType;
+  /** Repository path the text comes from. */
+  source: string;
+  text: string;
+  score: number;
+  /** Stable identity: the same proposal keeps its key from one keystroke to the next. */
+  key: string;
+}
+
+export interface Cursor {
+  path: string;
+  text: string;
+  /** UTF-16 offset of the cursor in text. */
+  offset: number;
+}
+
+const IDENT = /[A-Za-z_$][A-Za-z0-9_$]*/g;
+const MAX_DEFINITION_LINES = 40;
+
+/** The lines of `file`'s text covered by a span, cut to `maxLines`. */
+function sliceLines(text: string, def: Definition, maxLines: number): string {
+  const lines = text.split('\n').slice(def.startLine, def.endLine + 1);
+  return lines.length > maxLines ? [...lines.slice(0, maxLines), '    ...'].join('\n') : lines.join('\n');
+}
+
+/** Signatures of a file's definitions, members indented under their class: what a reader skims first. */
+export function outline(file: IndexedFile, only?: string): string {
+  const lines: string[] = [];
+  for (const d of file.definitions) {
+    if (only && d.name !== only && d.parent !== only) continue;
+    lines.push(d.parent ? `    ${d.signature}` : d.signature);
+  }
+  return lines.join('\n');
+}
+
+function siblingNames(path: string): string[] {
+  const dir = posix.dirname(path);
+  const base = posix.basename(path);
+  const ext = posix.extname(base);
+  const stem = base.slice(0, base.length - ext.length);
+  const out: string[] = [];
+  if (ext === '.py' || ext === '.pyi') {
+    const impl = stem.replace(/^test_/, '').replace(/_test$/, '');
+    out.push(`test_${impl}.py`, `${impl}_test.py`, `${impl}.py`);
+  } else {
+    const impl = stem.replace(/\.(test|spec)$/, '');
+    for (const e of [ext, '.ts', '.tsx', '.js']) out.push(`${impl}.test${e}`, `${impl}.spec${e}`, `${impl}${e}`);
+  }
+  const names = new Set(out.filter((n) => n !== base));
+  const found: string[] = [];
+  for (const n of names) {
+    for (const d of [dir, posix.join(dir, 'tests'), posix.join(dir, '__tests__'), posix.dirname(dir), posix.join(posix.dirname(dir), 'tests')]) {
+      found.push(posix.normalize(posix.join(d, n)));
+    }
+  }
+  return found;
+}
+
+/** RepoFusion-style proposals from the index, scored so that nearer, more direct evidence ranks first. */
+export function astProposals(index: RepoIndex, cursor: Cursor, fileText: (path: string) => string | undefined): Proposal[] {
+  const out: Proposal[] = [];
+  const seen = new Set<string>();
+  const push = (p: Proposal) => {
+    // The same text from the same file (a class's outline, and its file's outline) is said once.
+    if (seen.has(p.key) || !p.text.trim() || out.some((o) => o.source === p.source && o.text.includes(p.text))) return;
+    seen.add(p.key);
+    out.push(p);
+  };
+  const current = index.files.get(cursor.path);
+  const imported = new Set((current?.imports ?? []).map((i) => i.resolved).filter((x): x is string => !!x));
+
+  // Identifiers before the cursor, nearest first (the line being typed weighs most).
+  const before = cursor.text.slice(Math.max(0, cursor.text.lastIndexOf('\n', cursor.offset - 1) - 2000), cursor.offset);
+  const idents = [...before.matchAll(IDENT)].map((m) => m[0]).reverse();
+  const order = [...new Set(idents)];
+  const localNames = new Set((current?.definitions ?? []).map((d) => d.name));
+  order.forEach((name, rank) => {
+    if (localNames.has(name)) return; // defined in this file: the file itself is in the prompt
+    for (const { file, def } of index.definitionsOf(name)) {
+      if (file === cursor.path) continue;
+      const text = fileText(file);
+      if (text === undefined) continue;
+      const direct = imported.has(file) ? 1 : 0.5; // reached through an import, or only by name
+      const body = def.kind === 'class' ? outline(index.files.get(file) as IndexedFile, def.name) : sliceLines(text, def, MAX_DEFINITION_LINES);
+      push({ type: 'definition', source: file, text: body, score: direct / (1 + rank * 0.1), key: `def:${file}:${def.name}:${def.startLine}` });
+    }
+  });
+
+  // Parent classes: of the classes in this file, and of the classes proposed above (their inherited members).
+  const parentsOf = (parents: Record<string, string[]>, only: string | undefined, score: number) => {
+    for (const [cls, bases] of Object.entries(parents)) {
+      if (only && cls !== only) continue;
+      for (const base of bases) {
+        const name = base.replace(/<.*$/, '').split('.').pop() as string;
+        for (const { file, def } of index.definitionsOf(name)) {
+          if (def.kind !== 'class' && def.kind !== 'interface') continue;
+          push({ type: 'parent-class', source: file, text: outline(index.files.get(file) as IndexedFile, name), score, key: `parent:${file}:${name}` });
+        }
+      }
+    }
+  };
+  parentsOf(current?.parents ?? {}, undefined, 0.9);
+  for (const p of [...out]) {
+    const name = p.key.split(':')[2];
+    const f = index.files.get(p.source);
+    if (f && name && f.definitions.some((d) => d.name === name && d.kind === 'class')) parentsOf(f.parents, name, p.score * 0.8);
+  }
+
+  // Outlines of imported files.
+  for (const file of imported) {
+    const f = index.files.get(file);
+    if (f) push({ type: 'imported-outline', source: file, text: outline(f), score: 0.6, key: `outline:${file}` });
+  }
+
+  // Test ↔ implementation.
+  for (const file of siblingNames(cursor.path)) {
+    const f = index.files.get(file);
+    if (f && file !== cursor.path) push({ type: 'sibling', source: file, text: outline(f), score: 0.5, key: `sibling:${file}` });
+  }
+  return out.sort((a, b) => b.score - a.score || a.key.localeCompare(b.key));
+}
+
+function tokenSet(text: string): Set<string> {
+  return new Set(text.match(IDENT) ?? []);
+}
+
+function jaccard(a: Set<string>, b: Set<string>): number {
+  let inter = 0;
+  for (const x of a) if (b.has(x)) inter++;
+  const union = a.size + b.size - inter;
+  return union === 0 ? 0 : inter / union;
+}
+
+/** RepoCoder's retrieval: windows of `size` lines (stride size/2) over other files, by Jaccard with the last 20 lines. */
+export function similarWindows(index: RepoIndex, cursor: Cursor, fileText: (path: string) => string | undefined, top = 8, size = 30): Proposal[] {
+  const query = tokenSet(cursor.text.slice(0, cursor.offset).split('\n').slice(-20).join('\n'));
+  const scored: Proposal[] = [];
+  for (const path of index.files.keys()) {
+    if (path === cursor.path) continue;
+    const text = fileText(path);
+    if (text === undefined) continue;
+    const lines = text.split('\n');
+    for (let start = 0; start < lines.length; start += size / 2) {
+      const window = lines.slice(start, start + size).join('\n');
+      const score = jaccard(query, tokenSet(window));
+      if (score > 0) scored.push({ type: 'similar-window', source: path, text: window, score, key: `window:${path}:${start}` });
+      if (start + size >= lines.length) break;
+    }
+  }
+  scored.sort((a, b) => b.score - a.score || a.key.localeCompare(b.key));
+  // Overlapping windows of one file say the same thing twice: keep the best of each overlap.
+  const kept: Proposal[] = [];
+  for (const p of scored) {
+    const [, path, start] = p.key.split(':');
+    if (kept.some((k) => k.source === path && Math.abs(Number(k.key.split(':')[2]) - Number(start)) < size)) continue;
+    kept.push(p);
+    if (kept.length >= top) break;
+  }
+  return kept;
+}
+
+export function proposalsFor(strategy: ContextStrategy, index: RepoIndex, cursor: Cursor, fileText: (path: string) => string | undefined): Proposal[] {
+  switch (strategy) {
+    case 'infile':
+      return [];
+    case 'jaccard':
+      return similarWindows(index, cursor, fileText);
+    case 'ast':
+      return astProposals(index, cursor, fileText);
+    case 'ast+jaccard': {
+      const ast = astProposals(index, cursor, fileText);
+      // Reciprocal-rank fusion keeps the two scales comparable.
+      const fused = [...ast.map((p, i) => ({ ...p, score: 1 / (60 + i) })), ...similarWindows(index, cursor, fileText).map((p, i) => ({ ...p, score: 1 / (60 + i) }))];
+      return fused.sort((a, b) => b.score - a.score || a.key.localeCompare(b.key));
+    }
+  }
+}
