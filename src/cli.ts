@@ -195,10 +195,20 @@ async function contextCommand(argv: string[]): Promise<number> {
   const { index } = await RepoIndex.build(root, new SyntaxLoader(defaultGrammarsDir()), {
     workers: availableParallelism(), workerScript: join(__dirname, 'index-worker.js'), grammarsDir: defaultGrammarsDir(), cacheDir,
   });
-  const t0 = performance.now();
-  const readRepoFile = (p: string) => { try { return readSourceFile(join(root, p)); } catch { return undefined; } };
-  const proposals = proposalsFor(strategy, index, { path: rel, text, offset: prefix.length }, readRepoFile);
   const tok = TextTokenizer.load(join(stringOption(args, 'model') ?? defaultModelDir(), 'tokenizer.json'));
+  const t0 = performance.now();
+  const texts = new Map<string, string | undefined>();
+  const readRepoFile = (p: string) => {
+    if (!texts.has(p)) {
+      try {
+        texts.set(p, readSourceFile(join(root, p)));
+      } catch {
+        texts.set(p, undefined);
+      }
+    }
+    return texts.get(p);
+  };
+  const proposals = proposalsFor(strategy, index, { path: rel, text, offset: prefix.length }, readRepoFile);
   const packed = packPrompt(tok, {
     prefix: tok.special['<|fim_prefix|>'], suffix: tok.special['<|fim_suffix|>'], middle: tok.special['<|fim_middle|>'], fileSep: tok.special['<|file_sep|>'],
   }, proposals, { path: rel, prefix, suffix }, { budget: intOption(args, 'budget', 4096), order });

@@ -28,6 +28,8 @@ export interface Cursor {
 
 const IDENT = /[A-Za-z_$][A-Za-z0-9_$]*/g;
 const MAX_DEFINITION_LINES = 40;
+const MAX_UNRESOLVED_DEFINITIONS = 3;
+const MAX_PROPOSALS = 64;
 
 /** The lines of `file`'s text covered by a span, cut to `maxLines`. */
 function sliceLines(text: string, def: Definition, maxLines: number): string {
@@ -88,8 +90,11 @@ export function astProposals(index: RepoIndex, cursor: Cursor, fileText: (path: 
   const localNames = new Set((current?.definitions ?? []).map((d) => d.name));
   order.forEach((name, rank) => {
     if (localNames.has(name)) return; // defined in this file: the file itself is in the prompt
-    for (const { file, def } of index.definitionsOf(name)) {
-      if (file === cursor.path) continue;
+    const all = index.definitionsOf(name).filter((d) => d.file !== cursor.path);
+    // Resolution through imports first; a name defined in many unrelated places says little on its own.
+    const viaImports = all.filter((d) => imported.has(d.file));
+    const candidates = viaImports.length ? viaImports : all.length <= MAX_UNRESOLVED_DEFINITIONS ? all : [];
+    for (const { file, def } of candidates) {
       const text = fileText(file);
       if (text === undefined) continue;
       const direct = imported.has(file) ? 1 : 0.5; // reached through an import, or only by name
@@ -129,7 +134,7 @@ export function astProposals(index: RepoIndex, cursor: Cursor, fileText: (path: 
     const f = index.files.get(file);
     if (f && file !== cursor.path) push({ type: 'sibling', source: file, text: outline(f), score: 0.5, key: `sibling:${file}` });
   }
-  return out.sort((a, b) => b.score - a.score || a.key.localeCompare(b.key));
+  return out.sort((a, b) => b.score - a.score || a.key.localeCompare(b.key)).slice(0, MAX_PROPOSALS);
 }
 
 function tokenSet(text: string): Set<string> {
