@@ -60,3 +60,20 @@ test('ropewalk reuse-bench measures moved-cache agreement on a folder of sources
   assert.ok(row.movedTokensMean > 0);
   assert.ok(row.top1Agreement >= 0 && row.top1Agreement <= 1);
 });
+
+test('ropewalk index and context run on a fixture repository, without writing into it', () => {
+  const repo = join(root, 'test', 'fixtures', 'pyrepo');
+  const idx = cli('index', repo, '--no-cache', '--json');
+  assert.equal(idx.status, 0, idx.stderr);
+  const stats = JSON.parse(idx.stdout);
+  assert.equal(stats.files, 5);
+  assert.equal(stats.resolvedImports, 4);
+  const ctx = spawnSync(process.execPath, [join(root, 'dist', 'cli.js'), 'context', '--file', 'tests/test_square.py', '--line', '6', '--column', '22',
+    '--budget', '1024', '--no-cache', '--json', '--model', join(root, 'models', 'tiny')], { encoding: 'utf8', cwd: repo });
+  assert.equal(ctx.status, 0, ctx.stderr);
+  const out = JSON.parse(ctx.stdout);
+  assert.ok(out.proposals.some((p: { type: string; source: string }) => p.type === 'definition' && p.source === 'shapes/square.py'));
+  assert.match(out.prompt, /<\|fim_middle\|>$/);
+  assert.ok(out.tokens <= 1024);
+  assert.equal(spawnSync('git', ['status', '--porcelain', repo], { encoding: 'utf8', cwd: root }).stdout, '');
+});
