@@ -38,6 +38,18 @@ const JS_IMPORTS = `
 ((call_expression function: (identifier) @require arguments: (arguments (string (string_fragment) @source))) (#eq? @require "require"))
 `;
 
+const TYPESCRIPT_QUERIES = {
+  definitions: TS_DEFINITIONS,
+  imports: JS_IMPORTS,
+  parents: `
+(class_declaration name: (type_identifier) @name (class_heritage (extends_clause value: (_) @parent)))
+(class_declaration name: (type_identifier) @name (class_heritage (implements_clause (_) @parent)))
+(interface_declaration name: (type_identifier) @name (extends_type_clause (_) @parent))
+`,
+  identifiers: '[(identifier) (type_identifier) (property_identifier)] @id',
+  classNodes: ['class_declaration', 'abstract_class_declaration', 'class'],
+};
+
 export const LANGUAGES: LanguageSpec[] = [
   {
     id: 'python',
@@ -58,34 +70,9 @@ export const LANGUAGES: LanguageSpec[] = [
     identifiers: '(identifier) @id',
     classNodes: ['class_definition'],
   },
-  {
-    id: 'typescript',
-    extensions: ['.ts', '.mts', '.cts'],
-    grammar: 'tree-sitter-typescript.wasm',
-    definitions: TS_DEFINITIONS,
-    imports: JS_IMPORTS,
-    parents: `
-(class_declaration name: (type_identifier) @name (class_heritage (extends_clause value: (_) @parent)))
-(class_declaration name: (type_identifier) @name (class_heritage (implements_clause (_) @parent)))
-(interface_declaration name: (type_identifier) @name (extends_type_clause (_) @parent))
-`,
-    identifiers: '[(identifier) (type_identifier) (property_identifier)] @id',
-    classNodes: ['class_declaration', 'abstract_class_declaration', 'class'],
-  },
-  {
-    id: 'tsx',
-    extensions: ['.tsx'],
-    grammar: 'tree-sitter-tsx.wasm',
-    definitions: TS_DEFINITIONS,
-    imports: JS_IMPORTS,
-    parents: `
-(class_declaration name: (type_identifier) @name (class_heritage (extends_clause value: (_) @parent)))
-(class_declaration name: (type_identifier) @name (class_heritage (implements_clause (_) @parent)))
-(interface_declaration name: (type_identifier) @name (extends_type_clause (_) @parent))
-`,
-    identifiers: '[(identifier) (type_identifier) (property_identifier)] @id',
-    classNodes: ['class_declaration', 'abstract_class_declaration', 'class'],
-  },
+  { ...TYPESCRIPT_QUERIES, id: 'typescript', extensions: ['.ts', '.mts', '.cts'], grammar: 'tree-sitter-typescript.wasm' },
+  // TSX is TypeScript's grammar with JSX: the same queries.
+  { ...TYPESCRIPT_QUERIES, id: 'tsx', extensions: ['.tsx'], grammar: 'tree-sitter-tsx.wasm' },
   {
     id: 'javascript',
     extensions: ['.js', '.mjs', '.cjs', '.jsx'],
