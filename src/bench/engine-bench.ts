@@ -3,10 +3,9 @@
 
 import { statSync } from 'node:fs';
 import type { KvCache } from '../model/kv-cache';
-import { headDim } from '../model/model-card';
 import type { OnnxModel } from '../model/onnx-backend';
 import { forwardOnCache } from '../model/generate';
-import { planRope, type RopePlan } from '../model/rope';
+import { planRope, ropeGeometry, type RopePlan } from '../model/rope';
 
 export interface EngineBenchRow {
   context: number;
@@ -65,7 +64,7 @@ async function decodeMs(model: OnnxModel, cache: KvCache, steps: number, plan: R
 
 export async function engineBench(model: OnnxModel, options: EngineBenchOptions, onRow?: (row: EngineBenchRow) => void): Promise<EngineBenchRow[]> {
   const cfg = model.card.config;
-  const geometry = { headDim: headDim(cfg), base: cfg.rope_theta, trainLength: cfg.train_len, nLayers: cfg.n_layers };
+  const geometry = ropeGeometry(cfg);
   const chunk = options.prefillChunk ?? 512;
   const steps = options.decodeSteps ?? 16;
   const weightBytes = statSync(model.files.onnx).size;

@@ -1,10 +1,9 @@
 // Generation over an OnnxModel: chunked prefill that reuses the longest common prefix of the previous
 // prompt's cache, then token-by-token decoding with stop rules, cancellation and streaming.
 
-import { headDim } from './model-card';
 import type { KvCache } from './kv-cache';
 import type { OnnxModel } from './onnx-backend';
-import { planAttentionScale, planRope, planTables, type RopeOptions, type RopePlan } from './rope';
+import { planAttentionScale, planRope, planTables, ropeGeometry, type RopeOptions, type RopePlan } from './rope';
 import { planReuse, type ReusePlan } from './reuse-plan';
 import { sampleToken, type SamplingOptions } from './sampling';
 
@@ -112,7 +111,7 @@ export class Generator {
 
   private plan(method: string, options: RopeOptions): RopePlan {
     const cfg = this.model.card.config;
-    return planRope(method, { headDim: headDim(cfg), base: cfg.rope_theta, trainLength: cfg.train_len, nLayers: cfg.n_layers }, options);
+    return planRope(method, ropeGeometry(cfg), options);
   }
 
   private step(ids: number[], start: number, plan: RopePlan): Promise<Float32Array> {

@@ -4,10 +4,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CorruptModelError } from './errors';
-import { headDim } from './model-card';
 import type { KvCache } from './kv-cache';
 import type { OnnxModel } from './onnx-backend';
-import { planRope, planTables } from './rope';
+import { planRope, planTables, ropeGeometry } from './rope';
 
 interface BlobRef {
   shape: number[];
@@ -70,7 +69,7 @@ export function maxAbsDiff(a: Float32Array, b: Float32Array): number {
 /** Runs every golden case; cases with `pastFrom` run on the cache that case produced. */
 export async function runGolden(model: OnnxModel, golden: Golden): Promise<CaseResult[]> {
   const cfg = model.card.config;
-  const geometry = { headDim: headDim(cfg), base: cfg.rope_theta, trainLength: cfg.train_len, nLayers: cfg.n_layers };
+  const geometry = ropeGeometry(cfg);
   const caches = new Map<string, KvCache>();
   const coldLogits = new Map<number, Float32Array>(); // position in the sequence → cold logits row
   const vocab = cfg.vocab_size;

@@ -14,6 +14,11 @@ export interface RopeGeometry {
   nLayers: number;
 }
 
+/** The geometry of a model config, as the RoPE planners need it. */
+export function ropeGeometry(config: { dim: number; n_heads: number; rope_theta: number; train_len: number; n_layers: number }): RopeGeometry {
+  return { headDim: config.dim / config.n_heads, base: config.rope_theta, trainLength: config.train_len, nLayers: config.n_layers };
+}
+
 export interface RopeOptions {
   /** s = L'/L; 1 means no extension. */
   factor?: number;

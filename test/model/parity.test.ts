@@ -5,9 +5,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { blob, readGolden, runGolden, type CaseResult, type Golden } from '../../src/model/golden';
-import { headDim } from '../../src/model/model-card';
 import { OnnxModel } from '../../src/model/onnx-backend';
-import { planRope, planTables } from '../../src/model/rope';
+import { planRope, planTables, ropeGeometry } from '../../src/model/rope';
 import { repoRoot } from '../repo-root';
 
 const modelsDir = join(repoRoot(), 'models');
@@ -46,7 +45,7 @@ for (const name of models) {
 
     test('a cached span moved by Δ positions equals, in layer 0, the keys computed at the new positions', async () => {
       const cfg = model.card.config;
-      const plan = planRope('none', { headDim: headDim(cfg), base: cfg.rope_theta, trainLength: cfg.train_len, nLayers: cfg.n_layers });
+      const plan = planRope('none', ropeGeometry(cfg));
       const ids = golden.ids.slice(0, 8);
       const run = async (start: number) => {
         const t = planTables(plan, ids.map((_, i) => start + i));
@@ -70,7 +69,7 @@ for (const name of models) {
 
     test('the RoPE tables are inputs: other angles give other logits, no reload needed', async () => {
       const cfg = model.card.config;
-      const geometry = { headDim: headDim(cfg), base: cfg.rope_theta, trainLength: cfg.train_len, nLayers: cfg.n_layers };
+      const geometry = ropeGeometry(cfg);
       const ids = golden.ids.slice(0, 16);
       const logits = async (factor: number) => {
         const t = planTables(planRope('linear', geometry, { factor }), ids.map((_, i) => i));
