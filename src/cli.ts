@@ -35,7 +35,7 @@ commands:
                                cold and warm prefill, decoding at depth and at zero, the bandwidth
                                bound; --json prints one object per context size
   context --file F --line L --column C [--budget 4096] [--strategy infile|jaccard|ast|ast+jaccard]
-          [--order stable|rank|both-ends] [--json]
+          [--order stable|rank|both-ends] [--cache DIR | --no-cache] [--json]
                                the packed prompt at a cursor and each proposal's type, source, score
                                and tokens; the current directory is the repository root
   index REPO [--max-files N] [--workers N] [--cache DIR | --no-cache] [--json]
@@ -51,6 +51,25 @@ function providerOption(args: ParsedArgs): ProviderSetting {
   const p = stringOption(args, 'provider') ?? 'auto';
   if (!(PROVIDER_SETTINGS as readonly string[]).includes(p)) throw new UsageError(`--provider must be one of ${PROVIDER_SETTINGS.join(', ')}`);
   return p as ProviderSetting;
+}
+
+/** The model of --model (default: the bundled one) on --provider, telling stderr why providers were skipped. */
+function loadModel(args: ParsedArgs): Promise<OnnxModel> {
+  return OnnxModel.load(resolve(stringOption(args, 'model') ?? defaultModelDir()), {
+    provider: providerOption(args), log: (l) => process.stderr.write(l + '\n'),
+  });
+}
+
+/** The repository index with the CLI's options: workers, file cap, persisted cache (never in the repository). */
+function buildIndex(root: string, args: ParsedArgs) {
+  const grammarsDir = defaultGrammarsDir();
+  return RepoIndex.build(root, new SyntaxLoader(grammarsDir), {
+    maxFiles: intOption(args, 'max-files', 20_000),
+    workers: intOption(args, 'workers', availableParallelism()),
+    workerScript: join(__dirname, 'index-worker.js'),
+    grammarsDir,
+    cacheDir: args.options.has('no-cache') ? undefined : stringOption(args, 'cache') ?? join(homedir(), '.cache', 'ropewalk'),
+  });
 }
 
 async function modelCheck(argv: string[]): Promise<number> {
@@ -77,17 +96,12 @@ async function complete(argv: string[]): Promise<number> {
   const line = intOption(args, 'line');
   const column = intOption(args, 'column');
   const { method, factor } = parseRopeSpec(stringOption(args, 'rope') ?? 'none');
-  const model = await OnnxModel.load(resolve(stringOption(args, 'model') ?? defaultModelDir()), {
-    provider: providerOption(args), log: (l) => process.stderr.write(l + '\n'),
-  });
+  const model = await loadModel(args);
   try {
     const tok = TextTokenizer.load(model.files.tokenizer);
     const budget = intOption(args, 'budget', Math.floor(model.card.trainLength * factor));
     const { prefix, suffix } = splitAt(readSourceFile(file), line, column);
-    const prompt = buildFimPrompt(tok, {
-      prefix: tok.special['<|fim_prefix|>'], suffix: tok.special['<|fim_suffix|>'],
-      middle: tok.special['<|fim_middle|>'], fileSep: tok.special['<|file_sep|>'],
-    }, { path: file, prefix, suffix }, budget);
+    const prompt = buildFimPrompt(tok, tok.fimSpecials(), { path: file, prefix, suffix }, budget);
     const temperature = Number(stringOption(args, 'temperature') ?? 0);
     const generator = new Generator(model, tok);
     const factorsFile = stringOption(args, 'rope-factors');
@@ -113,9 +127,7 @@ async function engineBenchCommand(argv: string[]): Promise<number> {
   });
   const editTokens = intOption(args, 'edit-tokens', 64);
   if (editTokens < 1 || editTokens >= Math.min(...contexts)) throw new UsageError('--edit-tokens must be between 1 and the smallest context');
-  const model = await OnnxModel.load(resolve(stringOption(args, 'model') ?? defaultModelDir()), {
-    provider: providerOption(args), log: (l) => process.stderr.write(l + '\n'),
-  });
+  const model = await loadModel(args);
   try {
     const tok = TextTokenizer.load(model.files.tokenizer);
     // Real code as the prompt: this program's own bundled source.
@@ -135,7 +147,7 @@ async function reuseBenchCommand(argv: string[]): Promise<number> {
   const dir = args.positional[0];
   if (!dir) throw new UsageError('reuse-bench needs a repository folder');
   const files = walkRepository(resolve(dir), { extensions: ['.py', '.ts', '.js', '.tsx', '.jsx', '.mjs'], maxFiles: 10_000 }).files;
-  const model = await OnnxModel.load(resolve(stringOption(args, 'model') ?? defaultModelDir()), { provider: providerOption(args) });
+  const model = await loadModel(args);
   try {
     const tok = TextTokenizer.load(model.files.tokenizer);
     const prompts = buildReusePrompts(tok, files, intOption(args, 'prompts', 40), intOption(args, 'chunk-tokens', 192));
@@ -158,15 +170,7 @@ async function indexCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv, ['json', 'no-cache']);
   const dir = args.positional[0];
   if (!dir) throw new UsageError('index needs a repository folder');
-  // The persisted index lives in the user's cache folder, never in the repository.
-  const cacheDir = args.options.has('no-cache') ? undefined : stringOption(args, 'cache') ?? join(homedir(), '.cache', 'ropewalk');
-  const { stats } = await RepoIndex.build(resolve(dir), new SyntaxLoader(defaultGrammarsDir()), {
-    maxFiles: intOption(args, 'max-files', 20_000),
-    workers: intOption(args, 'workers', availableParallelism()),
-    workerScript: join(__dirname, 'index-worker.js'),
-    grammarsDir: defaultGrammarsDir(),
-    cacheDir,
-  });
+  const { stats } = await buildIndex(resolve(dir), args);
   if (args.options.has('json')) console.log(JSON.stringify(stats));
   else {
     console.log(`${stats.parsedFiles} of ${stats.files} files indexed (${stats.fromCache} unchanged, from the cache) in ${(stats.ms / 1000).toFixed(1)} s, peak RSS ${stats.peakRssMb.toFixed(0)} MB`);
@@ -191,10 +195,7 @@ async function contextCommand(argv: string[]): Promise<number> {
   const rel = relative(root, resolve(file)).split(sep).join('/');
   const text = readSourceFile(resolve(file));
   const { prefix, suffix } = splitAt(text, intOption(args, 'line'), intOption(args, 'column'));
-  const cacheDir = args.options.has('no-cache') ? undefined : join(homedir(), '.cache', 'ropewalk');
-  const { index } = await RepoIndex.build(root, new SyntaxLoader(defaultGrammarsDir()), {
-    workers: availableParallelism(), workerScript: join(__dirname, 'index-worker.js'), grammarsDir: defaultGrammarsDir(), cacheDir,
-  });
+  const { index } = await buildIndex(root, args);
   const tok = TextTokenizer.load(join(stringOption(args, 'model') ?? defaultModelDir(), 'tokenizer.json'));
   const t0 = performance.now();
   const texts = new Map<string, string | undefined>();
@@ -209,9 +210,7 @@ async function contextCommand(argv: string[]): Promise<number> {
     return texts.get(p);
   };
   const proposals = proposalsFor(strategy, index, { path: rel, text, offset: prefix.length }, readRepoFile);
-  const packed = packPrompt(tok, {
-    prefix: tok.special['<|fim_prefix|>'], suffix: tok.special['<|fim_suffix|>'], middle: tok.special['<|fim_middle|>'], fileSep: tok.special['<|file_sep|>'],
-  }, proposals, { path: rel, prefix, suffix }, { budget: intOption(args, 'budget', 4096), order });
+  const packed = packPrompt(tok, tok.fimSpecials(), proposals, { path: rel, prefix, suffix }, { budget: intOption(args, 'budget', 4096), order });
   const ms = performance.now() - t0;
   const rows = packed.chunks.map((c) => ({ type: c.type, source: c.source, score: Number(c.score.toFixed(4)), tokens: c.tokens }));
   if (args.options.has('json')) {

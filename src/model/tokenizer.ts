@@ -30,6 +30,12 @@ export class TextTokenizer {
     return new TextTokenizer(inner, special);
   }
 
+  /** The fill-in-the-middle markers and the file separator, by role. */
+  fimSpecials(): { prefix: number; suffix: number; middle: number; fileSep: number } {
+    const s = this.special;
+    return { prefix: s['<|fim_prefix|>'], suffix: s['<|fim_suffix|>'], middle: s['<|fim_middle|>'], fileSep: s['<|file_sep|>'] };
+  }
+
   /** Ids of plain text: special-token strings inside code are not treated as special here. */
   encode(text: string): number[] {
     return this.inner.encode(text, { add_special_tokens: false }).ids;
