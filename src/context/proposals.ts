@@ -88,6 +88,7 @@ export function astProposals(index: RepoIndex, cursor: Cursor, fileText: (path: 
   const idents = [...before.matchAll(IDENT)].map((m) => m[0]).reverse();
   const order = [...new Set(idents)];
   const localNames = new Set((current?.definitions ?? []).map((d) => d.name));
+  const usedClasses: { file: string; name: string; score: number }[] = [];
   order.forEach((name, rank) => {
     if (localNames.has(name)) return; // defined in this file: the file itself is in the prompt
     const all = index.definitionsOf(name).filter((d) => d.file !== cursor.path);
@@ -99,7 +100,9 @@ export function astProposals(index: RepoIndex, cursor: Cursor, fileText: (path: 
       if (text === undefined) continue;
       const direct = imported.has(file) ? 1 : 0.5; // reached through an import, or only by name
       const body = def.kind === 'class' ? outline(index.files.get(file) as IndexedFile, def.name) : sliceLines(text, def, MAX_DEFINITION_LINES);
-      push({ type: 'definition', source: file, text: body, score: direct / (1 + rank * 0.1), key: `def:${file}:${def.name}:${def.startLine}` });
+      const score = direct / (1 + rank * 0.1);
+      push({ type: 'definition', source: file, text: body, score, key: `def:${file}:${def.name}:${def.startLine}` });
+      if (def.kind === 'class') usedClasses.push({ file, name: def.name, score });
     }
   });
 
@@ -117,11 +120,7 @@ export function astProposals(index: RepoIndex, cursor: Cursor, fileText: (path: 
     }
   };
   parentsOf(current?.parents ?? {}, undefined, 0.9);
-  for (const p of [...out]) {
-    const name = p.key.split(':')[2];
-    const f = index.files.get(p.source);
-    if (f && name && f.definitions.some((d) => d.name === name && d.kind === 'class')) parentsOf(f.parents, name, p.score * 0.8);
-  }
+  for (const c of usedClasses) parentsOf(index.files.get(c.file)?.parents ?? {}, c.name, c.score * 0.8);
 
   // Outlines of imported files.
   for (const file of imported) {
@@ -151,7 +150,7 @@ function jaccard(a: Set<string>, b: Set<string>): number {
 /** RepoCoder's retrieval: windows of `size` lines (stride size/2) over other files, by Jaccard with the last 20 lines. */
 export function similarWindows(index: RepoIndex, cursor: Cursor, fileText: (path: string) => string | undefined, top = 8, size = 30): Proposal[] {
   const query = tokenSet(cursor.text.slice(0, cursor.offset).split('\n').slice(-20).join('\n'));
-  const scored: Proposal[] = [];
+  const scored: { p: Proposal; start: number }[] = [];
   for (const path of index.files.keys()) {
     if (path === cursor.path) continue;
     const text = fileText(path);
@@ -160,20 +159,19 @@ export function similarWindows(index: RepoIndex, cursor: Cursor, fileText: (path
     for (let start = 0; start < lines.length; start += size / 2) {
       const window = lines.slice(start, start + size).join('\n');
       const score = jaccard(query, tokenSet(window));
-      if (score > 0) scored.push({ type: 'similar-window', source: path, text: window, score, key: `window:${path}:${start}` });
+      if (score > 0) scored.push({ p: { type: 'similar-window', source: path, text: window, score, key: `window:${path}:${start}` }, start });
       if (start + size >= lines.length) break;
     }
   }
-  scored.sort((a, b) => b.score - a.score || a.key.localeCompare(b.key));
+  scored.sort((a, b) => b.p.score - a.p.score || a.p.key.localeCompare(b.p.key));
   // Overlapping windows of one file say the same thing twice: keep the best of each overlap.
-  const kept: Proposal[] = [];
-  for (const p of scored) {
-    const [, path, start] = p.key.split(':');
-    if (kept.some((k) => k.source === path && Math.abs(Number(k.key.split(':')[2]) - Number(start)) < size)) continue;
-    kept.push(p);
+  const kept: { p: Proposal; start: number }[] = [];
+  for (const w of scored) {
+    if (kept.some((k) => k.p.source === w.p.source && Math.abs(k.start - w.start) < size)) continue;
+    kept.push(w);
     if (kept.length >= top) break;
   }
-  return kept;
+  return kept.map((k) => k.p);
 }
 
 export function proposalsFor(strategy: ContextStrategy, index: RepoIndex, cursor: Cursor, fileText: (path: string) => string | undefined): Proposal[] {

@@ -156,7 +156,7 @@ export class Generator {
         const chunk = step.tokens.slice(i, i + this.prefillChunk);
         logits = await this.step(chunk, step.at + i, plan);
         this.entry.tokens.push(...chunk);
-        if (options.signal) await new Promise((resolve) => setImmediate(resolve));
+        if (options.signal) await yieldToEventLoop();
       }
     }
     const prefillDone = performance.now();
@@ -195,8 +195,7 @@ export class Generator {
       if (tokens.length >= maxTokens) break;
       logits = await this.step([next], prompt.length + tokens.length - 1, plan);
       this.entry.tokens.push(next);
-      // onnxruntime's run blocks its thread: let queued messages (a cancel) in between two steps.
-      if (options.signal) await new Promise((resolve) => setImmediate(resolve));
+      if (options.signal) await yieldToEventLoop();
     }
     if (reason !== 'stop-text') text = this.detokenizer.decode(tokens).replace(/\uFFFD$/, '');
     return { ...this.finish(reason, tokens, prompt, reuse, started, prefillDone), text };
@@ -209,6 +208,11 @@ export class Generator {
       prefillMs: prefillDone - started, decodeMs: now - prefillDone,
     };
   }
+}
+
+/** onnxruntime's run blocks its thread: between two runs, let queued messages (a cancel) in. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function isChunked(input: number[] | number[][]): input is number[][] {
