@@ -1,6 +1,7 @@
 // Reads a source file for completion, refusing what is not text: binary, non-UTF-8 or huge files.
 
 import { readFileSync, statSync } from 'node:fs';
+import { decodeText } from './repo-walk';
 
 export class UnreadableSourceError extends Error {
   override readonly name = 'UnreadableSourceError';
@@ -16,11 +17,7 @@ export function readSourceFile(path: string): string {
     throw new UnreadableSourceError(`cannot read ${path}: ${(cause as Error).message}`, { cause });
   }
   if (size > MAX_SOURCE_BYTES) throw new UnreadableSourceError(`${path} is ${(size / 1e6).toFixed(1)} MB; files over ${MAX_SOURCE_BYTES / 1e6} MB are not completed`);
-  const bytes = readFileSync(path);
-  if (bytes.includes(0)) throw new UnreadableSourceError(`${path} looks binary (it contains NUL bytes)`);
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch (cause) {
-    throw new UnreadableSourceError(`${path} is not valid UTF-8`, { cause });
-  }
+  const decoded = decodeText(readFileSync(path));
+  if (!('skip' in decoded)) return decoded.text;
+  throw new UnreadableSourceError(decoded.skip === 'binary' ? `${path} looks binary (it contains NUL bytes)` : `${path} is not valid UTF-8`);
 }
