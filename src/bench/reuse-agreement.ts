@@ -49,8 +49,8 @@ export async function reuseAgreement(model: OnnxModel, tok: TextTokenizer, promp
     const warm = new Generator(model, tok);
     await warm.generate(segments, none, { maxTokens: 1 });
     const shorter = [segments[0] as number[], ...segments.slice(2)];
-    const reused = await warm.generate(shorter, none, { maxTokens: compareTokens, stopTokens: [] });
-    const cold = await new Generator(model, tok).generate(shorter, none, { maxTokens: compareTokens, stopTokens: [] });
+    const reused = await warm.generate(shorter, none, { maxTokens: compareTokens });
+    const cold = await new Generator(model, tok).generate(shorter, none, { maxTokens: compareTokens });
     if (reused.tokens[0] === cold.tokens[0]) top1++;
     const n = Math.min(reused.tokens.length, cold.tokens.length);
     // Count agreement up to the first divergence: after it the two continuations see different text.
