@@ -147,12 +147,29 @@ function jaccard(a: Set<string>, b: Set<string>): number {
   return union === 0 ? 0 : inter / union;
 }
 
+/**
+ * Files most likely to hold windows similar to the query: those sharing its rarer identifiers
+ * (idf-weighted), from the index's inverted table, so that a query reads a few dozen files instead of
+ * the whole repository.
+ */
+function candidateFiles(index: RepoIndex, query: Set<string>, exclude: string, limit: number): string[] {
+  const n = index.files.size;
+  const score = new Map<string, number>();
+  for (const name of query) {
+    const users = index.filesUsing(name);
+    // A name most files use (self, this, return) says nothing about which file is similar.
+    if (users.size === 0 || users.size > Math.max(8, n / 4)) continue;
+    const idf = Math.log(1 + n / users.size);
+    for (const f of users) if (f !== exclude) score.set(f, (score.get(f) ?? 0) + idf);
+  }
+  return [...score].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, limit).map(([f]) => f);
+}
+
 /** RepoCoder's retrieval: windows of `size` lines (stride size/2) over other files, by Jaccard with the last 20 lines. */
-export function similarWindows(index: RepoIndex, cursor: Cursor, fileText: (path: string) => string | undefined, top = 8, size = 30): Proposal[] {
+export function similarWindows(index: RepoIndex, cursor: Cursor, fileText: (path: string) => string | undefined, top = 8, size = 30, maxFiles = 48): Proposal[] {
   const query = tokenSet(cursor.text.slice(0, cursor.offset).split('\n').slice(-20).join('\n'));
   const scored: { p: Proposal; start: number }[] = [];
-  for (const path of index.files.keys()) {
-    if (path === cursor.path) continue;
+  for (const path of candidateFiles(index, query, cursor.path, maxFiles)) {
     const text = fileText(path);
     if (text === undefined) continue;
     const lines = text.split('\n');

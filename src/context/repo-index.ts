@@ -9,7 +9,7 @@ import { Worker } from 'node:worker_threads';
 import { LANGUAGES, languageForPath } from './languages';
 import { walkRepository, type SkipReason, type WalkOptions } from './repo-walk';
 import type { ParseReply, ParsedFile, ParseRequest } from './index-worker';
-import type { Definition, FileSyntax, SyntaxLoader } from './syntax';
+import { IncrementalDocument, type Definition, type FileSyntax, type SyntaxLoader, type TextChange } from './syntax';
 
 export interface IndexedImport {
   source: string;
@@ -55,6 +55,7 @@ export interface IndexOptions extends Omit<WalkOptions, 'extensions'> {
 }
 
 const CACHE_VERSION = 1;
+const EMPTY: ReadonlySet<string> = new Set();
 
 function cachePath(cacheDir: string, root: string): string {
   return join(cacheDir, `index-${createHash('sha1').update(root).digest('hex').slice(0, 16)}.json.gz`);
@@ -110,6 +111,8 @@ export function readTsconfigPaths(root: string): { baseUrl?: string; aliases: Pa
 export class RepoIndex {
   readonly files = new Map<string, IndexedFile>();
   private byName = new Map<string, { file: string; def: Definition }[]>();
+  /** Identifier → files that use it (an inverted index: similar-window search looks only at files that share names). */
+  private byIdentifier = new Map<string, Set<string>>();
   private tsconfig: { baseUrl?: string; aliases: PathAlias[] } = { aliases: [] };
 
   private constructor(readonly root: string, private readonly loader: SyntaxLoader) {}
@@ -204,6 +207,11 @@ export class RepoIndex {
       list.push({ file: path, def });
       this.byName.set(def.name, list);
     }
+    for (const id of file.identifiers) {
+      let set = this.byIdentifier.get(id);
+      if (!set) this.byIdentifier.set(id, (set = new Set()));
+      set.add(path);
+    }
   }
 
   private remove(path: string): void {
@@ -214,7 +222,46 @@ export class RepoIndex {
       if (list.length) this.byName.set(def.name, list);
       else this.byName.delete(def.name);
     }
+    for (const id of old.identifiers) {
+      const set = this.byIdentifier.get(id);
+      set?.delete(path);
+      if (set?.size === 0) this.byIdentifier.delete(id);
+    }
     this.files.delete(path);
+  }
+
+  /** Documents an editor holds open, parsed incrementally. */
+  private readonly open = new Map<string, IncrementalDocument>();
+
+  /** An editor opened `path`: from now on its edits re-parse incrementally (see edit()). */
+  async openDocument(path: string, text: string): Promise<void> {
+    const spec = languageForPath(path);
+    if (!spec) return;
+    this.open.get(path)?.dispose();
+    const doc = await IncrementalDocument.open(this.loader, spec, text);
+    this.open.set(path, doc);
+    this.indexDocument(path, doc);
+  }
+
+  /** Applies an editor's changes to an open document and re-indexes it; re-opens it when the index lost track. */
+  async editDocument(path: string, changes: TextChange[], newText: string): Promise<void> {
+    const doc = this.open.get(path);
+    if (!doc) return this.openDocument(path, newText);
+    await doc.apply(changes);
+    // The editor's text is the truth: if the changes did not lead to it, parse it afresh.
+    if (doc.text !== newText) await doc.reset(newText);
+    this.indexDocument(path, doc);
+  }
+
+  closeDocument(path: string): void {
+    this.open.get(path)?.dispose();
+    this.open.delete(path);
+  }
+
+  private indexDocument(path: string, doc: IncrementalDocument): void {
+    this.addParsed(path, doc.text, doc.syntax());
+    const f = this.files.get(path);
+    if (f) for (const i of f.imports) i.resolved = this.resolveImport(f, i.source);
   }
 
   /** Re-indexes one changed file (or drops it when `text` is undefined); other files are untouched. */
@@ -265,6 +312,11 @@ export class RepoIndex {
     }
     if (this.tsconfig.baseUrl !== undefined) return first(withExt(posix.join(this.tsconfig.baseUrl, source)));
     return undefined;
+  }
+
+  /** Files that use identifier `name`. */
+  filesUsing(name: string): ReadonlySet<string> {
+    return this.byIdentifier.get(name) ?? EMPTY;
   }
 
   /** Definitions of `name` anywhere in the repository. */

@@ -3,7 +3,7 @@
 
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Language, Parser, Query, type Node, type Tree } from 'web-tree-sitter';
+import { Language, Parser, Query, type Node, type Point, type Tree } from 'web-tree-sitter';
 import { LANGUAGES, type DefinitionKind, type LanguageSpec } from './languages';
 
 export class GrammarError extends Error {
@@ -115,6 +115,84 @@ export class SyntaxLoader {
 
   static languages(): LanguageSpec[] {
     return LANGUAGES;
+  }
+}
+
+/** One change to a text: the UTF-16 range [start, end) of the text before it is replaced by `text`. */
+export interface TextChange {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** Row and UTF-16 column of an offset (web-tree-sitter counts columns in UTF-16 code units). */
+function pointAt(text: string, offset: number): Point {
+  let row = 0;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+    row++;
+    lineStart = i + 1;
+  }
+  return { row, column: offset - lineStart };
+}
+
+/**
+ * A document an editor holds open: its tree is kept and edited, so that a keystroke re-parses only
+ * what changed (tree-sitter's incremental parsing) instead of the whole file.
+ */
+export class IncrementalDocument {
+  private constructor(
+    private readonly loader: SyntaxLoader, private readonly spec: LanguageSpec,
+    private tree: Tree, private lang: LoadedLanguage, private current: string,
+  ) {}
+
+  static async open(loader: SyntaxLoader, spec: LanguageSpec, text: string): Promise<IncrementalDocument> {
+    const { tree, lang } = await loader.parse(spec, text);
+    return new IncrementalDocument(loader, spec, tree, lang, text);
+  }
+
+  get text(): string {
+    return this.current;
+  }
+
+  /** Applies changes in order (each against the text the previous one left) and re-parses incrementally. */
+  async apply(changes: TextChange[]): Promise<void> {
+    let text = this.current;
+    for (const c of changes) {
+      if (c.start < 0 || c.end < c.start || c.end > text.length) throw new RangeError(`change [${c.start}, ${c.end}) is outside a text of ${text.length}`);
+      const next = text.slice(0, c.start) + c.text + text.slice(c.end);
+      this.tree.edit({
+        startIndex: c.start, oldEndIndex: c.end, newEndIndex: c.start + c.text.length,
+        startPosition: pointAt(text, c.start), oldEndPosition: pointAt(text, c.end), newEndPosition: pointAt(next, c.start + c.text.length),
+      });
+      text = next;
+    }
+    const { tree, lang } = await this.loader.parse(this.spec, text, this.tree);
+    this.tree.delete();
+    this.tree = tree;
+    this.lang = lang;
+    this.current = text;
+  }
+
+  /** Replaces the whole text (the editor reloaded the file): parsed from scratch. */
+  async reset(text: string): Promise<void> {
+    const { tree } = await this.loader.parse(this.spec, text);
+    this.tree.delete();
+    this.tree = tree;
+    this.current = text;
+  }
+
+  syntax(): FileSyntax {
+    return extractFromTree(this.lang, this.tree.rootNode);
+  }
+
+  /** The tree, for callers that inspect the syntax at the cursor (borrowed: valid until the next apply). */
+  get root(): Node {
+    return this.tree.rootNode;
+  }
+
+  dispose(): void {
+    this.tree.delete();
   }
 }
 

@@ -21,6 +21,8 @@ export interface PackOptions {
   order?: ChunkOrder;
   /** Tokens of the previous prompt, to report how much of this one the KV cache already holds. */
   previous?: number[];
+  /** Tokenizes a chunk's text (a cache goes here: chunks repeat from one keystroke to the next). */
+  encodeChunk?: (text: string) => number[];
 }
 
 export type PackedChunk<C extends ContextChunk = ContextChunk> = C & { tokens: number };
@@ -49,9 +51,10 @@ export function packPrompt<C extends ContextChunk>(
   const fileBudget = Math.floor(options.budget * (chunks.length ? options.fileShare ?? 0.5 : 1));
   const fim = buildFimPrompt(tok, specials, file, fileBudget);
   let room = options.budget - fim.ids.length;
+  const encodeChunk = options.encodeChunk ?? ((t: string) => tok.encode(t));
   const chosen: (PackedChunk<C> & { ids: number[] })[] = [];
   for (const c of [...chunks].sort((a, b) => b.score - a.score || a.key.localeCompare(b.key))) {
-    const ids = [specials.fileSep, ...tok.encode(`${c.source}\n${c.text}\n`)];
+    const ids = [specials.fileSep, ...encodeChunk(`${c.source}\n${c.text}\n`)];
     if (ids.length > room) continue;
     room -= ids.length;
     chosen.push({ ...c, tokens: ids.length, ids });
