@@ -6,7 +6,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import { engineBench, formatEngineBench } from './bench/engine-bench';
 import { buildReusePrompts, reuseAgreement } from './bench/reuse-agreement';
 import { intOption, parseArgs, stringOption, UsageError, type ParsedArgs } from './cli-args';
-import { proposalsFor, type ContextStrategy } from './context/proposals';
+import type { ContextStrategy } from './context/proposals';
 import { RepoIndex } from './context/repo-index';
 import { walkRepository } from './context/repo-walk';
 import { defaultGrammarsDir, SyntaxLoader } from './context/syntax';
@@ -18,17 +18,20 @@ import { OnnxModel } from './model/onnx-backend';
 import { PROVIDER_SETTINGS, type ProviderSetting } from './model/providers';
 import { parseRopeSpec, readLongRopeFactors } from './model/rope';
 import { TextTokenizer } from './model/tokenizer';
-import { buildFimPrompt, splitAt } from './packing/fim';
-import { packPrompt, type ChunkOrder } from './packing/pack';
+import { splitAt } from './packing/fim';
+import type { ChunkOrder } from './packing/pack';
+import { PromptBuilder } from './completion/prompt-builder';
+import { FileTexts } from './context/file-texts';
 
 const USAGE = `usage: ropewalk <command> [options]
 
 commands:
   complete --file F --line L --column C [--model DIR] [--rope METHOD[:FACTOR]] [--max-tokens N]
            [--budget TOKENS] [--temperature T] [--provider auto|cpu|webgpu|cuda|dml|coreml]
-           [--rope-factors FILE] [--json]
+           [--strategy infile|jaccard|ast|ast+jaccard] [--rope-factors FILE] [--json]
                                complete the code at a position (lines and columns from 1) with
-                               in-file fill-in-the-middle context; prints the completion.
+                               repository context (the current directory is the repository root;
+                               --strategy infile: the file alone); prints the completion.
                                --rope-factors: LongRoPE's short/long per-pair factors (JSON)
   engine-bench [--model DIR] [--context 2048,8192,16384] [--edit-tokens 64] [--chunk 512]
                [--provider P] [--json]
@@ -89,29 +92,48 @@ async function modelCheck(argv: string[]): Promise<number> {
   return report.ok ? 0 : 1;
 }
 
-async function complete(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, ['json']);
+const STRATEGIES: ContextStrategy[] = ['infile', 'jaccard', 'ast', 'ast+jaccard'];
+
+function strategyOption(args: ParsedArgs): ContextStrategy {
+  const strategy = (stringOption(args, 'strategy') ?? 'ast') as ContextStrategy;
+  if (!STRATEGIES.includes(strategy)) throw new UsageError(`--strategy must be one of ${STRATEGIES.join(', ')}`);
+  return strategy;
+}
+
+/** --file relative to the current directory, which is the repository root: its repository path, text and cursor offset. */
+function cursorOptions(args: ParsedArgs): { root: string; path: string; text: string; offset: number } {
   const file = stringOption(args, 'file');
   if (!file) throw new UsageError('--file is required');
-  const line = intOption(args, 'line');
-  const column = intOption(args, 'column');
+  const root = process.cwd();
+  const text = readSourceFile(resolve(file));
+  const { prefix } = splitAt(text, intOption(args, 'line'), intOption(args, 'column'));
+  return { root, path: relative(root, resolve(file)).split(sep).join('/'), text, offset: prefix.length };
+}
+
+async function complete(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, ['json', 'no-cache']);
+  const cursor = cursorOptions(args);
+  const strategy = strategyOption(args);
   const { method, factor } = parseRopeSpec(stringOption(args, 'rope') ?? 'none');
   const model = await loadModel(args);
   try {
     const tok = TextTokenizer.load(model.files.tokenizer);
     const budget = intOption(args, 'budget', Math.floor(model.card.trainLength * factor));
-    const { prefix, suffix } = splitAt(readSourceFile(file), line, column);
-    const prompt = buildFimPrompt(tok, tok.fimSpecials(), { path: file, prefix, suffix }, budget);
+    // In-file context needs no index; the other strategies index the current directory first.
+    const index = strategy === 'infile' ? RepoIndex.empty(cursor.root, new SyntaxLoader(defaultGrammarsDir())) : (await buildIndex(cursor.root, args)).index;
+    const builder = new PromptBuilder(index, tok, new FileTexts(cursor.root).get);
+    const { packed } = builder.build({ ...cursor, budget, strategy });
     const temperature = Number(stringOption(args, 'temperature') ?? 0);
     const generator = new Generator(model, tok);
     const factorsFile = stringOption(args, 'rope-factors');
     const ropeOptions = { factor, ...(factorsFile ? readLongRopeFactors(factorsFile) : {}) };
-    const result = await generator.generate(prompt.ids, { method, options: ropeOptions }, {
+    const result = await generator.generate(packed.segments, { method, options: ropeOptions }, {
       maxTokens: intOption(args, 'max-tokens', 64), temperature,
       stop: ['\n\n\n'], stopTokens: [tok.special['<|file_sep|>'], tok.special['<|fim_prefix|>']],
     });
-    if (args.options.has('json')) console.log(JSON.stringify({ completion: result.text, ...result, text: undefined }));
-    else process.stdout.write(result.text + '\n');
+    if (args.options.has('json')) {
+      console.log(JSON.stringify({ completion: result.text, ...result, text: undefined, context: packed.chunks.map((c) => ({ type: c.type, source: c.source, tokens: c.tokens })) }));
+    } else process.stdout.write(result.text + '\n');
   } finally {
     await model.dispose();
   }
@@ -184,33 +206,15 @@ async function indexCommand(argv: string[]): Promise<number> {
 
 async function contextCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv, ['json', 'no-cache']);
-  const file = stringOption(args, 'file');
-  if (!file) throw new UsageError('--file is required');
-  const strategy = (stringOption(args, 'strategy') ?? 'ast') as ContextStrategy;
-  if (!['infile', 'jaccard', 'ast', 'ast+jaccard'].includes(strategy)) throw new UsageError('--strategy must be infile, jaccard, ast or ast+jaccard');
+  const cursor = cursorOptions(args);
+  const strategy = strategyOption(args);
   const order = (stringOption(args, 'order') ?? 'stable') as ChunkOrder;
   if (!['stable', 'rank', 'both-ends'].includes(order)) throw new UsageError('--order must be stable, rank or both-ends');
-  // The current directory is the repository root; --file is relative to it.
-  const root = process.cwd();
-  const rel = relative(root, resolve(file)).split(sep).join('/');
-  const text = readSourceFile(resolve(file));
-  const { prefix, suffix } = splitAt(text, intOption(args, 'line'), intOption(args, 'column'));
-  const { index } = await buildIndex(root, args);
+  const { index } = await buildIndex(cursor.root, args);
   const tok = TextTokenizer.load(join(stringOption(args, 'model') ?? defaultModelDir(), 'tokenizer.json'));
+  const builder = new PromptBuilder(index, tok, new FileTexts(cursor.root).get);
   const t0 = performance.now();
-  const texts = new Map<string, string | undefined>();
-  const readRepoFile = (p: string) => {
-    if (!texts.has(p)) {
-      try {
-        texts.set(p, readSourceFile(join(root, p)));
-      } catch {
-        texts.set(p, undefined);
-      }
-    }
-    return texts.get(p);
-  };
-  const proposals = proposalsFor(strategy, index, { path: rel, text, offset: prefix.length }, readRepoFile);
-  const packed = packPrompt(tok, tok.fimSpecials(), proposals, { path: rel, prefix, suffix }, { budget: intOption(args, 'budget', 4096), order });
+  const { packed, proposals } = builder.build({ ...cursor, budget: intOption(args, 'budget', 4096), strategy, order });
   const ms = performance.now() - t0;
   const rows = packed.chunks.map((c) => ({ type: c.type, source: c.source, score: Number(c.score.toFixed(4)), tokens: c.tokens }));
   if (args.options.has('json')) {

@@ -117,6 +117,11 @@ export class RepoIndex {
 
   private constructor(readonly root: string, private readonly loader: SyntaxLoader) {}
 
+  /** An index with no files (in-file context only). */
+  static empty(root: string, loader: SyntaxLoader): RepoIndex {
+    return new RepoIndex(root, loader);
+  }
+
   static async build(root: string, loader: SyntaxLoader, options: IndexOptions = {}): Promise<{ index: RepoIndex; stats: IndexStats }> {
     const t0 = performance.now();
     const index = new RepoIndex(root, loader);

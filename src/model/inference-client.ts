@@ -73,7 +73,8 @@ export class InferenceClient {
 
   /** Generates in the child process; aborting `signal` stops it between two decoding steps. */
   async generate(
-    engine: EngineSpec, prompt: number[], rope: { method: string; options?: RopeOptions },
+    /** Tokens, or segments (chunks, then the cursor's file) so that moved chunks are reused. */
+    engine: EngineSpec, prompt: number[] | number[][], rope: { method: string; options?: RopeOptions },
     options: WireGenerateOptions, live: { signal?: AbortSignal; onText?: (piece: string) => void } = {},
   ): Promise<GenerateResult & { provider: string }> {
     const r = await this.request({ type: 'generate', engine, prompt, rope, options }, live.onText, live.signal);

@@ -14,7 +14,7 @@ export type WireGenerateOptions = Omit<GenerateOptions, 'signal' | 'onText' | 'r
 
 export type InferenceRequest =
   | { id: number; type: 'check'; modelDir: string; provider: ProviderSetting }
-  | { id: number; type: 'generate'; engine: EngineSpec; prompt: number[]; rope: { method: string; options?: RopeOptions }; options: WireGenerateOptions }
+  | { id: number; type: 'generate'; engine: EngineSpec; prompt: number[] | number[][]; rope: { method: string; options?: RopeOptions }; options: WireGenerateOptions }
   /** Cancels request `target`, queued or running; answered by the target's own reply. */
   | { id: number; type: 'cancel'; target: number };
 
