@@ -5,6 +5,7 @@ import { availableParallelism, homedir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import { engineBench, formatEngineBench } from './bench/engine-bench';
 import { buildReusePrompts, reuseAgreement } from './bench/reuse-agreement';
+import { contextBench } from './bench/context-bench';
 import { intOption, parseArgs, stringOption, UsageError, type ParsedArgs } from './cli-args';
 import type { ContextStrategy } from './context/proposals';
 import { RepoIndex } from './context/repo-index';
@@ -43,6 +44,9 @@ commands:
                                and tokens; the current directory is the repository root
   index REPO [--max-files N] [--workers N] [--cache DIR | --no-cache] [--json]
                                index a repository: definitions, imports resolved to files, skips
+  context-bench REPO [--cursors 30] [--keystrokes 8] [--budget 8192] [--strategy S] [--seed 1] [--json]
+                               at seeded cursors, retype a line key by key: context latency (warm and
+                               first at a cursor), incremental vs full re-index of the edited file
   reuse-bench REPO [--model DIR] [--prompts 40] [--chunk-tokens 192] [--json]
                                top-1 agreement of decoding on a cache whose chunks moved vs cold
   model-check [DIR] [--provider P] [--json]
@@ -168,7 +172,7 @@ async function reuseBenchCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv, ['json']);
   const dir = args.positional[0];
   if (!dir) throw new UsageError('reuse-bench needs a repository folder');
-  const files = walkRepository(resolve(dir), { extensions: ['.py', '.ts', '.js', '.tsx', '.jsx', '.mjs'], maxFiles: 10_000 }).files;
+  const files = walkRepository(resolve(dir), { extensions: ['.py', '.ts', '.js', '.tsx', '.jsx', '.mjs'], maxFiles: 10_000, keepText: true }).files.map((f) => ({ path: f.path, text: f.text as string }));
   const model = await loadModel(args);
   try {
     const tok = TextTokenizer.load(model.files.tokenizer);
@@ -227,6 +231,33 @@ async function contextCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
+async function contextBenchCommand(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, ['json', 'no-cache']);
+  const dir = args.positional[0];
+  if (!dir) throw new UsageError('context-bench needs a repository folder');
+  const root = resolve(dir);
+  const { index, stats } = await buildIndex(root, args);
+  const tok = TextTokenizer.load(join(stringOption(args, 'model') ?? defaultModelDir(), 'tokenizer.json'));
+  const texts = new FileTexts(root);
+  const builder = new PromptBuilder(index, tok, texts.get);
+  const strategy = strategyOption(args);
+  const budget = intOption(args, 'budget', 8192);
+  const r = await contextBench(index, builder, texts.get, {
+    cursors: intOption(args, 'cursors', 30), keystrokes: intOption(args, 'keystrokes', 8), budget, strategy, seed: intOption(args, 'seed', 1),
+  });
+  if (args.options.has('json')) console.log(JSON.stringify({ index: stats, ...r }));
+  else {
+    const f = (x: { p50: number; p95: number }) => `p50 ${x.p50.toFixed(1)} ms, p95 ${x.p95.toFixed(1)} ms`;
+    console.log(`index: ${stats.files} files (${stats.fromCache} from the cache) in ${(stats.ms / 1000).toFixed(1)} s, peak RSS ${stats.peakRssMb.toFixed(0)} MB`);
+    console.log(`${r.cursors} cursors × ${r.keystrokes} keystrokes, strategy ${strategy}, budget ${budget} (${r.meanPromptTokens.toFixed(0)} tokens, ${r.meanChunks.toFixed(1)} chunks per prompt on average)`);
+    console.log(`context at a keystroke (warm):    ${f(r.warm)}`);
+    console.log(`context, first at a cursor:       ${f(r.first)}`);
+    console.log(`re-index, incremental per key:    ${f(r.reindexIncremental)}`);
+    console.log(`re-index of the file from scratch: ${f(r.reindexFull)}`);
+  }
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
@@ -236,6 +267,8 @@ async function main(argv: string[]): Promise<number> {
       return indexCommand(rest);
     case 'context':
       return contextCommand(rest);
+    case 'context-bench':
+      return contextBenchCommand(rest);
     case 'reuse-bench':
       return reuseBenchCommand(rest);
     case 'complete':

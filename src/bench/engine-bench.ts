@@ -6,6 +6,7 @@ import type { KvCache } from '../model/kv-cache';
 import type { OnnxModel } from '../model/onnx-backend';
 import { forwardOnCache } from '../model/generate';
 import { planRope, ropeGeometry, type RopePlan } from '../model/rope';
+import { median } from './stats';
 
 export interface EngineBenchRow {
   context: number;
@@ -28,11 +29,6 @@ export interface EngineBenchOptions {
   decodeSteps?: number;
   /** Bytes per second of a large memory copy (read + write counted), measured if not given. */
   bandwidth?: number;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] as number;
 }
 
 /** Bytes moved per second by a large copy (read + write), the ceiling a memory-bound decoder runs against. */

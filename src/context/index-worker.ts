@@ -1,34 +1,24 @@
-// Worker thread of the repository index: parses batches of files with tree-sitter off the main thread.
+// Worker thread of the repository index: reads and parses batches of files with tree-sitter off the main thread.
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { languageForPath } from './languages';
-import { SyntaxLoader, type FileSyntax } from './syntax';
+import { parseFile, type ParsedFile } from './parse-file';
+import { SyntaxLoader } from './syntax';
 
 export interface ParseRequest {
   batch: number;
-  files: { path: string; text: string }[];
+  files: { path: string; absolute: string }[];
 }
-
-export type ParsedFile = { path: string; syntax: Omit<FileSyntax, 'identifiers'> & { identifiers: string[] } } | { path: string; error: string };
 
 export interface ParseReply {
   batch: number;
   results: ParsedFile[];
 }
 
-const loader = new SyntaxLoader((workerData as { grammarsDir: string }).grammarsDir);
+const data = workerData as { grammarsDir: string; maxFileBytes?: number };
+const loader = new SyntaxLoader(data.grammarsDir);
 
 parentPort?.on('message', async (req: ParseRequest) => {
   const results: ParsedFile[] = [];
-  for (const f of req.files) {
-    const spec = languageForPath(f.path);
-    if (!spec) continue;
-    try {
-      const s = await loader.extract(spec, f.text);
-      results.push({ path: f.path, syntax: { ...s, identifiers: [...s.identifiers] } });
-    } catch (error) {
-      results.push({ path: f.path, error: (error as Error).message });
-    }
-  }
+  for (const f of req.files) results.push(await parseFile(loader, f.path, f.absolute, data.maxFileBytes));
   parentPort?.postMessage({ batch: req.batch, results } satisfies ParseReply);
 });

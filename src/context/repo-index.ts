@@ -2,13 +2,17 @@
 // and identifiers, plus a name → definitions table for finding what the cursor needs.
 
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { once } from 'node:events';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip, createGzip } from 'node:zlib';
 import { join, posix } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { LANGUAGES, languageForPath } from './languages';
-import { walkRepository, type SkipReason, type WalkOptions } from './repo-walk';
-import type { ParseReply, ParsedFile, ParseRequest } from './index-worker';
+import { contentHash, walkRepository, type SkipReason, type WalkOptions } from './repo-walk';
+import type { ParseReply, ParseRequest } from './index-worker';
+import { parseFile, type ParsedFile } from './parse-file';
 import { IncrementalDocument, type Definition, type FileSyntax, type SyntaxLoader, type TextChange } from './syntax';
 
 export interface IndexedImport {
@@ -54,25 +58,48 @@ export interface IndexOptions extends Omit<WalkOptions, 'extensions'> {
   cacheDir?: string;
 }
 
-const CACHE_VERSION = 1;
+const CACHE_VERSION = 2;
 const EMPTY: ReadonlySet<string> = new Set();
 
 function cachePath(cacheDir: string, root: string): string {
   return join(cacheDir, `index-${createHash('sha1').update(root).digest('hex').slice(0, 16)}.json.gz`);
 }
 
-function readCache(file: string): Map<string, IndexedFile> {
+/**
+ * The persisted index, one JSON line per file after a header line, gzipped. Read and written as a
+ * stream: one document holding a large repository's index would double the memory it takes.
+ */
+async function readCache(file: string): Promise<Map<string, IndexedFile>> {
+  const files = new Map<string, IndexedFile>();
+  if (!existsSync(file)) return files;
   try {
-    const data = JSON.parse(gunzipSync(readFileSync(file)).toString('utf8')) as { version: number; files: IndexedFile[] };
-    if (data.version !== CACHE_VERSION) return new Map();
-    return new Map(data.files.map((f) => [f.path, f]));
+    const lines = createInterface({ input: createReadStream(file).pipe(createGunzip()), crlfDelay: Infinity });
+    let header = true;
+    for await (const line of lines) {
+      if (header) {
+        if ((JSON.parse(line) as { version?: number }).version !== CACHE_VERSION) return new Map();
+        header = false;
+      } else if (line) {
+        const f = JSON.parse(line) as IndexedFile;
+        files.set(f.path, f);
+      }
+    }
+    return files;
   } catch {
-    return new Map(); // missing or corrupt: start over
+    return new Map(); // corrupt or truncated: start over
   }
 }
 
-function contentHash(text: string): string {
-  return createHash('sha1').update(text).digest('hex');
+async function writeCache(file: string, files: Iterable<IndexedFile>): Promise<void> {
+  const tmp = `${file}.${process.pid}.tmp`;
+  const gzip = createGzip();
+  const done = pipeline(gzip, createWriteStream(tmp));
+  const write = (line: string) => (gzip.write(line + '\n') ? Promise.resolve() : once(gzip, 'drain').then(() => undefined));
+  await write(JSON.stringify({ version: CACHE_VERSION }));
+  for (const f of files) await write(JSON.stringify(f));
+  gzip.end();
+  await done;
+  renameSync(tmp, file); // never a half-written cache
 }
 
 const EXTENSIONS = LANGUAGES.flatMap((l) => l.extensions);
@@ -131,42 +158,38 @@ export class RepoIndex {
     let parsed = 0;
     const failed = () => (skipped['parse-failed'] = (skipped['parse-failed'] ?? 0) + 1);
     const workers = options.workers ?? 0;
-    const cached = options.cacheDir ? readCache(cachePath(options.cacheDir, root)) : new Map<string, IndexedFile>();
+    const cacheFile = options.cacheDir ? cachePath(options.cacheDir, root) : undefined;
+    const cached = cacheFile ? await readCache(cacheFile) : new Map<string, IndexedFile>();
     const toParse = walked.files.filter((f) => {
       const hit = cached.get(f.path);
-      if (hit && hit.hash === contentHash(f.text)) {
+      if (hit && hit.hash === f.hash) {
         index.insert(hit);
         return false;
       }
       return true;
     });
+    cached.clear();
     const fromCache = walked.files.length - toParse.length;
     parsed += fromCache;
+    const take = (r: ParsedFile) => {
+      if ('error' in r) failed();
+      else if ('skip' in r) {
+        // Changed since the walk saw it (now binary, too large, deleted, …): counted like the walk would.
+        skipped[r.skip] = (skipped[r.skip] ?? 0) + 1;
+      } else {
+        index.addParsed(r.path, r.hash, { ...r.syntax, identifiers: new Set(r.syntax.identifiers) });
+        parsed++;
+      }
+    };
     if (workers > 0 && options.workerScript && options.grammarsDir && toParse.length > 0) {
-      const texts = new Map(toParse.map((f) => [f.path, f.text]));
-      for (const r of await parseInWorkers(toParse, workers, options.workerScript, options.grammarsDir)) {
-        if ('error' in r) failed();
-        else {
-          index.addParsed(r.path, texts.get(r.path) as string, { ...r.syntax, identifiers: new Set(r.syntax.identifiers) });
-          parsed++;
-        }
-      }
+      await parseInWorkers(toParse, workers, options.workerScript, { grammarsDir: options.grammarsDir, maxFileBytes: options.maxFileBytes }, take);
     } else {
-      for (const f of toParse) {
-        try {
-          await index.add(f.path, f.text);
-          parsed++;
-        } catch {
-          failed();
-        }
-      }
+      for (const f of toParse) take(await parseFile(loader, f.path, f.absolute, options.maxFileBytes));
     }
     index.resolveAll();
-    if (options.cacheDir) {
+    if (cacheFile && options.cacheDir) {
       mkdirSync(options.cacheDir, { recursive: true });
-      const file = cachePath(options.cacheDir, root);
-      writeFileSync(file + '.tmp', gzipSync(JSON.stringify({ version: CACHE_VERSION, files: [...index.files.values()] })));
-      renameSync(file + '.tmp', file); // never a half-written cache
+      await writeCache(cacheFile, index.files.values());
     }
     let imports = 0;
     let resolved = 0;
@@ -191,14 +214,14 @@ export class RepoIndex {
   private async add(path: string, text: string): Promise<void> {
     const spec = languageForPath(path);
     if (!spec) return;
-    this.addParsed(path, text, await this.loader.extract(spec, text));
+    this.addParsed(path, contentHash(text), await this.loader.extract(spec, text));
   }
 
-  private addParsed(path: string, text: string, s: FileSyntax): void {
+  private addParsed(path: string, hash: string, s: FileSyntax): void {
     const spec = languageForPath(path);
     if (!spec) return;
     this.insert({
-      path, language: spec.id, hash: contentHash(text), definitions: s.definitions,
+      path, language: spec.id, hash, definitions: s.definitions,
       imports: s.imports.map((source) => ({ source })), parents: s.parents, identifiers: [...s.identifiers], hasErrors: s.hasErrors,
     });
   }
@@ -264,7 +287,7 @@ export class RepoIndex {
   }
 
   private indexDocument(path: string, doc: IncrementalDocument): void {
-    this.addParsed(path, doc.text, doc.syntax());
+    this.addParsed(path, contentHash(doc.text), doc.syntax());
     const f = this.files.get(path);
     if (f) for (const i of f.imports) i.resolved = this.resolveImport(f, i.source);
   }
@@ -330,14 +353,16 @@ export class RepoIndex {
   }
 }
 
-/** Parses files in `count` worker threads, in batches handed out as workers free up. */
-async function parseInWorkers(files: { path: string; text: string }[], count: number, script: string, grammarsDir: string): Promise<ParsedFile[]> {
+/** Reads and parses files in `count` worker threads, in batches handed out as workers free up; each result goes to `take` as it comes. */
+async function parseInWorkers(
+  files: { path: string; absolute: string }[], count: number, script: string,
+  data: { grammarsDir: string; maxFileBytes?: number }, take: (r: ParsedFile) => void,
+): Promise<void> {
   const BATCH = 64;
   const batches: ParseRequest[] = [];
   for (let i = 0; i < files.length; i += BATCH) {
-    batches.push({ batch: batches.length, files: files.slice(i, i + BATCH).map((f) => ({ path: f.path, text: f.text })) });
+    batches.push({ batch: batches.length, files: files.slice(i, i + BATCH).map((f) => ({ path: f.path, absolute: f.absolute })) });
   }
-  const results: ParsedFile[][] = [];
   let next = 0;
   const run = (worker: Worker) => new Promise<void>((resolve, reject) => {
     const send = () => {
@@ -349,17 +374,16 @@ async function parseInWorkers(files: { path: string; text: string }[], count: nu
       worker.postMessage(req);
     };
     worker.on('message', (reply: ParseReply) => {
-      results[reply.batch] = reply.results;
+      reply.results.forEach(take);
       send();
     });
     worker.on('error', reject);
     send();
   });
-  const workers = Array.from({ length: Math.max(1, Math.min(count, batches.length)) }, () => new Worker(script, { workerData: { grammarsDir } }));
+  const workers = Array.from({ length: Math.max(1, Math.min(count, batches.length)) }, () => new Worker(script, { workerData: data }));
   try {
     await Promise.all(workers.map(run));
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
-  return results.flat();
 }

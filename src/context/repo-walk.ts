@@ -1,6 +1,7 @@
 // Walks a repository for source files: honours .gitignore files and exclude patterns, follows no
 // symlink loop, and classifies what it leaves out (binary, minified, generated, oversized, …).
 
+import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
@@ -15,13 +16,19 @@ export interface WalkOptions {
   exclude?: string[];
   maxFiles?: number;
   maxFileBytes?: number;
+  /** Keep each file's text in the result (the index does not: it re-reads files batch by batch,
+   *  so that a large repository's text is never all in memory at once). */
+  keepText?: boolean;
 }
 
 export interface WalkedFile {
   /** Relative to the root, with forward slashes. */
   path: string;
   absolute: string;
-  text: string;
+  /** contentHash of the text. */
+  hash: string;
+  /** Only with keepText. */
+  text?: string;
 }
 
 export interface WalkResult {
@@ -73,6 +80,11 @@ export function anchorPattern(line: string, folder: string): string {
 
 function toPosix(p: string): string {
   return sep === '/' ? p : p.split(sep).join('/');
+}
+
+/** Identity of a file's content, for the persisted index. */
+export function contentHash(text: string): string {
+  return createHash('sha1').update(text).digest('hex');
 }
 
 export function walkRepository(root: string, options: WalkOptions): WalkResult {
@@ -148,7 +160,7 @@ export function walkRepository(root: string, options: WalkOptions): WalkResult {
       }
       const c = classifySource(bytes, options.maxFileBytes);
       if ('skip' in c) skip(c.skip);
-      else files.push({ path: toPosix(relative(root, abs)), absolute: abs, text: c.text });
+      else files.push({ path: toPosix(relative(root, abs)), absolute: abs, hash: contentHash(c.text), ...(options.keepText ? { text: c.text } : {}) });
     }
   };
   walk(root, '');

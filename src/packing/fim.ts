@@ -19,6 +19,31 @@ export interface FimPrompt {
   suffixTokens: number;
 }
 
+/** Code rarely averages more characters per token than this; windows cut by characters use it. */
+const MAX_CHARS_PER_TOKEN = 8;
+/** The prefix's first line moves in steps of this many characters (see stableTail). */
+const CUT_STEP = 2048;
+
+/**
+ * The end of `text` in at most `room` tokens, starting at a line boundary that stays put while the user
+ * types at the end: the cut is searched from positions quantized to CUT_STEP characters, so it moves only
+ * every few lines typed. A cut that moved with each keystroke would shift every prefix token and defeat
+ * the KV cache for the whole file.
+ */
+export function stableTail(tok: TokenEncoder, text: string, room: number): number[] {
+  if (room <= 0) return [];
+  let cut = Math.max(0, Math.floor((text.length - room * MAX_CHARS_PER_TOKEN) / CUT_STEP) * CUT_STEP);
+  for (;;) {
+    const nl = cut === 0 ? 0 : text.indexOf('\n', cut) + 1;
+    const start = nl === 0 && cut > 0 ? text.length : nl;
+    const ids = tok.encode(text.slice(start));
+    if (ids.length <= room) return ids;
+    cut += CUT_STEP;
+    // One line longer than the room: keep its end.
+    if (cut >= text.length || start >= text.length) return ids.slice(ids.length - room);
+  }
+}
+
 /**
  * `<|file_sep|>path\n` + SPM `<|fim_suffix|>suf<|fim_prefix|>pre<|fim_middle|>` (or PSM), within `budget`
  * tokens: the prefix keeps its end and the suffix its start; the suffix gets at most `suffixShare`.
@@ -30,11 +55,11 @@ export function buildFimPrompt(
 ): FimPrompt {
   const header = [specials.fileSep, ...tok.encode(input.path + '\n')];
   const room = Math.max(0, budget - header.length - 3);
-  let suffix = tok.encode(input.suffix);
-  const suffixRoom = Math.min(suffix.length, Math.floor(room * suffixShare));
+  // Tokenize only what can fit (a long file's whole text would cost more than the rest of the prompt).
+  const suffixRoom = Math.floor(room * suffixShare);
+  let suffix = tok.encode(input.suffix.slice(0, suffixRoom * MAX_CHARS_PER_TOKEN));
   suffix = suffix.slice(0, suffixRoom);
-  let prefix = tok.encode(input.prefix);
-  prefix = prefix.slice(Math.max(0, prefix.length - (room - suffix.length)));
+  const prefix = stableTail(tok, input.prefix, room - suffix.length);
   const body = order === 'spm'
     ? [specials.suffix, ...suffix, specials.prefix, ...prefix, specials.middle]
     : [specials.prefix, ...prefix, specials.suffix, ...suffix, specials.middle];

@@ -29,3 +29,22 @@ test('splitAt counts lines and columns from 1, and rejects positions outside the
   assert.throws(() => splitAt('ab', 2, 1), PositionError);
   assert.throws(() => splitAt('ab', 1, 4), PositionError);
 });
+
+test('typing at the end of a long prefix keeps where it is cut, so the cached prefix stays valid', () => {
+  const lines = Array.from({ length: 3000 }, (_, i) => `line ${i} = compute(${i})`);
+  let prefix = lines.join('\n') + '\n';
+  const first = buildFimPrompt(tok, sp, { path: 'f', prefix, suffix: '' }, 8000);
+  assert.ok(first.ids.length <= 8000);
+  let kept = 0;
+  for (const ch of 'result = compute(') {
+    prefix += ch;
+    const next = buildFimPrompt(tok, sp, { path: 'f', prefix, suffix: '' }, 8000);
+    assert.ok(next.ids.length <= 8000);
+    // The prompt without its closing marker grows by one token: everything before it is unchanged.
+    if (next.ids.slice(0, first.ids.length - 1).every((id, i) => id === first.ids[i])) kept++;
+  }
+  assert.ok(kept >= 15, `the cut moved in ${17 - kept} of 17 keystrokes`);
+  // The cut is at a line start.
+  const body = text(first.ids).split('<1>')[1] as string;
+  assert.match(body, /^line \d+ = /);
+});
