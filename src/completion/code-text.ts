@@ -147,7 +147,10 @@ export interface StrayCloser {
   lineIndent: number | undefined;
 }
 
-/** Closers in the text that close nothing opened inside it: they close brackets from before it. */
+/**
+ * Closers in the text that close nothing opened inside it: they close brackets from before it.
+ * The text is taken to start at a cursor, so its first line never starts a line.
+ */
 export function strayClosers(text: string, language: CompletionLanguage): StrayCloser[] {
   const stack: string[] = [];
   const stray: StrayCloser[] = [];
@@ -157,7 +160,8 @@ export function strayClosers(text: string, language: CompletionLanguage): StrayC
       if (stack[stack.length - 1] === openerOf(hit.char)) stack.pop();
     } else {
       const before = text.slice(hit.lineStart, hit.index);
-      stray.push({ char: hit.char, index: hit.index, lineIndent: isBlank(before) ? indentWidth(before) : undefined });
+      const startsLine = hit.lineStart > 0 && isBlank(before);
+      stray.push({ char: hit.char, index: hit.index, lineIndent: startsLine ? indentWidth(before) : undefined });
     }
   }
   return stray;

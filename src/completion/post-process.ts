@@ -223,13 +223,14 @@ export function matchIndentation(text: string, prefix: string): string {
   const doc = detectIndentStyle(prefix);
   if (!doc) return text;
   const lines = text.split('\n');
-  // The model's own space unit, to turn its spaces into whole tabs.
-  let modelUnit = Infinity;
+  // The model's own space unit, to turn its spaces into whole tabs: the common divisor of its
+  // indentations and 4, because one level seen alone (8 spaces) cannot tell 2 × 4 from 1 × 8, and
+  // models write 2 or 4.
+  let modelUnit = 4;
   for (const line of lines.slice(1)) {
     const n = /^ +/.exec(line)?.[0].length;
-    if (n && !isBlank(line)) modelUnit = Math.min(modelUnit, n);
+    if (n && !isBlank(line)) modelUnit = gcd(modelUnit, n);
   }
-  if (!Number.isFinite(modelUnit)) modelUnit = doc.unit;
   return lines
     .map((line, i) => {
       if (i === 0) return line;
@@ -275,6 +276,10 @@ export function longestCompleteCut(text: string, check: BlockCheck): string {
 export function isRedundant(text: string, suffix: string): boolean {
   const t = text.trim();
   return t === '' || suffix.trimStart().startsWith(t);
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
 }
 
 function isWordChar(c: string | undefined): boolean {

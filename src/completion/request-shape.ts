@@ -29,7 +29,7 @@ const DEFAULT_MAX_LINES = 12;
  *
  * Multi-line when the cursor ends a line that opens a block (`def f():`, `if (x) {`, `=> `, `(`),
  * sits on a blank line right below such a line, or sits inside an empty pair the editor closed
- * (`{|}`). Single-line everywhere else: mid-line with code after the cursor (the post-processor then
+ * (`{|}`, braces only). Single-line everywhere else: mid-line with code after the cursor (the post-processor then
  * keeps the suggestion from running past that code), at the end of an ordinary line, or on a blank
  * line between statements. Users complain most about long wrong blocks, so a block is only asked
  * for where a body is clearly expected.
@@ -47,8 +47,8 @@ export function requestShape(prefix: string, suffix: string, language: Completio
   const before = lastLine(prefix);
   const after = firstLine(suffix).replace(/\r$/, '').trim();
   if (after !== '') {
-    const opener = before.trimEnd().slice(-1);
-    if (opener !== '' && openerOf(after[0] as string) === opener && opensBlock(before, language)) return multi('empty-body');
+    // Only braces hold bodies; `f(|)` and `[|]` are filled in on the line.
+    if (before.trimEnd().endsWith('{') && openerOf(after[0] as string) === '{' && opensBlock(before, language)) return multi('empty-body');
     return single('mid-line');
   }
   if (isBlank(before)) {
