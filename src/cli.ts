@@ -251,6 +251,8 @@ async function contextBenchCommand(argv: string[]): Promise<number> {
     console.log(`index: ${stats.files} files (${stats.fromCache} from the cache) in ${(stats.ms / 1000).toFixed(1)} s, peak RSS ${stats.peakRssMb.toFixed(0)} MB`);
     console.log(`${r.cursors} cursors × ${r.keystrokes} keystrokes, strategy ${strategy}, budget ${budget} (${r.meanPromptTokens.toFixed(0)} tokens, ${r.meanChunks.toFixed(1)} chunks per prompt on average)`);
     console.log(`context at a keystroke (warm):    ${f(r.warm)}`);
+    console.log(`  of which proposals:             ${f(r.warmProposals)}`);
+    console.log(`  of which packing:               ${f(r.warmPack)}`);
     console.log(`context, first at a cursor:       ${f(r.first)}`);
     console.log(`re-index, incremental per key:    ${f(r.reindexIncremental)}`);
     console.log(`re-index of the file from scratch: ${f(r.reindexFull)}`);

@@ -29,6 +29,9 @@ export interface ContextBenchResult {
   reindexIncremental: { p50: number; p95: number };
   /** Re-parse and re-index of the same file from scratch. */
   reindexFull: { p50: number; p95: number };
+  /** Of warm: the proposals and the packing (tokenizing the cursor's file). */
+  warmProposals: { p50: number; p95: number };
+  warmPack: { p50: number; p95: number };
   meanPromptTokens: number;
   meanChunks: number;
 }
@@ -42,6 +45,8 @@ export async function contextBench(
   const paths = [...index.files.keys()].sort();
   const warm: number[] = [];
   const first: number[] = [];
+  const warmProposals: number[] = [];
+  const warmPack: number[] = [];
   const incremental: number[] = [];
   const full: number[] = [];
   let tokens = 0;
@@ -80,6 +85,10 @@ export async function contextBench(
       t = performance.now();
       const built = builder.build({ path, text, offset: cursor + k, budget: options.budget, strategy: options.strategy });
       (k === 0 ? first : warm).push(performance.now() - t);
+      if (k > 0) {
+        warmProposals.push(built.proposalsMs);
+        warmPack.push(built.packMs);
+      }
       tokens += built.packed.tokens;
       chunks += built.packed.chunks.length;
       builds++;
@@ -90,7 +99,7 @@ export async function contextBench(
   }
   return {
     cursors: done, keystrokes: options.keystrokes,
-    warm: summary(warm), first: summary(first), reindexIncremental: summary(incremental), reindexFull: summary(full),
+    warm: summary(warm), warmProposals: summary(warmProposals), warmPack: summary(warmPack), first: summary(first), reindexIncremental: summary(incremental), reindexFull: summary(full),
     meanPromptTokens: builds ? tokens / builds : 0, meanChunks: builds ? chunks / builds : 0,
   };
 }

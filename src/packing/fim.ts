@@ -32,15 +32,21 @@ const CUT_STEP = 2048;
  */
 export function stableTail(tok: TokenEncoder, text: string, room: number): number[] {
   if (room <= 0) return [];
-  let cut = Math.max(0, Math.floor((text.length - room * MAX_CHARS_PER_TOKEN) / CUT_STEP) * CUT_STEP);
+  let charsPerToken = MAX_CHARS_PER_TOKEN;
+  let cut = -1;
   for (;;) {
+    // The cut for the current estimate, quantized; never backwards (each try must shrink the window).
+    const want = Math.max(0, Math.floor((text.length - room * charsPerToken) / CUT_STEP) * CUT_STEP);
+    cut = Math.max(want, cut + (cut < 0 ? 1 : CUT_STEP));
+    if (cut === 1) cut = 0;
     const nl = cut === 0 ? 0 : text.indexOf('\n', cut) + 1;
     const start = nl === 0 && cut > 0 ? text.length : nl;
     const ids = tok.encode(text.slice(start));
     if (ids.length <= room) return ids;
-    cut += CUT_STEP;
     // One line longer than the room: keep its end.
-    if (cut >= text.length || start >= text.length) return ids.slice(ids.length - room);
+    if (start >= text.length || cut + CUT_STEP >= text.length) return ids.slice(ids.length - room);
+    // Measured density of this text, a little pessimistic so that the next try usually fits.
+    charsPerToken = Math.min(charsPerToken, (0.95 * (text.length - start)) / ids.length);
   }
 }
 
