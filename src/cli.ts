@@ -5,7 +5,7 @@ import { availableParallelism, homedir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import { engineBench, formatEngineBench } from './bench/engine-bench';
 import { buildReusePrompts, reuseAgreement } from './bench/reuse-agreement';
-import { contextBench } from './bench/context-bench';
+import { contextBench, definitionRecall } from './bench/context-bench';
 import { intOption, parseArgs, stringOption, UsageError, type ParsedArgs } from './cli-args';
 import type { ContextStrategy } from './context/proposals';
 import { RepoIndex } from './context/repo-index';
@@ -46,7 +46,9 @@ commands:
                                index a repository: definitions, imports resolved to files, skips
   context-bench REPO [--cursors 30] [--keystrokes 8] [--budget 8192] [--strategy S] [--seed 1] [--json]
                                at seeded cursors, retype a line key by key: context latency (warm and
-                               first at a cursor), incremental vs full re-index of the edited file
+                               first at a cursor), incremental vs full re-index of the edited file;
+                               --definitions: at cursors after a use of an imported name, does the
+                               prompt hold its definition from the other file
   reuse-bench REPO [--model DIR] [--prompts 40] [--chunk-tokens 192] [--json]
                                top-1 agreement of decoding on a cache whose chunks moved vs cold
   model-check [DIR] [--provider P] [--json]
@@ -232,7 +234,7 @@ async function contextCommand(argv: string[]): Promise<number> {
 }
 
 async function contextBenchCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, ['json', 'no-cache']);
+  const args = parseArgs(argv, ['json', 'no-cache', 'definitions']);
   const dir = args.positional[0];
   if (!dir) throw new UsageError('context-bench needs a repository folder');
   const root = resolve(dir);
@@ -242,6 +244,15 @@ async function contextBenchCommand(argv: string[]): Promise<number> {
   const builder = new PromptBuilder(index, tok, texts.get);
   const strategy = strategyOption(args);
   const budget = intOption(args, 'budget', 8192);
+  if (args.options.has('definitions')) {
+    const rows = definitionRecall(index, builder, texts.get, { cursors: intOption(args, 'cursors', 10), budget, strategy, seed: intOption(args, 'seed', 1) });
+    if (args.options.has('json')) console.log(JSON.stringify(rows));
+    else {
+      for (const r of rows) console.log(`${r.found ? '✓' : '✗'} ${r.path}:${r.line}:${r.column}  ${r.name} from ${r.definedIn}${r.via ? ` (${r.via})` : ''}`);
+      console.log(`${rows.filter((r) => r.found).length} of ${rows.length} prompts hold the definition the cursor's line needs from another file`);
+    }
+    return 0;
+  }
   const r = await contextBench(index, builder, texts.get, {
     cursors: intOption(args, 'cursors', 30), keystrokes: intOption(args, 'keystrokes', 8), budget, strategy, seed: intOption(args, 'seed', 1),
   });

@@ -59,7 +59,7 @@ export async function contextBench(
     if (original === undefined) continue;
     const lines = original.split('\n');
     // A line with something to type, away from the top of the file (imports).
-    const candidates = lines.map((l, i) => ({ l, i })).filter(({ l, i }) => i >= 10 && l.trim().length >= options.keystrokes);
+    const candidates = lines.map((l, i) => ({ l, i })).filter(({ l, i }) => i >= Math.min(10, lines.length / 3) && l.trim().length >= options.keystrokes);
     const pick = candidates[Math.floor(random() * candidates.length)];
     if (!pick) continue;
     const lineStart = lines.slice(0, pick.i).join('\n').length + 1;
@@ -102,4 +102,65 @@ export async function contextBench(
     warm: summary(warm), warmProposals: summary(warmProposals), warmPack: summary(warmPack), first: summary(first), reindexIncremental: summary(incremental), reindexFull: summary(full),
     meanPromptTokens: builds ? tokens / builds : 0, meanChunks: builds ? chunks / builds : 0,
   };
+}
+
+export interface DefinitionCursor {
+  path: string;
+  /** From 1, as the editor shows them. */
+  line: number;
+  column: number;
+  name: string;
+  /** The file that defines `name` (imported by `path`). */
+  definedIn: string;
+  /** The packed prompt holds a chunk from definedIn with the definition's first line. */
+  found: boolean;
+  /** The type of the chunk that holds it. */
+  via?: string;
+  promptTokens: number;
+}
+
+/**
+ * At seeded cursors right after a use of a name that the file imports from another repository file
+ * (`Name(`, `Name.`), does the packed prompt show that definition? The check RepoFusion's proposals exist for.
+ */
+export function definitionRecall(
+  index: RepoIndex, builder: PromptBuilder, fileText: (path: string) => string | undefined,
+  options: Omit<ContextBenchOptions, 'keystrokes'>,
+): DefinitionCursor[] {
+  const random = seededRandom(options.seed);
+  const paths = [...index.files.keys()].sort();
+  const out: DefinitionCursor[] = [];
+  const seen = new Set<string>();
+  for (let attempt = 0; out.length < options.cursors && attempt < options.cursors * 50; attempt++) {
+    const path = paths[Math.floor(random() * paths.length)] as string;
+    const file = index.files.get(path);
+    const text = fileText(path);
+    if (!file || text === undefined) continue;
+    const imported = new Set(file.imports.map((i) => i.resolved).filter((x): x is string => !!x));
+    const local = new Set(file.definitions.map((d) => d.name));
+    // Uses after the imports, of names defined only in imported files.
+    const uses = [...text.matchAll(/\b([A-Za-z_$][\w$]*)[(.]/g)].filter((m) => {
+      const name = m[1] as string;
+      if (local.has(name) || m.index < text.length * 0.2) return false;
+      const defs = index.definitionsOf(name).filter((d) => imported.has(d.file) && !d.def.parent);
+      return defs.length === 1;
+    });
+    const use = uses[Math.floor(random() * uses.length)];
+    if (!use) continue;
+    const name = use[1] as string;
+    const def = index.definitionsOf(name).find((d) => imported.has(d.file) && !d.def.parent);
+    if (!def || seen.has(`${path}:${name}`)) continue;
+    seen.add(`${path}:${name}`);
+    const offset = (use.index as number) + name.length + 1;
+    const built = builder.build({ path, text: text.slice(0, offset), offset, budget: options.budget, strategy: options.strategy });
+    const defText = fileText(def.file) ?? '';
+    const firstLine = (defText.split('\n')[def.def.startLine] ?? '').trim();
+    const holder = built.packed.chunks.find((c) => c.source === def.file && (c.text.includes(firstLine) || c.text.includes(def.def.signature)));
+    const before = text.slice(0, offset).split('\n');
+    out.push({
+      path, line: before.length, column: (before[before.length - 1] as string).length + 1, name, definedIn: def.file,
+      found: !!holder, via: holder?.type, promptTokens: built.packed.tokens,
+    });
+  }
+  return out;
 }
