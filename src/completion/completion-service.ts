@@ -1,0 +1,180 @@
+// One inline completion from request to suggestion, independent of the editor: the result cache first,
+// then the adaptive debounce (cancelled by the next keystroke), the packed repository prompt, the
+// engine (its KV cache reuses what the previous prompt computed), and post-processing to the
+// request's shape. A newer request aborts the older one, so stale requests never reach the engine.
+
+import type { GenerateResult } from '../model/generate';
+import type { WireGenerateOptions } from '../model/inference-protocol';
+import type { ContextStrategy } from '../context/proposals';
+import type { CompletionLanguage } from './code-text';
+import { AdaptiveDebounce, delay } from './debounce';
+import { isCancelled } from './errors';
+import { postProcess, type BlockCheck } from './post-process';
+import type { PromptBuilder } from './prompt-builder';
+import { requestShape } from './request-shape';
+import { ResultCache } from './result-cache';
+import type { RopeChoice } from './rope-choice';
+
+export interface CompletionEngine {
+  generate(
+    prompt: number[][], rope: { method: string; options?: RopeChoice['options'] }, options: WireGenerateOptions,
+    live: { signal?: AbortSignal },
+  ): Promise<GenerateResult & { provider?: string }>;
+}
+
+export interface CompletionSettings {
+  budget: number;
+  strategy: ContextStrategy;
+  rope: RopeChoice;
+  /** Most tokens generated for a multi-line suggestion (single-line ones stop at the line's end). */
+  maxTokens: number;
+  /** Stop tokens besides end of text: the file separator and FIM markers. */
+  stopTokens: number[];
+}
+
+export interface CompletionRequest {
+  /** Repository-relative path (the engine session and cache key). */
+  path: string;
+  text: string;
+  offset: number;
+  language: CompletionLanguage;
+  signal?: AbortSignal;
+  /** Skip the debounce (an explicit trigger). */
+  immediate?: boolean;
+}
+
+export interface CompletionOutcome {
+  /** The suggestion, or undefined when there is nothing to show. */
+  text: string | undefined;
+  source: 'cache' | 'engine' | 'cancelled';
+  latencyMs: number;
+  promptTokens?: number;
+  /** Prompt tokens the engine's KV cache already held. */
+  reusedTokens?: number;
+  provider?: string;
+  stopReason?: GenerateResult['stopReason'];
+}
+
+export interface ServiceStats {
+  requests: number;
+  fromCache: number;
+  fromEngine: number;
+  cancelled: number;
+  lastLatencyMs?: number;
+  lastReusedTokens?: number;
+  lastPromptTokens?: number;
+}
+
+export class CompletionService {
+  private readonly cache = new ResultCache();
+  private readonly debounce: AdaptiveDebounce;
+  private inFlight?: AbortController;
+  private warming?: AbortController;
+  readonly stats: ServiceStats = { requests: 0, fromCache: 0, fromEngine: 0, cancelled: 0 };
+
+  constructor(
+    private readonly deps: {
+      builder: () => PromptBuilder;
+      engine: CompletionEngine;
+      settings: () => CompletionSettings;
+      /** A parser check for multi-line suggestions (see BlockCheck), per request. */
+      blockCheck?: (req: CompletionRequest) => BlockCheck | undefined;
+      now?: () => number;
+    },
+    debounceMs = 150,
+  ) {
+    this.debounce = new AdaptiveDebounce({ baseMs: debounceMs, maxMs: Math.max(600, debounceMs * 3) });
+  }
+
+  /** The user typed at the cursor (feeds the adaptive debounce). */
+  keystroke(): void {
+    this.debounce.recordKeystroke((this.deps.now ?? performance.now)());
+  }
+
+  /** A file changed under the suggestions: what was cached for it may no longer fit. */
+  invalidate(): void {
+    this.cache.clear();
+  }
+
+  async complete(req: CompletionRequest): Promise<CompletionOutcome> {
+    const started = performance.now();
+    this.stats.requests++;
+    const prefix = req.text.slice(0, req.offset);
+    const suffix = req.text.slice(req.offset);
+    const hit = this.cache.get(req.path, prefix, suffix);
+    if (hit !== undefined) {
+      this.stats.fromCache++;
+      return this.done({ text: hit || undefined, source: 'cache', latencyMs: performance.now() - started });
+    }
+    // This request supersedes the previous one and any background warm-up.
+    this.inFlight?.abort();
+    this.warming?.abort();
+    const mine = new AbortController();
+    this.inFlight = mine;
+    const signal = req.signal ? AbortSignal.any([req.signal, mine.signal]) : mine.signal;
+    const cancelled = (): CompletionOutcome => {
+      this.stats.cancelled++;
+      return { text: undefined, source: 'cancelled', latencyMs: performance.now() - started };
+    };
+    try {
+      if (!req.immediate) await delay(this.debounce.delayMs(), signal);
+      const settings = this.deps.settings();
+      const shape = requestShape(prefix, suffix, req.language);
+      const built = this.deps.builder().build({ path: req.path, text: req.text, offset: req.offset, budget: settings.budget, strategy: settings.strategy });
+      if (signal.aborted) return cancelled();
+      const result = await this.deps.engine.generate(built.packed.segments, settings.rope, {
+        // A single line rarely needs more than a few dozen tokens; stopping early keeps latency down.
+        maxTokens: shape.mode === 'single-line' ? Math.min(48, settings.maxTokens) : settings.maxTokens,
+        stop: shape.stop, stopTokens: settings.stopTokens, session: req.path,
+      }, { signal });
+      if (result.stopReason === 'cancelled' || signal.aborted) return cancelled();
+      this.debounce.recordLatency(performance.now() - started);
+      const text = postProcess(
+        { raw: result.text, prefix, suffix, language: req.language, mode: shape.mode },
+        { maxLines: shape.maxLines, isCompleteBlock: shape.mode === 'multi-line' ? this.deps.blockCheck?.(req) : undefined },
+      );
+      this.cache.set(req.path, prefix, suffix, text ?? '');
+      this.stats.fromEngine++;
+      return this.done({
+        text, source: 'engine', latencyMs: performance.now() - started, promptTokens: result.promptTokens,
+        reusedTokens: result.reusedTokens, provider: result.provider, stopReason: result.stopReason,
+      });
+    } catch (error) {
+      if (isCancelled(error) || signal.aborted) return cancelled();
+      throw error;
+    } finally {
+      if (this.inFlight === mine) this.inFlight = undefined;
+    }
+  }
+
+  /**
+   * Computes the KV cache for the prompt at this cursor while the user pauses (llama.vscode's idea),
+   * so that the next keystroke computes only the changed tail. Any completion request cancels it.
+   */
+  async prewarm(req: Omit<CompletionRequest, 'signal' | 'immediate'>): Promise<{ promptTokens: number; reusedTokens: number } | undefined> {
+    if (this.inFlight) return undefined;
+    this.warming?.abort();
+    const mine = new AbortController();
+    this.warming = mine;
+    try {
+      const settings = this.deps.settings();
+      const built = this.deps.builder().build({ path: req.path, text: req.text, offset: req.offset, budget: settings.budget, strategy: settings.strategy });
+      const r = await this.deps.engine.generate(built.packed.segments, settings.rope, { maxTokens: 0, session: req.path }, { signal: mine.signal });
+      return r.stopReason === 'cancelled' ? undefined : { promptTokens: r.promptTokens, reusedTokens: r.reusedTokens };
+    } catch (error) {
+      if (isCancelled(error) || mine.signal.aborted) return undefined;
+      throw error;
+    } finally {
+      if (this.warming === mine) this.warming = undefined;
+    }
+  }
+
+  private done(o: CompletionOutcome): CompletionOutcome {
+    this.stats.lastLatencyMs = o.latencyMs;
+    if (o.promptTokens !== undefined) {
+      this.stats.lastPromptTokens = o.promptTokens;
+      this.stats.lastReusedTokens = o.reusedTokens;
+    }
+    return o;
+  }
+}
