@@ -1,21 +1,50 @@
 // Typed view of the `ropewalk.*` settings; bad values fall back to defaults instead of throwing.
 
 import * as vscode from 'vscode';
+import { debounceMsFrom } from '../completion/debounce';
+import type { ContextStrategy } from '../context/proposals';
+import { ROPE_METHODS } from '../model/rope';
 import { PROVIDER_SETTINGS, type ProviderSetting } from '../model/providers';
 
 export interface RopewalkConfig {
+  enabled: boolean;
   modelPath: string;
   executionProvider: ProviderSetting;
+  /** Tokens; 0 = chosen by the device (CPU or GPU). */
+  contextBudget: number;
+  ropeMethod: string;
+  maxTokens: number;
+  debounceMs: number;
+  languages: string[];
+  contextStrategy: ContextStrategy;
+  maxIndexedFiles: number;
 }
 
 const PROVIDERS: ReadonlySet<string> = new Set(PROVIDER_SETTINGS);
+const STRATEGIES: ReadonlySet<string> = new Set(['infile', 'jaccard', 'ast', 'ast+jaccard']);
+export const DEFAULT_LANGUAGES = ['python', 'typescript', 'typescriptreact', 'javascript', 'javascriptreact'];
+
+function int(value: unknown, fallback: number, min: number, max: number): number {
+  return typeof value === 'number' && Number.isFinite(value) ? Math.min(max, Math.max(min, Math.round(value))) : fallback;
+}
 
 export function readConfig(): RopewalkConfig {
   const c = vscode.workspace.getConfiguration('ropewalk');
   const modelPath = c.get<unknown>('modelPath');
   const ep = c.get<unknown>('executionProvider');
+  const rope = c.get<unknown>('ropeMethod');
+  const strategy = c.get<unknown>('contextStrategy');
+  const languages = c.get<unknown>('languages');
   return {
+    enabled: c.get<unknown>('enabled') !== false,
     modelPath: typeof modelPath === 'string' ? modelPath.trim() : '',
     executionProvider: typeof ep === 'string' && PROVIDERS.has(ep) ? (ep as ProviderSetting) : 'auto',
+    contextBudget: int(c.get('contextBudget'), 0, 0, 131072),
+    ropeMethod: typeof rope === 'string' && (rope === 'auto' || Object.hasOwn(ROPE_METHODS, rope)) ? rope : 'auto',
+    maxTokens: int(c.get('maxTokens'), 64, 1, 512),
+    debounceMs: debounceMsFrom(c.get('debounceMs')),
+    languages: Array.isArray(languages) && languages.every((l) => typeof l === 'string') ? (languages as string[]) : DEFAULT_LANGUAGES,
+    contextStrategy: typeof strategy === 'string' && STRATEGIES.has(strategy) ? (strategy as ContextStrategy) : 'ast',
+    maxIndexedFiles: int(c.get('maxIndexedFiles'), 20000, 100, 200000),
   };
 }

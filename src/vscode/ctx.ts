@@ -1,63 +1,151 @@
-// Owns the extension's state: output channel, status bar, inference process, commands.
+// Owns the extension's state: output channel, status bar, inference process, commands, and the
+// current workspace session (index + completion service), which is rebuilt when the model changes.
 
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import type { CompletionOutcome } from '../completion/completion-service';
 import { InferenceClient } from '../model/inference-client';
+import { readModelFiles } from '../model/model-card';
 import { defaultModelDir } from '../model/model-location';
 import { readConfig } from './config';
+import { RopewalkInlineProvider } from './provider';
+import { WorkspaceSession, type SessionPhase } from './workspace-session';
+
+/** Settings whose change needs a new session (model, device, index, debounce). */
+const SESSION_SETTINGS = ['modelPath', 'executionProvider', 'maxIndexedFiles', 'debounceMs'].map((s) => `ropewalk.${s}`);
 
 export class Ctx implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   readonly log: vscode.LogOutputChannel;
   private readonly status: vscode.StatusBarItem;
   private readonly inference: InferenceClient;
+  private session?: WorkspaceSession;
+  private phase: SessionPhase | 'checking' = 'checking';
+  private detail = 'Checking the model…';
+  private lastOutcome?: CompletionOutcome;
+  private starting?: Promise<void>;
 
   constructor(private readonly context: vscode.ExtensionContext) {
     this.log = vscode.window.createOutputChannel('Ropewalk', { log: true });
     this.status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Right, 100);
     this.status.name = 'Ropewalk';
     this.status.command = 'ropewalk.showStatus';
-    this.setStatus('$(loading~spin) Ropewalk', 'Checking the model…');
+    this.render();
     this.status.show();
     this.inference = new InferenceClient(join(context.extensionPath, 'dist', 'inference-process.js'), (l) => this.log.info(l));
     this.disposables.push(
       this.log,
       this.status,
       { dispose: () => this.inference.dispose() },
+      { dispose: () => this.session?.dispose() },
+      vscode.languages.registerInlineCompletionItemProvider(
+        { pattern: '**' },
+        new RopewalkInlineProvider(() => this.session, (o) => this.outcome(o), this.log),
+      ),
       vscode.commands.registerCommand('ropewalk.showLog', () => this.log.show()),
       vscode.commands.registerCommand('ropewalk.showStatus', () => this.showStatus()),
+      vscode.commands.registerCommand('ropewalk.enable', () => this.setEnabled(true)),
+      vscode.commands.registerCommand('ropewalk.disable', () => this.setEnabled(false)),
+      vscode.commands.registerCommand('ropewalk.rebuildIndex', () => this.session?.buildIndex()),
+      vscode.commands.registerCommand('ropewalk.selectModel', () => this.selectModel()),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (SESSION_SETTINGS.some((s) => e.affectsConfiguration(s))) void this.restart();
+        else if (e.affectsConfiguration('ropewalk')) this.render();
+      }),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => void this.restart()),
     );
-    void this.checkModel();
+    void this.restart();
   }
 
   private modelDir(): string {
     return readConfig().modelPath || defaultModelDir(this.context.extensionPath);
   }
 
-  private setStatus(text: string, tooltip: string): void {
-    this.status.text = text;
-    this.status.tooltip = tooltip;
+  /** Checks the model in the inference process, then builds a session over the workspace. */
+  private restart(): Promise<void> {
+    const run = async () => {
+      this.session?.dispose();
+      this.session = undefined;
+      this.setPhase('checking', 'Checking the model…');
+      const dir = this.modelDir();
+      const provider = readConfig().executionProvider;
+      try {
+        const files = readModelFiles(dir);
+        const report = await this.inference.checkModel(dir, provider);
+        this.log.info(`model ${report.model} at ${dir}: loaded in ${report.loadMs.toFixed(0)} ms on ${report.provider}, golden cases ${report.ok ? 'pass' : 'FAIL'}`);
+        if (!report.ok) throw new Error(`the model at ${dir} fails its golden cases (see the log)`);
+        const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+        const storage = this.context.globalStorageUri.fsPath;
+        this.session = new WorkspaceSession(root, files, report.provider, {
+          generate: (prompt, rope, options, live) => this.inference.generate({ modelDir: dir, provider }, prompt, rope, options, live),
+        }, this.context.extensionPath, storage, { log: this.log, onPhase: (p, d) => this.setPhase(p, d) });
+        await this.session.buildIndex();
+      } catch (error) {
+        this.log.error(`model at ${dir}: ${(error as Error).message}`);
+        this.setPhase('error', (error as Error).message);
+      }
+    };
+    // One restart at a time: a second waits for the first, then runs.
+    this.starting = (this.starting ?? Promise.resolve()).then(run);
+    return this.starting;
   }
 
-  private async checkModel(): Promise<boolean> {
-    const dir = this.modelDir();
+  private setPhase(phase: SessionPhase | 'checking', detail: string): void {
+    this.phase = phase;
+    this.detail = detail;
+    this.render();
+  }
+
+  private outcome(o: CompletionOutcome): void {
+    if (o.source === 'cancelled') return;
+    this.lastOutcome = o;
+    this.render();
+  }
+
+  private render(): void {
+    const enabled = readConfig().enabled;
+    const device = this.session ? this.session.provider.toUpperCase() : '';
+    const icon = { checking: '$(loading~spin)', indexing: '$(sync~spin)', ready: enabled ? '$(check)' : '$(circle-slash)', error: '$(error)' }[this.phase];
+    const o = this.lastOutcome;
+    const figures = this.phase === 'ready' && o
+      ? ` ${o.latencyMs.toFixed(0)} ms${o.reusedTokens !== undefined ? ` · ${(o.reusedTokens / 1000).toFixed(1)}k cached` : ' · cache hit'}`
+      : '';
+    this.status.text = `${icon} Ropewalk${device ? ` ${device}` : ''}${figures}`;
+    const stats = this.session?.service.stats;
+    this.status.tooltip = [
+      `Ropewalk: ${this.phase === 'ready' && !enabled ? 'disabled' : this.phase} — ${this.detail}`,
+      this.session ? `model ${this.session.model.card.name} on ${device}` : '',
+      stats && stats.requests ? `${stats.requests} requests: ${stats.fromEngine} from the model, ${stats.fromCache} from the result cache, ${stats.cancelled} cancelled` : '',
+      o?.promptTokens !== undefined ? `last prompt ${o.promptTokens} tokens, ${o.reusedTokens ?? 0} reused from the KV cache` : '',
+    ].filter(Boolean).join('\n');
+  }
+
+  private async setEnabled(on: boolean): Promise<void> {
+    await vscode.workspace.getConfiguration('ropewalk').update('enabled', on, vscode.ConfigurationTarget.Global);
+    this.render();
+  }
+
+  private async selectModel(): Promise<void> {
+    const picked = await vscode.window.showOpenDialog({
+      canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Use this model',
+      title: 'Ropewalk: a folder with model.onnx, tokenizer.json and model-card.json',
+    });
+    const dir = picked?.[0]?.fsPath;
+    if (!dir) return;
     try {
-      const report = await this.inference.checkModel(dir, readConfig().executionProvider);
-      this.log.info(`model ${report.model} at ${dir}: loaded in ${report.loadMs.toFixed(0)} ms on ${report.provider}, golden cases ${report.ok ? 'pass' : 'FAIL'}`);
-      this.setStatus(report.ok ? '$(check) Ropewalk' : '$(warning) Ropewalk', `${report.model} (${report.provider.toUpperCase()})`);
-      return report.ok;
+      readModelFiles(dir);
     } catch (error) {
-      this.log.error(`model at ${dir}: ${(error as Error).message}`);
-      this.setStatus('$(error) Ropewalk', (error as Error).message);
-      return false;
+      void vscode.window.showErrorMessage(`Ropewalk: ${(error as Error).message}`);
+      return;
     }
+    await vscode.workspace.getConfiguration('ropewalk').update('modelPath', dir, vscode.ConfigurationTarget.Global);
   }
 
   private async showStatus(): Promise<void> {
-    const ok = await this.checkModel();
-    const choice = await vscode.window.showInformationMessage(
-      `Ropewalk: ${this.status.tooltip as string}${ok ? '' : ' — see the log'}`, 'Show Log');
-    if (choice) this.log.show();
+    const text = (this.status.tooltip as string).split('\n').join(' · ');
+    const choice = await vscode.window.showInformationMessage(text, 'Show Log', 'Rebuild Index');
+    if (choice === 'Show Log') this.log.show();
+    if (choice === 'Rebuild Index') await this.session?.buildIndex();
   }
 
   dispose(): void {
