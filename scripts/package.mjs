@@ -33,7 +33,7 @@ export function vsixPath(outDir, target) {
 }
 
 /** Packs one target; returns the .vsix path. Assumes dist/ is built. */
-export function packageTarget(target, outDir, log = console.log) {
+export function packageTarget(target, outDir, log = console.log, { quiet = false } = {}) {
   const ortDir = TARGETS[target];
   if (!ortDir) throw new Error(`unknown target '${target}'; targets: ${Object.keys(TARGETS).join(', ')}`);
   const vsce = join(devToolDir('@vscode/vsce'), 'vsce');
@@ -50,8 +50,8 @@ export function packageTarget(target, outDir, log = console.log) {
       '--allow-missing-repository', '--no-rewrite-relative-links', '--no-yarn'];
     log(`package: ${target}`);
     // stdin closed: a question from vsce fails the run instead of waiting for an answer.
-    const r = spawnSync(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'inherit', 'inherit'] });
-    if (r.status !== 0) throw new Error(`vsce package --target ${target} failed (exit ${r.status ?? r.signal})`);
+    const r = spawnSync(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', quiet ? 'pipe' : 'inherit', quiet ? 'pipe' : 'inherit'], encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`vsce package --target ${target} failed (exit ${r.status ?? r.signal})${quiet ? `:\n${r.stdout}${r.stderr}` : ''}`);
     return out;
   } finally {
     rmSync(scratch, { recursive: true, force: true });
