@@ -75,11 +75,11 @@ export async function readGhostText(page) {
   });
 }
 
-/** Polls the DOM for ghost text; resolves with it and how long it took, or undefined after timeoutMs. */
-export async function waitForGhostText(page, timeoutMs, pollMs = 10) {
-  const t0 = performance.now();
+/** Polls the DOM for ghost text; resolves with it and the ms since `since`, or undefined after timeoutMs. */
+export async function waitForGhostText(page, timeoutMs, pollMs = 10, since = performance.now()) {
   const found = await page.waitForFunction((sel) => document.querySelector(sel) !== null, GHOST_TEXT,
     { timeout: timeoutMs, polling: pollMs }).then(() => true, () => false);
   if (!found) return undefined;
-  return { ms: performance.now() - t0, ghost: await readGhostText(page) };
+  const ms = performance.now() - since;
+  return { ms, ghost: await readGhostText(page) };
 }
