@@ -2,6 +2,7 @@
 //
 //   npm run test:e2e                          every case
 //   E2E_CASES=activation npm run test:e2e     some cases (comma-separated), or: node test/e2e/run.mjs --cases activation
+//   E2E_REQUIRED=activation npm run test:e2e  every case runs and reports; only these decide the exit status
 //
 // Env: E2E_OUT (screenshots, logs, results.json; default test/e2e/out), E2E_VSIX (install this .vsix
 // instead of packing one), E2E_KEEP=1 (keep the temporary code-server folders), E2E_GHOST_TIMEOUT_MS,
@@ -14,7 +15,8 @@ import { hostTarget, packageTarget } from '../../scripts/package.mjs';
 import { startSession } from '../../scripts/e2e/harness.mjs';
 import { openFile, readGhostText, runCommand, waitForGhostText, waitForModelReady, GHOST_TEXT } from '../../scripts/e2e/workbench.mjs';
 
-const FIXTURE = join(repoRoot, 'test', 'fixtures', 'pyrepo');
+const SCENARIOS = JSON.parse(readFileSync(join(repoRoot, 'test', 'e2e', 'scenarios.json'), 'utf8'));
+const FIXTURE = join(repoRoot, SCENARIOS.fixture);
 
 class CheckFailed extends Error {
   constructor(message, options) {
@@ -29,14 +31,15 @@ function check(condition, message) {
 
 /** The extension activates from the .vsix: status bar item, its command in the palette, its output channel. */
 async function activation(s) {
+  const { commands, outputChannel, modelCheckLine } = SCENARIOS.activation;
   const status = await waitForModelReady(s.page);
   check(status.text.includes('Ropewalk'), `status bar item text is '${status.text}'`);
   await s.screenshot('model-ready');
 
-  await runCommand(s.page, 'Ropewalk: Show Status');
+  await runCommand(s.page, commands['ropewalk.showStatus']);
   const toast = s.page.locator('.notification-toast', { hasText: 'Ropewalk:' }).first();
   await toast.waitFor({ timeout: 30_000 }).catch((cause) => {
-    throw new CheckFailed('Ropewalk: Show Status showed no notification within 30 s', { cause });
+    throw new CheckFailed(`${commands['ropewalk.showStatus']} showed no notification within 30 s`, { cause });
   });
   const message = (await toast.textContent()) ?? '';
   check(/\((CPU|WEBGPU|CUDA|DML|COREML)\)/.test(message), `the status notification does not name the execution provider: '${message}'`);
@@ -44,28 +47,24 @@ async function activation(s) {
 
   await toast.locator('.monaco-button', { hasText: 'Show Log' }).click();
   const panel = s.page.locator('.part.panel');
-  await panel.locator('.view-lines', { hasText: 'golden cases pass' }).first().waitFor({ timeout: 15_000 }).catch((cause) => {
-    throw new CheckFailed("'Show Log' did not show the Ropewalk output channel with the model check's line", { cause });
+  await panel.locator('.view-lines', { hasText: modelCheckLine }).first().waitFor({ timeout: 15_000 }).catch((cause) => {
+    throw new CheckFailed(`'Show Log' did not show the ${outputChannel} output channel with '${modelCheckLine}'`, { cause });
   });
   const channel = await s.page.evaluate(() => [...document.querySelectorAll('.part.panel select')]
     .map((sel) => sel.selectedOptions[0]?.textContent ?? '').join('|'));
-  check(/Ropewalk/.test(channel), `the Output view's selected channel is '${channel}', not Ropewalk`);
+  check(channel.split('|').includes(outputChannel), `the Output view's selected channel is '${channel}', not ${outputChannel}`);
   await s.screenshot('output-channel');
   await s.page.keyboard.press('Escape');
 }
 
-/**
- * Typing a line whose completion needs a definition from another file shows ghost text, and Tab accepts it.
- * `self.name` is defined in shapes/base.py (Shape.__init__); Square, in shapes/square.py, only inherits it.
- */
+/** Typing a line whose completion needs a definition from another file shows ghost text, and Tab accepts it. */
 async function ghostText(s) {
   const timeoutMs = Number(process.env.E2E_GHOST_TIMEOUT_MS ?? 30_000);
-  const file = 'shapes/square.py';
+  const { file, typedLines: typed, completedLine: pattern, why } = SCENARIOS.ghostText;
   const before = readFileSync(join(s.workspace, file), 'utf8');
   await waitForModelReady(s.page);
   await openFile(s.page, file);
   await s.page.keyboard.press('Control+End');
-  const typed = ['', '    def label(self):', '        return self.na'];
   for (const [i, line] of typed.entries()) {
     if (i > 0) await s.page.keyboard.press('Enter');
     await s.page.keyboard.type(line, { delay: 25 });
@@ -90,25 +89,25 @@ async function ghostText(s) {
   const expected = before + typed.join('\n') + ghost.inline + (ghost.lines.length ? '\n' + ghost.lines.join('\n') : '');
   check(after.startsWith(expected),
     `after Tab and save, ${file} does not hold the typed text plus the ghost text:\n--- expected to start with\n${expected}\n--- file\n${after}`);
-  const completedLine = after.slice(before.length).split('\n')[2] ?? '';
-  check(/return self\.name\b/.test(completedLine),
-    `the accepted completion '${completedLine.trim()}' does not use Shape's attribute 'name' from shapes/base.py`);
+  const completedLine = after.slice(before.length).split('\n')[typed.length - 1] ?? '';
+  check(new RegExp(pattern).test(completedLine), `the accepted line '${completedLine.trim()}' does not match /${pattern}/ (${why})`);
 }
 
 const CASES = { activation, 'ghost-text': ghostText };
 
-function selectedCases() {
-  const i = process.argv.indexOf('--cases');
-  const list = (i > 0 ? process.argv[i + 1] : process.env.E2E_CASES) ?? '';
-  const names = list.split(',').map((n) => n.trim()).filter(Boolean);
-  if (names.length === 0) return Object.keys(CASES);
+/** Case names from a comma-separated list; `fallback` when it is empty. */
+function caseList(list, fallback) {
+  const names = (list ?? '').split(',').map((n) => n.trim()).filter(Boolean);
+  if (names.length === 0) return fallback;
   const unknown = names.filter((n) => !(n in CASES));
   if (unknown.length) throw new Error(`unknown e2e case(s) ${unknown.join(', ')}; cases: ${Object.keys(CASES).join(', ')}`);
   return names;
 }
 
 async function main() {
-  const names = selectedCases();
+  const i = process.argv.indexOf('--cases');
+  const names = caseList(i > 0 ? process.argv[i + 1] : process.env.E2E_CASES, Object.keys(CASES));
+  const required = caseList(process.env.E2E_REQUIRED, names);
   const outDir = process.env.E2E_OUT || join(repoRoot, 'test', 'e2e', 'out');
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
@@ -137,11 +136,14 @@ async function main() {
     await session.close();
   }
   const timing = { packageS: (tPackaged - t0) / 1000, startS: (tStarted - tPackaged) / 1000, totalS: (performance.now() - t0) / 1000 };
-  writeFileSync(join(outDir, 'results.json'), JSON.stringify({ results, timing }, null, 2) + '\n');
-  const failed = results.filter((r) => !r.ok).length;
-  console.log(`e2e: ${results.length - failed} passed, ${failed} failed in ${timing.totalS.toFixed(1)} s ` +
-    `(package ${timing.packageS.toFixed(1)} s, start ${timing.startS.toFixed(1)} s); screenshots and logs in ${outDir}`);
-  process.exitCode = failed ? 1 : 0;
+  writeFileSync(join(outDir, 'results.json'), JSON.stringify({ results, required, timing }, null, 2) + '\n');
+  const failed = results.filter((r) => !r.ok);
+  const tolerated = failed.filter((r) => !required.includes(r.name)).map((r) => r.name);
+  console.log(`e2e: ${results.length - failed.length} passed, ${failed.length} failed` +
+    (tolerated.length ? ` (not required by E2E_REQUIRED=${required.join(',')}: ${tolerated.join(', ')})` : '') +
+    ` in ${timing.totalS.toFixed(1)} s (package ${timing.packageS.toFixed(1)} s, start ${timing.startS.toFixed(1)} s); ` +
+    `screenshots and logs in ${outDir}`);
+  process.exitCode = failed.length > tolerated.length ? 1 : 0;
 }
 
 main().catch((error) => {
