@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { devToolDir, repoRoot } from './dev-tools.mjs';
 
 /** vsce target → the folder onnxruntime-node 1.30 ships its binding in (it ships no darwin-x64). */
@@ -75,7 +76,7 @@ function parseArgs(argv) {
   return opts;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   try {
     const opts = parseArgs(process.argv.slice(2));
     if (opts.build) build();

@@ -34,7 +34,6 @@ export const E2E_SETTINGS = {
   'editor.parameterHints.enabled': false,
   'editor.inlineSuggest.enabled': true,
   'editor.minimap.enabled': false,
-  'ropewalk.executionProvider': 'cpu',
 };
 
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
