@@ -1,9 +1,11 @@
-// Bundles the extension, the CLI and the inference process with esbuild; `--tests` bundles the tests too.
+// Bundles the extension, the CLI and the inference process with esbuild; `--tests` bundles the tests too,
+// `--electron-tests` the @vscode/test-electron runner and suite (dist/test-electron/).
 import { build } from 'esbuild';
 import { readdirSync, statSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const withTests = process.argv.includes('--tests');
+const withElectronTests = process.argv.includes('--electron-tests');
 const common = {
   bundle: true,
   platform: 'node',
@@ -32,4 +34,9 @@ if (withTests) {
   };
   walk('test');
   await build({ ...common, entryPoints: tests, outdir: 'dist/test', outbase: 'test' });
+}
+
+if (withElectronTests) {
+  await build({ ...common, entryPoints: { run: 'test/vscode-electron/run.ts', suite: 'test/vscode-electron/suite.ts' },
+    outdir: 'dist/test-electron', external: [...common.external, '@vscode/test-electron'] });
 }

@@ -1,0 +1,99 @@
+// A typing session in the real editor: keystroke-to-ghost-text latency as a person would see it.
+//
+//   node scripts/build.mjs && node scripts/e2e/typing-session.mjs [--keys 80] [--pause-ms 150] [--wait-ms 2000]
+//        [--file shapes/square.py] [--fixture test/fixtures/pyrepo]
+//
+// Types a Python snippet at the end of a file of a copied fixture, one key at a time; after each key it polls
+// the DOM for ghost text (every 5 ms, up to --wait-ms) and then pauses. The latency includes the browser
+// round trip of the key press; ghost text still shown from the key before counts at once, as it does
+// for a person. Prints a table and writes typing-session.json into $E2E_OUT (default test/e2e/out).
+
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { repoRoot } from '../dev-tools.mjs';
+import { hostTarget, packageTarget } from '../package.mjs';
+import { startSession } from './harness.mjs';
+import { openFile, waitForGhostText, waitForModelReady } from './workbench.mjs';
+
+const SNIPPET = [
+  '',
+  '    def perimeter(self) -> float:',
+  '        return 4 * self.side',
+  '',
+  '    def describe(self) -> str:',
+  '        return f"{self.name} with side {self.side} m and area {self.area()}"',
+];
+
+function parseArgs(argv) {
+  const opts = { keys: 80, pauseMs: 150, waitMs: 2000, file: 'shapes/square.py', fixture: join(repoRoot, 'test', 'fixtures', 'pyrepo') };
+  const numbers = { '--keys': 'keys', '--pause-ms': 'pauseMs', '--wait-ms': 'waitMs' };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a in numbers) opts[numbers[a]] = Number(argv[++i]);
+    else if (a === '--file') opts.file = argv[++i];
+    else if (a === '--fixture') opts.fixture = resolve(argv[++i]);
+    else throw new Error(`unknown argument '${a}'`);
+  }
+  return opts;
+}
+
+function percentile(sorted, p) {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+/** Keys of the snippet, repeated until `n`: characters, and 'Enter' between lines. */
+function keystrokes(n) {
+  const keys = [];
+  while (keys.length < n) {
+    for (const [i, line] of SNIPPET.entries()) {
+      if (i > 0) keys.push('Enter');
+      keys.push(...line);
+    }
+  }
+  return keys.slice(0, n);
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const outDir = process.env.E2E_OUT || join(repoRoot, 'test', 'e2e', 'out');
+  mkdirSync(outDir, { recursive: true });
+  const vsix = process.env.E2E_VSIX || packageTarget(hostTarget(), join(repoRoot, 'out', 'vsix'), () => {}, { quiet: true });
+  const session = await startSession({ vsix, fixture: opts.fixture, outDir: join(outDir, 'typing-session') });
+  const samples = [];
+  try {
+    await waitForModelReady(session.page);
+    await openFile(session.page, opts.file);
+    await session.page.keyboard.press('Control+End');
+    for (const key of keystrokes(opts.keys)) {
+      const t0 = performance.now();
+      await session.page.keyboard.press(key === ' ' ? 'Space' : key);
+      const shown = await waitForGhostText(session.page, opts.waitMs, 5, t0);
+      samples.push({ key, ms: shown?.ms });
+      await session.page.waitForTimeout(opts.pauseMs);
+    }
+    await session.screenshot('typing-session-end');
+  } finally {
+    await session.close();
+  }
+  const latencies = samples.filter((s) => s.ms !== undefined).map((s) => s.ms).sort((a, b) => a - b);
+  const summary = {
+    keystrokes: samples.length,
+    withGhostText: latencies.length,
+    withoutGhostText: samples.length - latencies.length,
+    p50Ms: percentile(latencies, 50),
+    p95Ms: percentile(latencies, 95),
+    maxMs: latencies.at(-1) ?? NaN,
+    pauseMs: opts.pauseMs,
+    waitMs: opts.waitMs,
+  };
+  writeFileSync(join(outDir, 'typing-session.json'), JSON.stringify({ summary, samples, file: opts.file, vsix }, null, 2) + '\n');
+  const f = (ms) => (Number.isNaN(ms) ? '–' : `${ms.toFixed(0)} ms`);
+  console.log('| keystrokes | with ghost text | without (within wait) | p50 | p95 | max |\n|---|---|---|---|---|---|');
+  console.log(`| ${summary.keystrokes} | ${summary.withGhostText} | ${summary.withoutGhostText} (${opts.waitMs} ms) | ${f(summary.p50Ms)} | ${f(summary.p95Ms)} | ${f(summary.maxMs)} |`);
+}
+
+main().catch((error) => {
+  console.error(`typing session failed: ${error.message}`);
+  process.exitCode = 1;
+});
