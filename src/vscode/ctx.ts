@@ -114,7 +114,7 @@ export class Ctx implements vscode.Disposable {
     const stats = this.session?.service.stats;
     this.status.tooltip = [
       `Ropewalk: ${this.phase === 'ready' && !enabled ? 'disabled' : this.phase} — ${this.detail}`,
-      this.session ? `model ${this.session.model.card.name} on ${device}` : '',
+      this.session ? `model ${this.session.model.card.name} (${device})` : '',
       stats && stats.requests ? `${stats.requests} requests: ${stats.fromEngine} from the model, ${stats.fromCache} from the result cache, ${stats.cancelled} cancelled` : '',
       o?.promptTokens !== undefined ? `last prompt ${o.promptTokens} tokens, ${o.reusedTokens ?? 0} reused from the KV cache` : '',
     ].filter(Boolean).join('\n');
