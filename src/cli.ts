@@ -23,6 +23,7 @@ import { splitAt } from './packing/fim';
 import type { ChunkOrder } from './packing/pack';
 import { PromptBuilder } from './completion/prompt-builder';
 import { FileTexts } from './context/file-texts';
+import { healCursor, unheal } from './completion/token-healing';
 
 const USAGE = `usage: ropewalk <command> [options]
 
@@ -128,15 +129,17 @@ async function complete(argv: string[]): Promise<number> {
     // In-file context needs no index; the other strategies index the current directory first.
     const index = strategy === 'infile' ? RepoIndex.empty(cursor.root, new SyntaxLoader(defaultGrammarsDir())) : (await buildIndex(cursor.root, args)).index;
     const builder = new PromptBuilder(index, tok, new FileTexts(cursor.root).get);
-    const { packed } = builder.build({ ...cursor, budget, strategy });
+    const heal = healCursor(cursor.text, cursor.offset);
+    const { packed } = builder.build({ ...cursor, text: heal.text, offset: heal.offset, budget, strategy });
     const temperature = Number(stringOption(args, 'temperature') ?? 0);
     const generator = new Generator(model, tok);
     const factorsFile = stringOption(args, 'rope-factors');
     const ropeOptions = { factor, ...(factorsFile ? readLongRopeFactors(factorsFile) : {}) };
     const result = await generator.generate(packed.segments, { method, options: ropeOptions }, {
       maxTokens: intOption(args, 'max-tokens', 64), temperature,
-      stop: ['\n\n\n'], stopTokens: [tok.special['<|file_sep|>'], tok.special['<|fim_prefix|>']],
+      stop: ['\n\n\n'], stopTokens: [tok.special['<|file_sep|>'], tok.special['<|fim_prefix|>']], startsWith: heal.healed,
     });
+    result.text = unheal(result.text, heal.healed);
     if (args.options.has('json')) {
       console.log(JSON.stringify({ completion: result.text, ...result, text: undefined, context: packed.chunks.map((c) => ({ type: c.type, source: c.source, tokens: c.tokens })) }));
     } else process.stdout.write(result.text + '\n');

@@ -66,7 +66,7 @@ async function waitForHttp(url, timeoutMs, exited) {
 /**
  * Starts everything; `close()` stops it and copies the logs into `outDir`. `extraExtensions`: unpacked extension
  * folders (`publisher.name-version/`) installed beside Ropewalk, by default from $E2E_EXTRA_EXTENSIONS
- * (a path list) — e.g. a stand-in inline completion provider to check the harness itself.
+ * (a path list), e.g. another inline completion provider to see how the two interact.
  * @param {{ vsix: string, fixture: string, outDir: string, settings?: object, extraExtensions?: string[], log?: (line: string) => void }} options
  */
 export async function startSession({ vsix, fixture, outDir, settings = {}, log = console.log,

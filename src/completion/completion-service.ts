@@ -13,6 +13,7 @@ import { postProcess, type BlockCheck } from './post-process';
 import type { PromptBuilder } from './prompt-builder';
 import { requestShape } from './request-shape';
 import { ResultCache } from './result-cache';
+import { healCursor, unheal } from './token-healing';
 import type { RopeChoice } from './rope-choice';
 
 export interface CompletionEngine {
@@ -53,6 +54,8 @@ export interface CompletionOutcome {
   reusedTokens?: number;
   provider?: string;
   stopReason?: GenerateResult['stopReason'];
+  /** The repository chunks in the prompt, as `type source`. */
+  context?: string[];
 }
 
 export interface ServiceStats {
@@ -120,17 +123,18 @@ export class CompletionService {
       if (!req.immediate) await delay(this.debounce.delayMs(), signal);
       const settings = this.deps.settings();
       const shape = requestShape(prefix, suffix, req.language);
-      const built = this.deps.builder().build({ path: req.path, text: req.text, offset: req.offset, budget: settings.budget, strategy: settings.strategy });
+      const heal = healCursor(req.text, req.offset);
+      const built = this.deps.builder().build({ path: req.path, text: heal.text, offset: heal.offset, budget: settings.budget, strategy: settings.strategy });
       if (signal.aborted) return cancelled();
       const result = await this.deps.engine.generate(built.packed.segments, settings.rope, {
         // A single line rarely needs more than a few dozen tokens; stopping early keeps latency down.
         maxTokens: shape.mode === 'single-line' ? Math.min(48, settings.maxTokens) : settings.maxTokens,
-        stop: shape.stop, stopTokens: settings.stopTokens, session: req.path,
+        stop: shape.stop, stopTokens: settings.stopTokens, session: req.path, startsWith: heal.healed,
       }, { signal });
       if (result.stopReason === 'cancelled' || signal.aborted) return cancelled();
       this.debounce.recordLatency(performance.now() - started);
       const text = postProcess(
-        { raw: result.text, prefix, suffix, language: req.language, mode: shape.mode },
+        { raw: unheal(result.text, heal.healed), prefix, suffix, language: req.language, mode: shape.mode },
         { maxLines: shape.maxLines, isCompleteBlock: shape.mode === 'multi-line' ? this.deps.blockCheck?.(req) : undefined },
       );
       this.cache.set(req.path, prefix, suffix, text ?? '');
@@ -138,6 +142,7 @@ export class CompletionService {
       return this.done({
         text, source: 'engine', latencyMs: performance.now() - started, promptTokens: result.promptTokens,
         reusedTokens: result.reusedTokens, provider: result.provider, stopReason: result.stopReason,
+        context: built.packed.chunks.map((c) => `${c.type} ${c.source}`),
       });
     } catch (error) {
       if (isCancelled(error) || signal.aborted) return cancelled();
@@ -158,7 +163,8 @@ export class CompletionService {
     this.warming = mine;
     try {
       const settings = this.deps.settings();
-      const built = this.deps.builder().build({ path: req.path, text: req.text, offset: req.offset, budget: settings.budget, strategy: settings.strategy });
+      const heal = healCursor(req.text, req.offset);
+      const built = this.deps.builder().build({ path: req.path, text: heal.text, offset: heal.offset, budget: settings.budget, strategy: settings.strategy });
       const r = await this.deps.engine.generate(built.packed.segments, settings.rope, { maxTokens: 0, session: req.path }, { signal: mine.signal });
       return r.stopReason === 'cancelled' ? undefined : { promptTokens: r.promptTokens, reusedTokens: r.reusedTokens };
     } catch (error) {

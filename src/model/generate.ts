@@ -17,6 +17,12 @@ export interface GenerateOptions extends SamplingOptions {
   signal?: AbortSignal;
   /** Called with each new piece of text as it is decoded. */
   onText?: (piece: string) => void;
+  /**
+   * Token healing: text the output must begin with (the partial word before the cursor, left out of
+   * the prompt so that the model chooses the whole token, e.g. `name` after `self.na`). Returned as part
+   * of the text.
+   */
+  startsWith?: string;
   /** Which cache to use and keep (one per editor document, say); all sessions share a memory bound. */
   session?: string;
 }
@@ -118,6 +124,25 @@ export class Generator {
     return forwardOnCache(this.model, this.cache, ids, start, plan);
   }
 
+  private vocab?: string[];
+
+  /** Each token's text, decoded once (byte pieces of a split character decode to U+FFFD and never match). */
+  private vocabulary(): string[] {
+    this.vocab ??= Array.from({ length: this.model.card.config.vocab_size }, (_, id) => this.detokenizer.decode([id]));
+    return this.vocab;
+  }
+
+  /** Logits with every token that cannot continue `pending` masked out (the token's text and pending must agree where they overlap). */
+  private constrain(logits: Float32Array, pending: string): Float32Array {
+    const out = new Float32Array(logits.length).fill(-Infinity);
+    const vocab = this.vocabulary();
+    for (let id = 0; id < logits.length; id++) {
+      const t = vocab[id] as string;
+      if (t.length > 0 && (t.startsWith(pending) || pending.startsWith(t))) out[id] = logits[id] as number;
+    }
+    return out;
+  }
+
   /**
    * @param input the prompt, flat or as chunks (repository context chunks, then the cursor's file):
    *   with chunks, a chunk of the previous prompt that moved is copied from the cache and re-rotated
@@ -163,6 +188,8 @@ export class Generator {
 
     const tokens: number[] = [];
     let text = '';
+    // What the output must still begin with (token healing); consumed by the first tokens.
+    let pending = options.startsWith ?? '';
     let reason: GenerateResult['stopReason'] = 'max-tokens';
     while (tokens.length < maxTokens) {
       if (cancelled()) {
@@ -173,12 +200,16 @@ export class Generator {
         reason = 'max-time';
         break;
       }
-      const next = sampleToken(logits, options);
+      const next = sampleToken(pending ? this.constrain(logits, pending) : logits, options);
       if (stopTokens.has(next)) {
         reason = 'stop-token';
         break;
       }
       tokens.push(next);
+      if (pending) {
+        const piece = this.vocabulary()[next] as string;
+        pending = piece.length >= pending.length ? '' : pending.slice(piece.length);
+      }
       const decoded = this.detokenizer.decode(tokens);
       const hit = firstStop(decoded, options.stop ?? []);
       if (hit >= 0) {

@@ -28,6 +28,9 @@ export class RopewalkInlineProvider implements vscode.InlineCompletionItemProvid
         signal: abort.signal, immediate: context.triggerKind === vscode.InlineCompletionTriggerKind.Invoke,
       });
       this.onOutcome(outcome);
+      if (outcome.source === 'engine') {
+        this.log.info(`completion in ${outcome.latencyMs.toFixed(0)} ms, ${outcome.promptTokens} prompt tokens (${outcome.reusedTokens} cached), context: ${outcome.context?.join(', ') || 'the file alone'}`);
+      }
       if (!outcome.text || token.isCancellationRequested) return undefined;
       return [new vscode.InlineCompletionItem(outcome.text, new vscode.Range(position, position))];
     } catch (error) {

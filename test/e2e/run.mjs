@@ -8,7 +8,7 @@
 // instead of packing one), E2E_KEEP=1 (keep the temporary code-server folders), E2E_GHOST_TIMEOUT_MS,
 // E2E_EXTRA_EXTENSIONS (unpacked extension folders to install beside Ropewalk; see scripts/e2e/harness.mjs).
 
-import { readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../../scripts/dev-tools.mjs';
 import { hostTarget, packageTarget } from '../../scripts/package.mjs';
@@ -60,7 +60,7 @@ async function activation(s) {
 /** Typing a line whose completion needs a definition from another file shows ghost text, and Tab accepts it. */
 async function ghostText(s) {
   const timeoutMs = Number(process.env.E2E_GHOST_TIMEOUT_MS ?? 30_000);
-  const { file, typedLines: typed, completedLine: pattern, why } = SCENARIOS.ghostText;
+  const { file, typedLines: typed, completedLine: pattern, why, contextSource } = SCENARIOS.ghostText;
   const before = readFileSync(join(s.workspace, file), 'utf8');
   await waitForModelReady(s.page);
   await openFile(s.page, file);
@@ -91,6 +91,24 @@ async function ghostText(s) {
     `after Tab and save, ${file} does not hold the typed text plus the ghost text:\n--- expected to start with\n${expected}\n--- file\n${after}`);
   const completedLine = after.slice(before.length).split('\n')[typed.length - 1] ?? '';
   check(new RegExp(pattern).test(completedLine), `the accepted line '${completedLine.trim()}' does not match /${pattern}/ (${why})`);
+  // The log says which repository chunks the prompt held: the definition must have come from the other file.
+  const log = ropewalkLog(s.tmp);
+  const lines = log.split('\n').filter((l) => l.includes('completion in '));
+  check(lines.some((l) => l.includes(contextSource)), `no completion in the Ropewalk log had ${contextSource} in its context:\n${lines.slice(-5).join('\n')}`);
+}
+
+/** The Ropewalk output channel's log file of this code-server session. */
+function ropewalkLog(tmp) {
+  const found = [];
+  const walk = (dir) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name === 'Ropewalk.log') found.push(p);
+    }
+  };
+  walk(join(tmp, 'user-data', 'logs'));
+  return found.map((f) => readFileSync(f, 'utf8')).join('\n');
 }
 
 const CASES = { activation, 'ghost-text': ghostText };
