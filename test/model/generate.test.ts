@@ -103,3 +103,11 @@ test('sessions keep separate caches; past the memory bound the least recently us
   const evicted = await g.generate(p, none, { maxTokens: 1, session: 'b.py' });
   assert.equal(evicted.reusedTokens, 0);
 });
+
+test('token healing: the output begins with the healed text, whatever the model would have chosen', async () => {
+  const g = new Generator(model, tok);
+  for (const startsWith of ['retu', 'zq_x', 'w']) {
+    const r = await g.generate(tok.encode('def area(width, height):\n    '), none, { maxTokens: 6, startsWith });
+    assert.ok(r.text.startsWith(startsWith), `${JSON.stringify(r.text)} does not begin with ${startsWith}`);
+  }
+});
