@@ -170,3 +170,17 @@ function copyLogs(tmp, outDir) {
     for (const session of readdirSync(logsDir)) cpSync(join(logsDir, session), join(dest, session), { recursive: true });
   }
 }
+
+/** The Ropewalk output channel's log file of this code-server session. */
+export function ropewalkLog(tmp) {
+  const found = [];
+  const walk = (dir) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name === 'Ropewalk.log') found.push(p);
+    }
+  };
+  walk(join(tmp, 'user-data', 'logs'));
+  return found.map((f) => readFileSync(f, 'utf8')).join('\n');
+}

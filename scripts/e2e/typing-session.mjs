@@ -12,11 +12,11 @@
 // round trip of the key press; ghost text still shown from the key before counts at once, as it does
 // for a person. Prints a table and writes typing-session.json into $E2E_OUT (default test/e2e/out).
 
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { repoRoot } from '../dev-tools.mjs';
 import { hostTarget, packageTarget } from '../package.mjs';
-import { startSession } from './harness.mjs';
+import { ropewalkLog, startSession } from './harness.mjs';
 import { openFile, waitForGhostText, waitForModelReady } from './workbench.mjs';
 
 const SNIPPET = [
@@ -60,16 +60,7 @@ function keystrokes(n) {
 
 /** The extension's own account of the session, from its log: one line per request that reached the model. */
 function engineSide(tmp) {
-  const files = [];
-  const walk = (dir) => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const p = join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.name === 'Ropewalk.log') files.push(p);
-    }
-  };
-  walk(join(tmp, 'user-data', 'logs'));
-  const rows = files.flatMap((f) => readFileSync(f, 'utf8').split('\n'))
+  const rows = ropewalkLog(tmp).split('\n')
     .map((l) => /completion in (\d+) ms, (\d+) prompt tokens \((\d+) cached\)/.exec(l))
     .filter(Boolean)
     .map((m) => ({ ms: Number(m[1]), prompt: Number(m[2]), cached: Number(m[3]) }));

@@ -8,11 +8,11 @@
 // instead of packing one), E2E_KEEP=1 (keep the temporary code-server folders), E2E_GHOST_TIMEOUT_MS,
 // E2E_EXTRA_EXTENSIONS (unpacked extension folders to install beside Ropewalk; see scripts/e2e/harness.mjs).
 
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../../scripts/dev-tools.mjs';
 import { hostTarget, packageTarget } from '../../scripts/package.mjs';
-import { startSession } from '../../scripts/e2e/harness.mjs';
+import { ropewalkLog, startSession } from '../../scripts/e2e/harness.mjs';
 import { openFile, readGhostText, runCommand, waitForGhostText, waitForModelReady, GHOST_TEXT } from '../../scripts/e2e/workbench.mjs';
 
 const SCENARIOS = JSON.parse(readFileSync(join(repoRoot, 'test', 'e2e', 'scenarios.json'), 'utf8'));
@@ -97,19 +97,6 @@ async function ghostText(s) {
   check(lines.some((l) => l.includes(contextSource)), `no completion in the Ropewalk log had ${contextSource} in its context:\n${lines.slice(-5).join('\n')}`);
 }
 
-/** The Ropewalk output channel's log file of this code-server session. */
-function ropewalkLog(tmp) {
-  const found = [];
-  const walk = (dir) => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const p = join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.name === 'Ropewalk.log') found.push(p);
-    }
-  };
-  walk(join(tmp, 'user-data', 'logs'));
-  return found.map((f) => readFileSync(f, 'utf8')).join('\n');
-}
 
 const CASES = { activation, 'ghost-text': ghostText };
 
