@@ -51,9 +51,9 @@ commands:
                                index a repository: definitions, imports resolved to files, skips
   reuse-bench REPO [--model DIR] [--prompts 40] [--chunk-tokens 192] [--json]
                                top-1 agreement of decoding on a cache whose chunks moved vs cold
-  bench REPO [--budgets 1024,2048,4096,8192] [--rope none,yarn,…|all] [--strategies infile,jaccard,ast]
+  bench REPO [--budgets 1024,2048,4096] [--rope none,yarn,…|all] [--strategies infile,jaccard,ast]
              [--levels expression,statement,block,line,span] [--samples N] [--seed S] [--out DIR]
-             [--max-tokens 64] [--needle-lengths 512,…] [--needle-depths 0,0.5,0.9] [--needle-trials N]
+             [--max-tokens 64] [--needle-lengths 1024,…] [--needle-depths 0,0.5,0.9] [--needle-trials N]
              [--ppl-lengths 512,…] [--ppl-windows N] [--no-needle] [--no-perplexity] [--large]
              [--model DIR] [--provider P] [--rope-factors FILE] [--auto-dir DIR] [--no-cache]
                                repository benchmark: holes cut on the syntax tree, each task × budget ×
