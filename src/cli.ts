@@ -23,6 +23,7 @@ import { summarize, summarizeNeedles, summarizePerplexity, type CompletionRecord
 import { bestPerBudget, strategyGains, type ReportData } from './bench/report';
 import { reportMarkdown, writeBenchOutputs } from './bench/outputs';
 import { HOLE_LEVELS, type HoleLevel } from './bench/task-builder';
+import { detectTestCommand, ExecutionSandbox } from './bench/execution';
 import { TextTokenizer } from './model/tokenizer';
 import { splitAt } from './packing/fim';
 import type { ChunkOrder } from './packing/pack';
@@ -56,6 +57,7 @@ commands:
              [--max-tokens 64] [--needle-lengths 1024,…] [--needle-depths 0,0.5,0.9] [--needle-trials N]
              [--ppl-lengths 512,…] [--ppl-windows N] [--no-needle] [--no-perplexity] [--large]
              [--model DIR] [--provider P] [--rope-factors FILE] [--auto-dir DIR] [--no-cache]
+             [--exec [--test-command CMD] [--exec-timeout 120]]
                                repository benchmark: holes cut on the syntax tree, each task × budget ×
                                RoPE method × context strategy generated greedily and scored (exact match,
                                edit similarity, identifier F1), a needle probe and perplexity vs length;
@@ -63,7 +65,9 @@ commands:
                                stderr; results stream to DIR/results.jsonl (a rerun resumes) and DIR gets
                                summary.{json,csv,md}, report.html, charts/*.svg, auto.json (also saved
                                for the model's 'auto' RoPE setting). --large: every method, all four
-                               strategies, budgets to 32k, more samples
+                               strategies, budgets to 32k, more samples. --exec: pass@1 by running the
+                               repository's tests (npm test, pytest, or CMD) on a scratch copy with each
+                               completion written in; only for repositories you trust
   model-check [DIR] [--provider P] [--json]
                                load a model and replay its golden cases (parity with PyTorch,
                                prefix reuse from the cache); DIR defaults to the bundled model
@@ -266,7 +270,7 @@ function formatMs(ms: number): string {
 }
 
 async function benchCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, ['no-cache', 'no-needle', 'no-perplexity', 'large']);
+  const args = parseArgs(argv, ['no-cache', 'no-needle', 'no-perplexity', 'large', 'exec']);
   const dir = args.positional[0];
   if (!dir) throw new UsageError('bench needs a repository folder');
   const root = resolve(dir);
@@ -322,6 +326,24 @@ async function benchCommand(argv: string[]): Promise<number> {
     const { index, stats } = await buildIndex(root, args);
     err(`indexed ${stats.parsedFiles} files in ${formatMs(stats.ms)}; building tasks and prompts…`);
     const ropeSettings = factorsFile ? { longrope: readLongRopeFactors(factorsFile) } : undefined;
+    // pass@1 only when asked (--exec says the repository is trusted: its tests run), on a scratch copy.
+    const notes: string[] = [];
+    let execution: ExecutionSandbox | undefined;
+    if (args.options.has('exec')) {
+      const given = stringOption(args, 'test-command');
+      const command = given ? { argv: given.split(/\s+/).filter(Boolean), reason: '--test-command' } : detectTestCommand(root);
+      if (!command) notes.push('passAt1 is null: --exec was given but the repository has no test command Ropewalk recognises (give one with --test-command).');
+      else {
+        const sandbox = ExecutionSandbox.create(root, command, { trusted: true, timeoutMs: intOption(args, 'exec-timeout', 120) * 1000 });
+        err(`running the tests once untouched (${command.argv.join(' ')}, from ${command.reason}) in ${sandbox.dir}…`);
+        const base = await sandbox.baseline();
+        if (base.passed) execution = sandbox;
+        else {
+          sandbox.dispose();
+          notes.push(`passAt1 is null: the repository's tests (${command.argv.join(' ')}) do not pass untouched${base.timedOut ? ' (timed out)' : ''}.`);
+        }
+      }
+    } else notes.push('passAt1 is null: execution was not asked for (--exec runs the repository\'s tests on a scratch copy, for trusted repositories).');
     const controller = new AbortController();
     let interrupts = 0;
     const onSigint = () => {
@@ -335,7 +357,7 @@ async function benchCommand(argv: string[]): Promise<number> {
       process.stderr.write(`\r\x1b[K[${p.phase}] ${p.done}/${p.total} ${formatMs(p.elapsedMs)}${eta}  ${p.label.slice(0, 60)}`);
     };
     const results = join(out, 'results.jsonl');
-    const prepared = await prepareBench({ model, tok, index, texts: new FileTexts(root), loader, ropeSettings }, plan, results, { onProgress: progress, signal: controller.signal });
+    const prepared = await prepareBench({ model, tok, index, texts: new FileTexts(root), loader, ropeSettings, execution }, plan, results, { onProgress: progress, signal: controller.signal });
     process.stderr.write('\r\x1b[K');
     err(`${prepared.tasks.length} tasks; ${prepared.pending} cells to run (${prepared.counts.completion} completions, ${prepared.counts.needle} needle, ${prepared.counts.perplexity} perplexity), ${prepared.done} already in ${results}`);
     err(`estimated time: ${formatMs(prepared.estimateMs)} (setup took ${formatMs(performance.now() - t0)})`);
@@ -351,7 +373,7 @@ async function benchCommand(argv: string[]): Promise<number> {
         repository: basename(root), model: model.card.name, trainLength: model.card.trainLength, createdAt: new Date().toISOString(),
         tasks: prepared.tasks.length, wallMs, plan: { ...plan },
         notes: [
-          'passAt1 is null: execution-based pass@1 (running the repository\'s tests on a scratch copy) is not implemented yet.',
+          ...notes,
           'Each method runs at factor budget / training length (1 within it); at factor 1 methods whose RoPE plan equals an earlier one\'s share its results.',
           'Identifier match is the F1 of identifier multisets (CrossCodeEval ID-F1); exact match and edit similarity compare whitespace-trimmed text.',
           ...(outcome.cancelled ? ['The run was interrupted: these figures cover the cells finished so far.'] : []),
@@ -363,6 +385,7 @@ async function benchCommand(argv: string[]): Promise<number> {
       best,
       gains: strategyGains(summary, best),
     };
+    execution?.dispose();
     const written = writeBenchOutputs(out, data, { modelId: model.card.name, assetsRoot: join(__dirname, '..'), saveAuto: !outcome.cancelled,
       autoDir: stringOption(args, 'auto-dir') });
     err(`${outcome.ranCells} cells run in ${formatMs(outcome.wallMs)}; wall time ${formatMs(wallMs)}${outcome.cancelled ? ' (interrupted)' : ''}`);

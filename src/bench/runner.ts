@@ -12,6 +12,7 @@ import { forwardOnCache, Generator } from '../model/generate';
 import type { OnnxModel } from '../model/onnx-backend';
 import { planRope, ropeGeometry, type RopeOptions } from '../model/rope';
 import type { TextTokenizer } from '../model/tokenizer';
+import type { ExecutionSandbox } from './execution';
 import { scoreCompletion } from './metrics';
 import { buildNeedlePrompt, needleCorrect, type NeedleLanguage } from './needle';
 import { dependencyOrder, windowLoss, windowStarts } from './perplexity';
@@ -41,6 +42,8 @@ export interface BenchContext {
   loader: SyntaxLoader;
   /** Per-method settings (LongRoPE's factors). */
   ropeSettings?: Record<string, RopeOptions>;
+  /** Where completions are run against the repository's tests (trusted workspaces only); none: passAt1 is null. */
+  execution?: ExecutionSandbox;
 }
 
 export interface BenchProgress {
@@ -231,10 +234,11 @@ export async function prepareBench(ctx: BenchContext, plan: BenchPlan, resultsPa
             });
             if (r.stopReason === 'cancelled') return undefined;
             const prediction = postProcess(task, r.text);
+            const passAt1 = ctx.execution ? ((await ctx.execution.passes(task.path, task.prefix + prediction + task.suffix)).passed ? 1 : 0) : null;
             return {
               kind: 'completion', key, taskId: task.id, level: task.level, path: task.path, strategy, rope, factor, budget,
               promptTokens: r.promptTokens, reusedTokens: r.reusedTokens, prediction, ...scoreCompletion(prediction, task.middle),
-              passAt1: null, latencyMs: r.prefillMs + r.decodeMs,
+              passAt1, latencyMs: r.prefillMs + r.decodeMs,
             } satisfies CompletionRecord;
           } });
         }
