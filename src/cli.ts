@@ -357,7 +357,10 @@ async function benchCommand(argv: string[]): Promise<number> {
       process.stderr.write(`\r\x1b[K[${p.phase}] ${p.done}/${p.total} ${formatMs(p.elapsedMs)}${eta}  ${p.label.slice(0, 60)}`);
     };
     const results = join(out, 'results.jsonl');
-    const prepared = await prepareBench({ model, tok, index, texts: new FileTexts(root), loader, ropeSettings, execution }, plan, results, { onProgress: progress, signal: controller.signal });
+    const prepared = await prepareBench({ model, tok, index, texts: new FileTexts(root), loader, ropeSettings, execution }, plan, results, {
+      onProgress: progress, signal: controller.signal,
+      onCost: (c) => err(`cost model: prefill ${(c.a * 1000).toFixed(1)} µs/token + ${(c.b * 1e6).toFixed(3)} ns/token², decode ${c.decodeMs.toFixed(1)} ms/token`),
+    });
     process.stderr.write('\r\x1b[K');
     err(`${prepared.tasks.length} tasks; ${prepared.pending} cells to run (${prepared.counts.completion} completions, ${prepared.counts.needle} needle, ${prepared.counts.perplexity} perplexity), ${prepared.done} already in ${results}`);
     err(`estimated time: ${formatMs(prepared.estimateMs)} (setup took ${formatMs(performance.now() - t0)})`);

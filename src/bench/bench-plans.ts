@@ -16,9 +16,9 @@ export interface BenchPreset {
 export const BENCH_DEFAULT: BenchPreset = {
   budgets: [1024, 2048, 4096],
   strategies: ['infile', 'jaccard', 'ast'],
-  samples: 8,
+  samples: 10,
   maxTokens: 64,
-  needle: { lengths: [1024, 2048, 4096, 8192], depths: [0, 0.5, 0.9], trials: 1 },
+  needle: { lengths: [1024, 2048, 4096, 8192], depths: [0, 0.5, 0.9], trials: 2 },
   perplexity: { lengths: [512, 1024, 2048, 4096, 8192], windows: 1 },
 };
 

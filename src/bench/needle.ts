@@ -23,20 +23,24 @@ export interface NeedleFiles {
   query: { path: string; prefix: string; suffix: string };
 }
 
-/** The file that defines the value and the file that asks for it, in the repository's language. */
+/**
+ * The file that defines the value and the file that asks for it, in the repository's language. The
+ * question ends before the space: BPE tokenizers attach it to the number (" 48213"), and a prompt
+ * ending in a bare space throws the model off.
+ */
 export function needleFiles(language: NeedleLanguage, serial: number, value: number): NeedleFiles {
   const name = `ROPEWALK_NEEDLE_${serial}`;
   if (language === 'python') {
     return {
       name,
       needle: { path: 'ropewalk_needle.py', text: `# Settings shared by the checks.\n${name} = ${value}\n` },
-      query: { path: 'check_needle.py', prefix: `from ropewalk_needle import ${name}\n\n\ndef test_needle():\n    assert ${name} == `, suffix: '\n' },
+      query: { path: 'check_needle.py', prefix: `from ropewalk_needle import ${name}\n\n\ndef test_needle():\n    assert ${name} ==`, suffix: '\n' },
     };
   }
   return {
     name,
     needle: { path: 'ropewalk-needle.ts', text: `// Settings shared by the checks.\nexport const ${name} = ${value};\n` },
-    query: { path: 'check-needle.ts', prefix: `import { ${name} } from './ropewalk-needle';\n\nconsole.assert(${name} === `, suffix: ');\n' },
+    query: { path: 'check-needle.ts', prefix: `import { ${name} } from './ropewalk-needle';\n\nconsole.assert(${name} ===`, suffix: ');\n' },
   };
 }
 

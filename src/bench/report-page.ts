@@ -30,7 +30,8 @@ export function renderReport(root: Element, data: ReportData): void {
     const within = data.needles.filter((n) => n.rope === rope && n.length <= m.trainLength);
     const out = beyond.filter((n) => n.rope === rope);
     const acc = (rows: typeof out) => rows.reduce((a, r) => a + r.accuracy * r.n, 0) / Math.max(1, rows.reduce((a, r) => a + r.n, 0));
-    return [rope, within.length ? pct(acc(within)) : '—', out.length ? pct(acc(out)) : '—'];
+    const prob = (rows: typeof out) => Math.exp(rows.reduce((a, r) => a + Math.log(r.valueProbability) * r.n, 0) / Math.max(1, rows.reduce((a, r) => a + r.n, 0)));
+    return [rope, within.length ? pct(acc(within)) : '—', out.length ? pct(acc(out)) : '—', within.length ? pct(prob(within)) : '—', out.length ? pct(prob(out)) : '—'];
   });
   root.innerHTML = `
 <h1>Ropewalk benchmark — ${escapeXml(m.repository)}</h1>
@@ -41,7 +42,7 @@ ${table(['budget', 'method', 'factor', 'edit sim. %'], best)}
 <h2>Context strategies (edit similarity %, best method at each budget)</h2>
 ${table(['budget', 'method', 'infile', 'jaccard', 'ast', 'ast+jaccard', 'ast − infile', 'ast − jaccard'], gains)}
 <h2>Needle in a repository (accuracy %)</h2>
-${table(['method', `≤ ${m.trainLength}`, `> ${m.trainLength}`], needleByRope)}
+${table(['method', `accuracy ≤ ${m.trainLength}`, `accuracy > ${m.trainLength}`, `value prob. ≤ ${m.trainLength}`, `value prob. > ${m.trainLength}`], needleByRope)}
 <h2>Charts</h2>
 <label>metric <select id="rw-metric">${METRICS.map((x) => `<option value="${x}">${x}</option>`).join('')}</select></label>
 <div id="rw-charts" class="charts"></div>

@@ -106,6 +106,14 @@ export function reportCharts(data: ReportData, metric: Metric = 'editSimilarity'
     const ys = [...new Set(rows.map((r) => r.depth))].sort((a, b) => a - b);
     charts.push({ id: `needle-${rope}`, title: `needle accuracy — ${rope}`, svg: heatMap({ title: `needle accuracy — ${rope}`, xLabel: 'prompt length', yLabel: 'depth', xs, ys, value: (x, y) => rows.find((r) => r.length === x && r.depth === y)?.accuracy }) });
   }
+  // The value's probability shows retrieval where greedy accuracy is all zeros; one scale for all methods.
+  const maxProbability = Math.max(1e-9, ...data.needles.map((n) => n.valueProbability).filter(Number.isFinite));
+  for (const rope of [...new Set(data.needles.map((n) => n.rope))]) {
+    const rows = data.needles.filter((n) => n.rope === rope);
+    const xs = [...new Set(rows.map((r) => r.length))].sort((a, b) => a - b);
+    const ys = [...new Set(rows.map((r) => r.depth))].sort((a, b) => a - b);
+    charts.push({ id: `needle-probability-${rope}`, title: `needle value probability — ${rope}`, svg: heatMap({ title: `value probability per token — ${rope}`, xLabel: 'prompt length', yLabel: 'depth', xs, ys, scaleMax: maxProbability, value: (x, y) => rows.find((r) => r.length === x && r.depth === y)?.valueProbability }) });
+  }
   return charts;
 }
 

@@ -38,8 +38,13 @@ export interface NeedleRecord {
   depth: number;
   trial: number;
   value: number;
+  /** What greedy decoding writes while fed the value (the argmax at each of its tokens). */
   prediction: string;
+  /** 1 when greedy decoding writes the value. */
   correct: number;
+  /** Mean negative log-likelihood (nats) of the value's tokens, and exp(−that): per-token probability. */
+  valueNll: number;
+  valueProbability: number;
   latencyMs: number;
   sameAs?: string;
 }
@@ -137,6 +142,8 @@ export interface NeedleRow {
   depth: number;
   n: number;
   accuracy: number;
+  /** Geometric-mean probability per value token. */
+  valueProbability: number;
 }
 
 export function summarizeNeedles(records: NeedleRecord[]): NeedleRow[] {
@@ -147,7 +154,7 @@ export function summarizeNeedles(records: NeedleRecord[]): NeedleRow[] {
   }
   return [...groups].map(([k, g]) => {
     const [rope, length, depth] = JSON.parse(k) as [string, number, number];
-    return { rope, length, depth, n: g.length, accuracy: mean(g.map((r) => r.correct)) };
+    return { rope, length, depth, n: g.length, accuracy: mean(g.map((r) => r.correct)), valueProbability: Math.exp(-mean(g.map((r) => r.valueNll))) };
   }).sort((a, b) => a.rope.localeCompare(b.rope) || a.length - b.length || a.depth - b.depth);
 }
 
@@ -178,7 +185,7 @@ export function toCsv(rows: object[]): string {
 
 function formatCell(v: unknown): string {
   if (v === null || v === undefined) return '—';
-  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : v.toFixed(3);
+  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : Math.abs(v) < 0.01 ? v.toExponential(2) : v.toFixed(3);
   return String(v).replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 

@@ -79,8 +79,10 @@ export interface HeatMapSpec {
   yLabel: string;
   xs: number[];
   ys: number[];
-  /** Value in [0, 1] at (x, y), or undefined where there is none. */
+  /** Value at (x, y), or undefined where there is none. */
   value: (x: number, y: number) => number | undefined;
+  /** The value shown darkest (default 1; values are shaded from 0 to it). */
+  scaleMax?: number;
   width?: number;
   height?: number;
 }
@@ -106,12 +108,13 @@ export function heatMap(spec: HeatMapSpec): string {
     out.push(`<text x="${m.left - 6}" y="${m.top + j * cell + cell / 2 + 4}" text-anchor="end">${escapeXml(String(y))}</text>`);
     spec.xs.forEach((x, i) => {
       const v = spec.value(x, y);
-      const fill = v === undefined ? '#dddddd' : shade(v);
-      const label = v === undefined ? '' : v.toFixed(2);
+      const scaled = v === undefined ? 0 : v / (spec.scaleMax ?? 1);
+      const fill = v === undefined ? '#dddddd' : shade(scaled);
+      const label = v === undefined ? '' : v >= 0.01 || v === 0 ? v.toFixed(2) : v.toExponential(0);
       const cx = m.left + i * cell;
       const cy = m.top + j * cell;
       out.push(`<rect x="${cx}" y="${cy}" width="${cell - 2}" height="${cell - 2}" fill="${fill}"><title>${escapeXml(`${spec.xLabel} ${x}, ${spec.yLabel} ${y}: ${label || 'n/a'}`)}</title></rect>`);
-      if (label) out.push(`<text x="${cx + cell / 2 - 1}" y="${cy + cell / 2 + 3}" text-anchor="middle" fill="${(v ?? 0) > 0.5 ? '#ffffff' : '#000000'}">${label}</text>`);
+      if (label) out.push(`<text x="${cx + cell / 2 - 1}" y="${cy + cell / 2 + 3}" text-anchor="middle" fill="${scaled > 0.5 ? '#ffffff' : '#000000'}">${label}</text>`);
     });
   });
   spec.xs.forEach((x, i) => out.push(`<text x="${m.left + i * cell + cell / 2}" y="${m.top + spec.ys.length * cell + 14}" text-anchor="middle">${escapeXml(fmt(x))}</text>`));

@@ -19,7 +19,7 @@ test('a needle prompt has the asked length, the needle file at the asked depth, 
     const text = tok.decode(flat);
     assert.ok(text.includes('ROPEWALK_NEEDLE_7 = 48213'));
     assert.equal(text.split('48213').length, 2, 'the value appears once');
-    assert.ok(text.endsWith('assert ROPEWALK_NEEDLE_7 == <|fim_middle|>'));
+    assert.ok(text.endsWith('assert ROPEWALK_NEEDLE_7 ==<|fim_middle|>'));
     assert.ok(tok.decode(p.segments[1] as number[]).startsWith('<|file_sep|>ropewalk_needle.py\n'));
   }
 });

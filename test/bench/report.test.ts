@@ -30,7 +30,7 @@ const data: ReportData = {
     { strategy: 'ast', rope: 'yarn', budget: 2048, level: 'all', n: 2, exactMatch: 0.5, editSimilarity: 0.65, identifierMatch: 0.7, passAt1: null, meanLatencyMs: 5 },
     { strategy: 'infile', rope: 'yarn', budget: 2048, level: 'all', n: 2, exactMatch: 0, editSimilarity: 0.4, identifierMatch: 0.2, passAt1: null, meanLatencyMs: 5 },
   ],
-  needles: [{ rope: 'yarn', length: 2048, depth: 0.5, n: 2, accuracy: 0.5 }, { rope: 'yarn', length: 1024, depth: 0, n: 2, accuracy: 1 }],
+  needles: [{ rope: 'yarn', length: 2048, depth: 0.5, n: 2, accuracy: 0.5, valueProbability: 0.2 }, { rope: 'yarn', length: 1024, depth: 0, n: 2, accuracy: 1, valueProbability: 0.9 }],
   perplexity: [{ rope: 'none', length: 512, perplexity: 30, nll: 3.4 }, { rope: 'none', length: 2048, perplexity: 90, nll: 4.5 }],
   best: { 2048: { method: 'yarn', factor: 2, score: 0.5 } },
   gains: [{ budget: 2048, rope: 'yarn', editSimilarity: { ast: 0.65, infile: 0.4 }, astOverInfile: 0.25, astOverJaccard: null }],
@@ -45,7 +45,7 @@ test('line charts and heat maps are well-formed SVG, names escaped', () => {
   assertWellFormed(heat);
   assert.equal((heat.match(/<rect /g) ?? []).length, 5); // background + 4 cells
   for (const c of reportCharts(data)) assertWellFormed(c.svg);
-  assert.deepEqual(reportCharts(data).map((c) => c.id), ['editSimilarity-ast', 'editSimilarity-infile', 'strategies', 'perplexity', 'needle-yarn']);
+  assert.deepEqual(reportCharts(data).map((c) => c.id), ['editSimilarity-ast', 'editSimilarity-infile', 'strategies', 'perplexity', 'needle-yarn', 'needle-probability-yarn']);
 });
 
 test('the report page carries its data in a JSON script tag and no inline handlers', () => {
