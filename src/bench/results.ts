@@ -185,7 +185,7 @@ export function toCsv(rows: object[]): string {
 
 function formatCell(v: unknown): string {
   if (v === null || v === undefined) return '—';
-  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : Math.abs(v) < 0.01 ? v.toExponential(2) : v.toFixed(3);
+  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : Math.abs(v) < 0.001 ? v.toExponential(2) : v.toFixed(3);
   return String(v).replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
