@@ -98,7 +98,10 @@ export function reportCharts(data: ReportData, metric: Metric = 'editSimilarity'
   }
   if (data.perplexity.length) {
     const series = [...new Set(data.perplexity.map((p) => p.rope))].map((rope) => ({ name: rope, points: data.perplexity.filter((p) => p.rope === rope).map((p) => ({ x: p.length, y: p.perplexity })) }));
-    charts.push({ id: 'perplexity', title: 'perplexity vs context length', svg: lineChart({ title: `perplexity vs length (trained at ${data.meta.trainLength})`, xLabel: 'window length (tokens)', yLabel: 'perplexity', series, logX: true }) });
+    // Differences between methods are a few percent: the axis spans the data, not zero to the top.
+    const ppl = data.perplexity.map((p) => p.perplexity).filter(Number.isFinite);
+    const yRange: [number, number] = [Math.min(...ppl) * 0.97, Math.max(...ppl) * 1.03];
+    charts.push({ id: 'perplexity', title: 'perplexity vs context length', svg: lineChart({ title: `perplexity vs length (trained at ${data.meta.trainLength})`, xLabel: 'window length (tokens)', yLabel: 'perplexity', series, logX: true, yRange }) });
   }
   for (const rope of [...new Set(data.needles.map((n) => n.rope))]) {
     const rows = data.needles.filter((n) => n.rope === rope);
