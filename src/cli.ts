@@ -2,7 +2,7 @@
 
 import { readFileSync } from 'node:fs';
 import { availableParallelism, homedir } from 'node:os';
-import { join, relative, resolve, sep } from 'node:path';
+import { basename, join, relative, resolve, sep } from 'node:path';
 import { engineBench, formatEngineBench } from './bench/engine-bench';
 import { buildReusePrompts, reuseAgreement } from './bench/reuse-agreement';
 import { contextBench, definitionRecall } from './bench/context-bench';
@@ -17,7 +17,14 @@ import { checkModel } from './model/model-check';
 import { defaultModelDir } from './model/model-location';
 import { OnnxModel } from './model/onnx-backend';
 import { PROVIDER_SETTINGS, type ProviderSetting } from './model/providers';
-import { parseRopeSpec, readLongRopeFactors } from './model/rope';
+import { parseRopeSpec, readLongRopeFactors, ropeMethodNames } from './model/rope';
+import { BENCH_DEFAULT, BENCH_LARGE } from './bench/bench-plans';
+import { prepareBench, type BenchPlan, type BenchProgress } from './bench/runner';
+import { summarize, summarizeNeedles, summarizePerplexity, type CompletionRecord, type NeedleRecord, type PerplexityRecord } from './bench/results';
+import { bestPerBudget, strategyGains, type ReportData } from './bench/report';
+import { reportMarkdown, writeBenchOutputs } from './bench/outputs';
+import { HOLE_LEVELS, type HoleLevel } from './bench/task-builder';
+import { detectTestCommand, ExecutionSandbox } from './bench/execution';
 import { TextTokenizer } from './model/tokenizer';
 import { splitAt } from './packing/fim';
 import type { ChunkOrder } from './packing/pack';
@@ -52,6 +59,22 @@ commands:
                                prompt hold its definition from the other file
   reuse-bench REPO [--model DIR] [--prompts 40] [--chunk-tokens 192] [--json]
                                top-1 agreement of decoding on a cache whose chunks moved vs cold
+  bench REPO [--budgets 1024,2048,4096] [--rope none,yarn,…|all] [--strategies infile,jaccard,ast]
+             [--levels expression,statement,block,line,span] [--samples N] [--seed S] [--out DIR]
+             [--max-tokens 64] [--needle-lengths 1024,…] [--needle-depths 0,0.5,0.9] [--needle-trials N]
+             [--ppl-lengths 512,…] [--ppl-windows N] [--no-needle] [--no-perplexity] [--large]
+             [--model DIR] [--provider P] [--rope-factors FILE] [--auto-dir DIR] [--no-cache]
+             [--exec [--test-command CMD] [--exec-timeout 120]]
+                               repository benchmark: holes cut on the syntax tree, each task × budget ×
+                               RoPE method × context strategy generated greedily and scored (exact match,
+                               edit similarity, identifier F1), a needle probe and perplexity vs length;
+                               prints the planned size and estimated time first, progress and ETA on
+                               stderr; results stream to DIR/results.jsonl (a rerun resumes) and DIR gets
+                               summary.{json,csv,md}, report.html, charts/*.svg, auto.json (also saved
+                               for the model's 'auto' RoPE setting). --large: every method, all four
+                               strategies, budgets to 32k, more samples. --exec: pass@1 by running the
+                               repository's tests (npm test, pytest, or CMD) on a scratch copy with each
+                               completion written in; only for repositories you trust
   model-check [DIR] [--provider P] [--json]
                                load a model and replay its golden cases (parity with PyTorch,
                                prefix reuse from the cache); DIR defaults to the bundled model
@@ -274,6 +297,157 @@ async function contextBenchCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
+function listOption<T>(args: ParsedArgs, name: string, fallback: T[], parse: (x: string) => T): T[] {
+  const v = stringOption(args, name);
+  if (v === undefined) return fallback;
+  const out = v.split(',').map((x) => x.trim()).filter(Boolean).map(parse);
+  if (out.length === 0) throw new UsageError(`--${name} needs at least one value`);
+  return out;
+}
+
+const positiveInt = (name: string) => (x: string) => {
+  const n = Number(x);
+  if (!Number.isInteger(n) || n < 16) throw new UsageError(`--${name} takes token counts ≥ 16, got ${x}`);
+  return n;
+};
+
+function formatMs(ms: number): string {
+  const s = Math.round(ms / 1000);
+  return s >= 60 ? `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s` : `${s} s`;
+}
+
+async function benchCommand(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, ['no-cache', 'no-needle', 'no-perplexity', 'large', 'exec']);
+  const dir = args.positional[0];
+  if (!dir) throw new UsageError('bench needs a repository folder');
+  const root = resolve(dir);
+  const large = args.options.has('large');
+  const factorsFile = stringOption(args, 'rope-factors');
+  // LongRoPE needs searched factors: without a factors file it is left out.
+  const allRopes = ropeMethodNames().filter((m) => m !== 'longrope' || factorsFile);
+  const ropes = listOption(args, 'rope', allRopes, (r) => {
+    if (r === 'all') return r;
+    parseRopeSpec(r);
+    if (r === 'longrope' && !factorsFile) throw new UsageError('longrope needs --rope-factors FILE');
+    return r;
+  }).flatMap((r) => (r === 'all' ? allRopes : [r]));
+  const defaults = large ? BENCH_LARGE : BENCH_DEFAULT;
+  const plan: BenchPlan = {
+    budgets: listOption(args, 'budgets', defaults.budgets, positiveInt('budgets')),
+    ropes: [...new Set(ropes)],
+    strategies: listOption(args, 'strategies', defaults.strategies, (s) => {
+      if (!STRATEGIES.includes(s as ContextStrategy)) throw new UsageError(`--strategies takes ${STRATEGIES.join(', ')}`);
+      return s as ContextStrategy;
+    }),
+    levels: listOption(args, 'levels', [...HOLE_LEVELS], (l) => {
+      if (!HOLE_LEVELS.includes(l as HoleLevel)) throw new UsageError(`--levels takes ${HOLE_LEVELS.join(', ')}`);
+      return l as HoleLevel;
+    }),
+    samples: intOption(args, 'samples', defaults.samples),
+    seed: intOption(args, 'seed', 1),
+    maxTokens: intOption(args, 'max-tokens', defaults.maxTokens),
+    needle: args.options.has('no-needle') ? null : {
+      lengths: listOption(args, 'needle-lengths', defaults.needle.lengths, positiveInt('needle-lengths')),
+      depths: listOption(args, 'needle-depths', defaults.needle.depths, (x) => {
+        const d = Number(x);
+        if (!(d >= 0 && d <= 1)) throw new UsageError(`--needle-depths takes fractions 0–1, got ${x}`);
+        return d;
+      }),
+      trials: intOption(args, 'needle-trials', defaults.needle.trials),
+    },
+    perplexity: args.options.has('no-perplexity') ? null : {
+      lengths: listOption(args, 'ppl-lengths', defaults.perplexity.lengths, positiveInt('ppl-lengths')),
+      windows: intOption(args, 'ppl-windows', defaults.perplexity.windows), scoreTokens: 256,
+    },
+  };
+  const out = resolve(stringOption(args, 'out') ?? `ropewalk-bench-${basename(root)}`);
+  const err = (line: string) => process.stderr.write(line + '\n');
+  err(`planned: ${plan.samples} tasks (${plan.levels.join(', ')}) × budgets ${plan.budgets.join(', ')} × ${plan.ropes.length} methods (${plan.ropes.join(', ')}) × strategies ${plan.strategies.join(', ')}`);
+  if (plan.needle) err(`         needle: lengths ${plan.needle.lengths.join(', ')} × depths ${plan.needle.depths.join(', ')} × ${plan.needle.trials} trials × ${plan.ropes.length} methods`);
+  if (plan.perplexity) err(`         perplexity: lengths ${plan.perplexity.lengths.join(', ')} × ${plan.perplexity.windows} windows × ${plan.ropes.length} methods`);
+  const t0 = performance.now();
+  const model = await loadModel(args);
+  try {
+    const tok = TextTokenizer.load(model.files.tokenizer);
+    const loader = new SyntaxLoader(defaultGrammarsDir());
+    const { index, stats } = await buildIndex(root, args);
+    err(`indexed ${stats.parsedFiles} files in ${formatMs(stats.ms)}; building tasks and prompts…`);
+    const ropeSettings = factorsFile ? { longrope: readLongRopeFactors(factorsFile) } : undefined;
+    // pass@1 only when asked (--exec says the repository is trusted: its tests run), on a scratch copy.
+    const notes: string[] = [];
+    let execution: ExecutionSandbox | undefined;
+    if (args.options.has('exec')) {
+      const given = stringOption(args, 'test-command');
+      const command = given ? { argv: given.split(/\s+/).filter(Boolean), reason: '--test-command' } : detectTestCommand(root);
+      if (!command) notes.push('passAt1 is null: --exec was given but the repository has no test command Ropewalk recognises (give one with --test-command).');
+      else {
+        const sandbox = ExecutionSandbox.create(root, command, { trusted: true, timeoutMs: intOption(args, 'exec-timeout', 120) * 1000 });
+        err(`running the tests once untouched (${command.argv.join(' ')}, from ${command.reason}) in ${sandbox.dir}…`);
+        const base = await sandbox.baseline();
+        if (base.passed) execution = sandbox;
+        else {
+          sandbox.dispose();
+          notes.push(`passAt1 is null: the repository's tests (${command.argv.join(' ')}) do not pass untouched${base.timedOut ? ' (timed out)' : ''}.`);
+        }
+      }
+    } else notes.push('passAt1 is null: execution was not asked for (--exec runs the repository\'s tests on a scratch copy, for trusted repositories).');
+    const controller = new AbortController();
+    let interrupts = 0;
+    const onSigint = () => {
+      if (++interrupts > 1) process.exit(130);
+      err('\ninterrupted: finishing the current cell (results so far are kept; run again to resume)');
+      controller.abort();
+    };
+    process.on('SIGINT', onSigint);
+    const progress = (p: BenchProgress) => {
+      const eta = p.phase === 'prepare' ? '' : ` ETA ${formatMs(p.etaMs)}`;
+      process.stderr.write(`\r\x1b[K[${p.phase}] ${p.done}/${p.total} ${formatMs(p.elapsedMs)}${eta}  ${p.label.slice(0, 60)}`);
+    };
+    const results = join(out, 'results.jsonl');
+    const prepared = await prepareBench({ model, tok, index, texts: new FileTexts(root), loader, ropeSettings, execution }, plan, results, {
+      onProgress: progress, signal: controller.signal,
+      onCost: (c) => err(`cost model: prefill ${(c.a * 1000).toFixed(1)} µs/token + ${(c.b * 1e6).toFixed(3)} ns/token², decode ${c.decodeMs.toFixed(1)} ms/token`),
+    });
+    process.stderr.write('\r\x1b[K');
+    err(`${prepared.tasks.length} tasks; ${prepared.pending} cells to run (${prepared.counts.completion} completions, ${prepared.counts.needle} needle, ${prepared.counts.perplexity} perplexity), ${prepared.done} already in ${results}`);
+    err(`estimated time: ${formatMs(prepared.estimateMs)} (setup took ${formatMs(performance.now() - t0)})`);
+    const outcome = await prepared.run({ signal: controller.signal, onProgress: progress });
+    process.off('SIGINT', onSigint);
+    process.stderr.write('\r\x1b[K');
+    const wallMs = performance.now() - t0;
+    const completions = outcome.records.filter((r): r is CompletionRecord => r.kind === 'completion');
+    const summary = summarize(completions, { strategies: plan.strategies, ropes: plan.ropes, budgets: plan.budgets, levels: plan.levels });
+    const best = bestPerBudget(summary, model.card.trainLength);
+    const data: ReportData = {
+      meta: {
+        repository: basename(root), model: model.card.name, trainLength: model.card.trainLength, createdAt: new Date().toISOString(),
+        tasks: prepared.tasks.length, wallMs, plan: { ...plan },
+        notes: [
+          ...notes,
+          'Each method runs at factor budget / training length (1 within it); at factor 1 methods whose RoPE plan equals an earlier one\'s share its results.',
+          'Identifier match is the F1 of identifier multisets (CrossCodeEval ID-F1); exact match and edit similarity compare whitespace-trimmed text.',
+          ...(outcome.cancelled ? ['The run was interrupted: these figures cover the cells finished so far.'] : []),
+        ],
+      },
+      summary,
+      needles: summarizeNeedles(outcome.records.filter((r): r is NeedleRecord => r.kind === 'needle')),
+      perplexity: summarizePerplexity(outcome.records.filter((r): r is PerplexityRecord => r.kind === 'perplexity')),
+      best,
+      gains: strategyGains(summary, best),
+    };
+    execution?.dispose();
+    const written = writeBenchOutputs(out, data, { modelId: model.card.name, assetsRoot: join(__dirname, '..'), saveAuto: !outcome.cancelled,
+      autoDir: stringOption(args, 'auto-dir') });
+    err(`${outcome.ranCells} cells run in ${formatMs(outcome.wallMs)}; wall time ${formatMs(wallMs)}${outcome.cancelled ? ' (interrupted)' : ''}`);
+    console.log(reportMarkdown(data).split('## Summary')[0]);
+    console.log(`report: ${join(out, 'report.html')}`);
+    if (written.autoFile) console.log(`auto RoPE choices: ${written.autoFile}`);
+    return outcome.cancelled ? 130 : 0;
+  } finally {
+    await model.dispose();
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
@@ -291,6 +465,8 @@ async function main(argv: string[]): Promise<number> {
       return complete(rest);
     case 'model-check':
       return modelCheck(rest);
+    case 'bench':
+      return benchCommand(rest);
     case undefined:
     case '--help':
     case '-h':

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { repoRoot } from './repo-root';
@@ -76,4 +78,31 @@ test('ropewalk index and context run on a fixture repository, without writing in
   assert.match(out.prompt, /<\|fim_middle\|>$/);
   assert.ok(out.tokens <= 1024);
   assert.equal(spawnSync('git', ['status', '--porcelain', repo], { encoding: 'utf8', cwd: root }).stdout, '');
+});
+
+test('ropewalk bench runs a small plan on a fixture repository and writes every output, then resumes', () => {
+  const repo = join(root, 'test', 'fixtures', 'pyrepo');
+  const out = mkdtempSync(join(tmpdir(), 'rw-bench-cli-'));
+  const args = ['bench', repo, '--model', join(root, 'models', 'tiny'), '--provider', 'cpu', '--no-cache', '--out', out, '--auto-dir', join(out, 'auto'),
+    '--budgets', '256,512', '--rope', 'none,yarn', '--strategies', 'infile,ast', '--levels', 'line,expression', '--samples', '2',
+    '--max-tokens', '4', '--needle-lengths', '200,400', '--needle-depths', '0,1', '--needle-trials', '1', '--ppl-lengths', '128', '--ppl-windows', '1'];
+  const r = cli(...args);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /planned: 2 tasks/);
+  assert.match(r.stderr, /estimated time: /);
+  for (const f of ['summary.json', 'summary.csv', 'summary.md', 'report.html', 'report.json', 'needle.json', 'perplexity.json', 'auto.json', 'results.jsonl', 'charts/editSimilarity-ast.svg']) {
+    assert.ok(existsSync(join(out, f)), f);
+  }
+  const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+  const all = summary.filter((row: { level: string }) => row.level === 'all');
+  assert.equal(all.length, 2 * 2 * 2);
+  for (const row of summary) assert.deepEqual(Object.keys(row), ['strategy', 'rope', 'budget', 'level', 'n', 'exactMatch', 'editSimilarity', 'identifierMatch', 'passAt1', 'meanLatencyMs']);
+  assert.ok(existsSync(join(out, 'auto', 'ropewalk-tiny.json')));
+  assert.match(readFileSync(join(out, 'report.html'), 'utf8'), /<script type="application\/json" id="ropewalk-bench-data">/);
+  const again = cli(...args);
+  assert.equal(again.status, 0, again.stderr);
+  assert.match(again.stderr, /0 cells to run/);
+  const bad = cli('bench', repo, '--strategies', 'nope');
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--strategies takes/);
 });

@@ -228,7 +228,8 @@ export class Generator {
       this.entry.tokens.push(next);
       if (options.signal) await yieldToEventLoop();
     }
-    if (reason !== 'stop-text') text = this.detokenizer.decode(tokens).replace(/\uFFFD$/, '');
+    // The tokenizer refuses an empty list (a request cancelled before its first token).
+    if (reason !== 'stop-text') text = tokens.length ? this.detokenizer.decode(tokens).replace(/\uFFFD$/, '') : '';
     return { ...this.finish(reason, tokens, prompt, reuse, started, prefillDone), text };
   }
 

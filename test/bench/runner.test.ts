@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { FileTexts } from '../../src/context/file-texts';
+import { RepoIndex } from '../../src/context/repo-index';
+import { SyntaxLoader } from '../../src/context/syntax';
+import { OnnxModel } from '../../src/model/onnx-backend';
+import { TextTokenizer } from '../../src/model/tokenizer';
+import { prepareBench, type BenchPlan, type BenchProgress } from '../../src/bench/runner';
+import type { CompletionRecord } from '../../src/bench/results';
+import { repoRoot } from '../repo-root';
+
+test('the runner runs every cell on the tiny model, streams JSONL, and resumes without rerunning', async () => {
+  const root = join(repoRoot(), 'test', 'fixtures', 'pyrepo');
+  const loader = new SyntaxLoader(join(repoRoot(), 'grammars'));
+  const { index } = await RepoIndex.build(root, loader);
+  const model = await OnnxModel.load(join(repoRoot(), 'models', 'tiny'), { provider: 'cpu' });
+  try {
+    const tok = TextTokenizer.load(model.files.tokenizer);
+    const texts = new FileTexts(root);
+    const plan: BenchPlan = {
+      budgets: [256, 512], ropes: ['none', 'linear', 'yarn'], strategies: ['infile', 'ast'], levels: ['expression', 'line'], samples: 3, seed: 5, maxTokens: 6,
+      needle: { lengths: [200, 400], depths: [0, 1], trials: 1 }, perplexity: null,
+    };
+    const out = join(mkdtempSync(join(tmpdir(), 'rw-runner-')), 'results.jsonl');
+    const cost = { a: 0.1, b: 0, decodeMs: 1 };
+    const ctx = { model, tok, index, texts, loader };
+    const first = await prepareBench(ctx, plan, out, { cost });
+    assert.equal(first.tasks.length, 3);
+    assert.equal(first.counts.completion, 3 * 2 * 2 * 3);
+    assert.equal(first.counts.needle, 2 * 2 * 3);
+    const progress: BenchProgress[] = [];
+    const outcome = await first.run({ onProgress: (p) => progress.push(p) });
+    assert.equal(outcome.cancelled, false);
+    assert.equal(progress.at(-1)?.done, first.pending);
+    assert.equal(readFileSync(out, 'utf8').trim().split('\n').length, first.pending);
+    const completions = outcome.records.filter((r): r is CompletionRecord => r.kind === 'completion');
+    // At 256 tokens (the tiny model's training length) linear and yarn are `none`: its results, not a rerun.
+    assert.ok(completions.filter((r) => r.budget === 256 && r.rope !== 'none').every((r) => r.sameAs === 'none'));
+    assert.ok(completions.filter((r) => r.budget === 512).every((r) => r.sameAs === undefined && r.factor === 2));
+    for (const r of completions) {
+      assert.ok(r.promptTokens <= r.budget && r.editSimilarity >= 0 && r.editSimilarity <= 1 && r.passAt1 === null);
+    }
+    // The hole's file was shown with its hole while prompts were built, and is whole again afterwards.
+    assert.equal(texts.get('shapes/square.py'), readFileSync(join(root, 'shapes/square.py'), 'utf8'));
+
+    const again = await prepareBench(ctx, plan, out, { cost });
+    assert.equal(again.pending, 0);
+    const resumed = await again.run();
+    assert.equal(resumed.ranCells, 0);
+    assert.equal(resumed.records.length, outcome.records.length);
+
+    // Cancelled before it starts: nothing runs.
+    const controller = new AbortController();
+    controller.abort();
+    const other = await prepareBench(ctx, { ...plan, seed: 6, needle: null }, out, { cost });
+    const cancelled = await other.run({ signal: controller.signal });
+    assert.equal(cancelled.cancelled, true);
+    assert.equal(cancelled.ranCells, 0);
+  } finally {
+    await model.dispose();
+  }
+});
