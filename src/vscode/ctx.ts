@@ -1,12 +1,13 @@
 // Owns the extension's state: output channel, status bar, inference process, commands, and the
 // current workspace session (index + completion service), which is rebuilt when the model changes.
 
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { CompletionOutcome } from '../completion/completion-service';
 import { InferenceClient } from '../model/inference-client';
 import { readModelFiles } from '../model/model-card';
 import { defaultModelDir } from '../model/model-location';
+import { runBenchmark, showReport } from './benchmark';
 import { readConfig } from './config';
 import { RopewalkInlineProvider } from './provider';
 import { WorkspaceSession, type SessionPhase } from './workspace-session';
@@ -48,6 +49,7 @@ export class Ctx implements vscode.Disposable {
       vscode.commands.registerCommand('ropewalk.disable', () => this.setEnabled(false)),
       vscode.commands.registerCommand('ropewalk.rebuildIndex', () => this.session?.buildIndex()),
       vscode.commands.registerCommand('ropewalk.selectModel', () => this.selectModel()),
+      vscode.commands.registerCommand('ropewalk.runBenchmark', () => this.benchmark()),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (SESSION_SETTINGS.some((s) => e.affectsConfiguration(s))) void this.restart();
         else if (e.affectsConfiguration('ropewalk')) this.render();
@@ -123,6 +125,23 @@ export class Ctx implements vscode.Disposable {
   private async setEnabled(on: boolean): Promise<void> {
     await vscode.workspace.getConfiguration('ropewalk').update('enabled', on, vscode.ConfigurationTarget.Global);
     this.render();
+  }
+
+  private async benchmark(): Promise<void> {
+    const root = this.session?.root;
+    if (!root || !this.session) {
+      void vscode.window.showWarningMessage('Ropewalk: open a folder (and wait for the model check) to benchmark it.');
+      return;
+    }
+    const storage = this.context.globalStorageUri.fsPath;
+    const report = await runBenchmark(this.context.extensionPath, storage, { root, modelDir: this.modelDir(), provider: this.session.provider }, this.log);
+    if (!report) return;
+    showReport(this.context.extensionPath, report);
+    const out = dirname(report);
+    const choice = await vscode.window.showInformationMessage(
+      `Ropewalk: benchmark report written to ${out} (summary.json, .csv, .md; charts as SVG). The best RoPE method per budget is now what \`auto\` uses.`,
+      'Reveal Files');
+    if (choice) await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(join(out, 'summary.md')));
   }
 
   private async selectModel(): Promise<void> {

@@ -13,6 +13,7 @@ import { languageForPath } from '../context/languages';
 import { RepoIndex, type IndexStats } from '../context/repo-index';
 import { readSourceFile } from '../context/source-file';
 import { defaultGrammarsDir, SyntaxLoader } from '../context/syntax';
+import { bestRopeFor } from '../model/auto-rope';
 import type { ModelFiles } from '../model/model-card';
 import { TextTokenizer } from '../model/tokenizer';
 import { readConfig } from './config';
@@ -67,7 +68,11 @@ export class WorkspaceSession implements vscode.Disposable {
         const budget = c.contextBudget || deviceBudget(provider);
         return {
           budget, strategy: this.root ? c.contextStrategy : 'infile', maxTokens: c.maxTokens,
-          rope: chooseRope(c.ropeMethod, budget, model.card),
+          rope: chooseRope(c.ropeMethod, budget, model.card, (b) => {
+            // What `ropewalk bench` (or the Run Benchmark command) measured best for this model and budget.
+            const best = bestRopeFor(model.card.name, b, model.card.defaultRope);
+            return best.source === 'auto' ? best.method : undefined;
+          }),
           stopTokens: [s.fileSep, s.prefix, s.suffix],
         };
       },
