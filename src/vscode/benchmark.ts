@@ -39,7 +39,7 @@ export async function runBenchmark(extensionPath: string, storage: string, targe
         for (const raw of parts) {
           const line = raw.replace(/\x1b\[K/g, '').trim();
           if (!line) continue;
-          const m = /^\[(\w+)\] (\d+)\/(\d+) (\S+)(?: ETA (\S+))?/.exec(line);
+          const m = /^\[(\w+)\] (\d+)\/(\d+) (.+?)(?: ETA (.+?))?(?:\s{2}|$)/.exec(line);
           if (m) {
             const pct = (100 * Number(m[2])) / Math.max(1, Number(m[3]));
             progress.report({ message: `${m[1]} ${m[2]}/${m[3]}${m[5] ? `, about ${m[5]} left` : ''}`, increment: m[1] === 'prepare' ? 0 : Math.max(0, pct - last) });
