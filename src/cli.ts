@@ -417,7 +417,8 @@ async function benchCommand(argv: string[]): Promise<number> {
     const wallMs = performance.now() - t0;
     const completions = outcome.records.filter((r): r is CompletionRecord => r.kind === 'completion');
     const summary = summarize(completions, { strategies: plan.strategies, ropes: plan.ropes, budgets: plan.budgets, levels: plan.levels });
-    const best = bestPerBudget(summary, model.card.trainLength);
+    const perplexity = summarizePerplexity(outcome.records.filter((r): r is PerplexityRecord => r.kind === 'perplexity'));
+    const best = bestPerBudget(summary, model.card.trainLength, perplexity);
     const data: ReportData = {
       meta: {
         repository: basename(root), model: model.card.name, trainLength: model.card.trainLength, createdAt: new Date().toISOString(),
@@ -425,13 +426,14 @@ async function benchCommand(argv: string[]): Promise<number> {
         notes: [
           ...notes,
           'Each method runs at factor budget / training length (1 within it); at factor 1 methods whose RoPE plan equals an earlier one\'s share its results.',
+          'The best method per budget is the one with the best edit similarity; methods within two standard errors of it are told apart by perplexity at the nearest probe length.',
           'Identifier match is the F1 of identifier multisets (CrossCodeEval ID-F1); exact match and edit similarity compare whitespace-trimmed text.',
           ...(outcome.cancelled ? ['The run was interrupted: these figures cover the cells finished so far.'] : []),
         ],
       },
       summary,
       needles: summarizeNeedles(outcome.records.filter((r): r is NeedleRecord => r.kind === 'needle')),
-      perplexity: summarizePerplexity(outcome.records.filter((r): r is PerplexityRecord => r.kind === 'perplexity')),
+      perplexity,
       best,
       gains: strategyGains(summary, best),
     };

@@ -44,16 +44,35 @@ const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.l
  * Per budget, the method with the highest edit similarity (level all) averaged over the strategies
  * run; ties go to the one listed first (`none` first means no extension unless it helps).
  */
-export function bestPerBudget(summary: SummaryRow[], trainLength: number): ReportData['best'] {
+/** A typical per-task standard deviation of edit similarity: differences under two standard errors are noise. */
+const ES_SPREAD = 0.2;
+
+/**
+ * The method to use at each budget: the best mean edit similarity, unless other methods are within two
+ * standard errors of it (likely with few tasks or a weak model); then, of those, the one with the lowest
+ * perplexity at the probe length nearest the budget, which measures length extension with many more
+ * tokens. The score stays the chosen method's edit similarity.
+ */
+export function bestPerBudget(summary: SummaryRow[], trainLength: number, perplexity: PerplexityRow[] = []): ReportData['best'] {
   const all = summary.filter((r) => r.level === 'all');
   const best: ReportData['best'] = {};
   for (const budget of [...new Set(all.map((r) => r.budget))].sort((a, b) => a - b)) {
-    let top: { method: string; score: number } | undefined;
+    const scored: { method: string; score: number; n: number }[] = [];
     for (const rope of [...new Set(all.map((r) => r.rope))]) {
-      const score = mean(all.filter((r) => r.budget === budget && r.rope === rope).map((r) => r.editSimilarity));
-      if (Number.isFinite(score) && (!top || score > top.score + 1e-12)) top = { method: rope, score };
+      const rows = all.filter((r) => r.budget === budget && r.rope === rope);
+      const score = mean(rows.map((r) => r.editSimilarity));
+      if (Number.isFinite(score)) scored.push({ method: rope, score, n: rows.reduce((a, r) => a + r.n, 0) });
     }
-    if (top) best[String(budget)] = { method: top.method, factor: Math.max(1, budget / trainLength), score: top.score };
+    scored.sort((a, b) => b.score - a.score);
+    const top = scored[0];
+    if (!top) continue;
+    const margin = (2 * ES_SPREAD) / Math.sqrt(Math.max(1, top.n));
+    const tied = scored.filter((x) => top.score - x.score <= margin);
+    const lengths = [...new Set(perplexity.map((p) => p.length))];
+    const nearest = lengths.sort((a, b) => Math.abs(a - budget) - Math.abs(b - budget) || b - a)[0];
+    const ppl = (m: string) => perplexity.find((p) => p.rope === m && p.length === nearest)?.perplexity ?? Infinity;
+    const pick = tied.length > 1 && nearest !== undefined ? [...tied].sort((a, b) => ppl(a.method) - ppl(b.method) || b.score - a.score)[0] as typeof top : top;
+    best[String(budget)] = { method: pick.method, factor: Math.max(1, budget / trainLength), score: pick.score };
   }
   return best;
 }
