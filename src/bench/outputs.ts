@@ -51,7 +51,7 @@ export function writeBenchOutputs(outDir: string, data: ReportData, options: { m
   write('report.html', renderReportHtml(data, { inline: true, script, style }));
   for (const chart of reportCharts(data)) write(join('charts', `${chart.id.replace(/[^A-Za-z0-9._+-]/g, '_')}.svg`), chart.svg + '\n');
   const auto: AutoRopeFile = {
-    modelId: options.modelId, trainLength: data.meta.trainLength, metric: 'editSimilarity (level all, mean over the strategies run)',
+    modelId: options.modelId, trainLength: data.meta.trainLength, metric: 'editSimilarity (level all, mean over the strategies run); methods within two standard errors told apart by perplexity',
     createdAt: data.meta.createdAt, budgets: Object.fromEntries(Object.entries(data.best).map(([b, c]) => [b, { method: c.method, factor: c.factor, score: c.score }])),
   };
   write('auto.json', JSON.stringify(auto, null, 1) + '\n');
