@@ -92,3 +92,15 @@ test('a persisted index makes reopening cheap: unchanged files come from the cac
   assert.equal(third.stats.fromCache, 0);
   assert.equal(third.stats.parsedFiles, 5);
 });
+
+test('a file that changes between the walk and its parse is classified again, not parsed blindly', async () => {
+  const { parseFile } = await import('../../src/context/parse-file');
+  const dir = mkdtempSync(join(tmpdir(), 'rw-changed-'));
+  const path = join(dir, 'a.py');
+  writeFileSync(path, 'def f():\n    return 1\n');
+  const ok = await parseFile(loader, 'a.py', path);
+  assert.ok('syntax' in ok && ok.syntax.definitions[0]?.name === 'f');
+  writeFileSync(path, Buffer.from([0x00, 0x01, 0x02, 0xff])); // now binary
+  assert.deepEqual(await parseFile(loader, 'a.py', path), { path: 'a.py', skip: 'binary' });
+  assert.deepEqual(await parseFile(loader, 'a.py', join(dir, 'gone.py')), { path: 'a.py', skip: 'unreadable' });
+});
