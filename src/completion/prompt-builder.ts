@@ -7,6 +7,7 @@ import type { TextTokenizer } from '../model/tokenizer';
 import { proposalsFor, type ContextStrategy, type Proposal } from '../context/proposals';
 import type { RepoIndex } from '../context/repo-index';
 import { LruMap } from '../context/lru-map';
+import { HeadCachedEncoder } from '../packing/cached-encoder';
 import { packPrompt, type ChunkOrder, type PackedPrompt } from '../packing/pack';
 
 export interface PromptRequest {
@@ -32,6 +33,8 @@ export interface BuiltPrompt {
 export class PromptBuilder {
   private readonly chunkIds: LruMap<string, number[]>;
   private readonly lastPrompt = new LruMap<string, number[]>(64);
+  /** The cursor's file changes only near the cursor between keystrokes: the rest keeps its tokens. */
+  private readonly fileEncoder: HeadCachedEncoder;
 
   constructor(
     private readonly index: RepoIndex,
@@ -41,6 +44,7 @@ export class PromptBuilder {
     chunkCacheEntries = 4096,
   ) {
     this.chunkIds = new LruMap(chunkCacheEntries);
+    this.fileEncoder = new HeadCachedEncoder(tok);
   }
 
   build(req: PromptRequest): BuiltPrompt {
@@ -57,7 +61,7 @@ export class PromptBuilder {
     };
     const packed = packPrompt(this.tok, this.tok.fimSpecials(), proposals,
       { path: req.path, prefix: req.text.slice(0, req.offset), suffix: req.text.slice(req.offset) },
-      { budget: req.budget, order: req.order, fileShare: req.fileShare, previous: this.lastPrompt.get(req.path), encodeChunk });
+      { budget: req.budget, order: req.order, fileShare: req.fileShare, previous: this.lastPrompt.get(req.path), encodeChunk, fileEncoder: this.fileEncoder });
     this.lastPrompt.set(req.path, packed.segments.flat());
     return { packed, proposals, proposalsMs: t1 - t0, packMs: performance.now() - t1 };
   }

@@ -23,6 +23,8 @@ export interface PackOptions {
   previous?: number[];
   /** Tokenizes a chunk's text (a cache goes here: chunks repeat from one keystroke to the next). */
   encodeChunk?: (text: string) => number[];
+  /** Tokenizes the cursor's file (prefix and suffix); see HeadCachedEncoder. */
+  fileEncoder?: TokenEncoder;
 }
 
 export type PackedChunk<C extends ContextChunk = ContextChunk> = C & { tokens: number };
@@ -49,7 +51,7 @@ export function packPrompt<C extends ContextChunk>(
   file: { path: string; prefix: string; suffix: string }, options: PackOptions,
 ): PackedPrompt<C> {
   const fileBudget = Math.floor(options.budget * (chunks.length ? options.fileShare ?? 0.5 : 1));
-  const fim = buildFimPrompt(tok, specials, file, fileBudget);
+  const fim = buildFimPrompt(options.fileEncoder ?? tok, specials, file, fileBudget);
   let room = options.budget - fim.ids.length;
   const encodeChunk = options.encodeChunk ?? ((t: string) => tok.encode(t));
   const chosen: (PackedChunk<C> & { ids: number[] })[] = [];

@@ -1,0 +1,35 @@
+// Tokenizing the file around the cursor again at every keystroke costs more than the rest of a warm
+// prompt build. Text is split at the last line that starts with a non-space: the tokenizer's
+// pre-tokens never cross such a point (a newline run ends there; no pre-token starts with a newline
+// and continues into a word), so the ids of the part before it are cached and only the rest is encoded.
+
+import type { TokenEncoder } from './fim';
+
+/** The last offset after a newline whose next character is not whitespace (0 when there is none). */
+export function lastSafeSplit(text: string): number {
+  for (let i = text.lastIndexOf('\n', text.length - 2); i >= 0; i = text.lastIndexOf('\n', i - 1)) {
+    const next = text.charCodeAt(i + 1);
+    // Not space, tab, CR, LF, form feed or vertical tab.
+    if (next !== 32 && next !== 9 && next !== 13 && next !== 10 && next !== 12 && next !== 11) return i + 1;
+    if (i === 0) break;
+  }
+  return 0;
+}
+
+export class HeadCachedEncoder implements TokenEncoder {
+  private readonly heads = new Map<string, number[]>();
+
+  constructor(private readonly inner: TokenEncoder, private readonly capacity = 8, private readonly minHead = 256) {}
+
+  encode(text: string): number[] {
+    const split = lastSafeSplit(text);
+    if (split < this.minHead) return this.inner.encode(text);
+    const head = text.slice(0, split);
+    let ids = this.heads.get(head);
+    if (ids) this.heads.delete(head);
+    else ids = this.inner.encode(head);
+    this.heads.set(head, ids);
+    while (this.heads.size > this.capacity) this.heads.delete(this.heads.keys().next().value as string);
+    return [...ids, ...this.inner.encode(text.slice(split))];
+  }
+}
