@@ -75,9 +75,20 @@ export function planReuse(oldTokens: ArrayLike<number>, segments: number[][], mi
       steps.push({ kind: 'copy', from, at, length: tail.length });
       moved += tail.length;
       at += tail.length;
-    } else {
-      compute(tail);
+      continue;
     }
+    // Not cached whole: a chunk whose start is cached (the cursor's file, moved because a chunk before
+    // it changed, with the user's edit near its end) copies that start and computes the rest.
+    const start = tail.length > minChunk ? lookup(tail.slice(0, minChunk)) : undefined;
+    let length = 0;
+    if (start !== undefined) {
+      length = minChunk;
+      while (length < tail.length && start + length < oldTokens.length && oldTokens[start + length] === tail[length]) length++;
+      steps.push({ kind: 'copy', from: start, at, length });
+      moved += length;
+      at += length;
+    }
+    compute(tail.slice(length));
   }
   // The last token must be computed to have logits to decode from.
   const last = steps[steps.length - 1];

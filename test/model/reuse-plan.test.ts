@@ -56,3 +56,16 @@ test('an empty cache computes everything', () => {
   assert.deepEqual(p.steps, [{ kind: 'compute', at: 0, tokens: [...A, ...tail] }]);
   assert.equal(p.reused, 0);
 });
+
+test('a moved chunk edited near its end (the cursor file after a context chunk changed) copies its cached start', () => {
+  const file = range(5000, 60);
+  const typed = [...file.slice(0, 55), 1, 2, 3];
+  const p = planReuse([...A, ...B, ...file], [A, C, typed]);
+  assert.equal(p.keep, 40);
+  assert.deepEqual(p.steps, [
+    { kind: 'compute', at: 40, tokens: C },
+    { kind: 'copy', from: 80, at: 80, length: 55 },
+    { kind: 'compute', at: 135, tokens: [1, 2, 3] },
+  ]);
+  assert.equal(p.moved, 55);
+});
