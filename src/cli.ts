@@ -57,7 +57,7 @@ commands:
                                first at a cursor), incremental vs full re-index of the edited file;
                                --definitions: at cursors after a use of an imported name, does the
                                prompt hold its definition from the other file
-  reuse-bench REPO [--model DIR] [--prompts 40] [--chunk-tokens 192] [--json]
+  reuse-bench REPO [--model DIR] [--prompts 40] [--chunk-tokens 192] [--edit-last N] [--json]
                                top-1 agreement of decoding on a cache whose chunks moved vs cold
   bench REPO [--budgets 1024,2048,4096] [--rope none,yarn,…|all] [--strategies infile,jaccard,ast]
              [--levels expression,statement,block,line,span] [--samples N] [--seed S] [--out DIR]
@@ -206,10 +206,11 @@ async function reuseBenchCommand(argv: string[]): Promise<number> {
     const tok = TextTokenizer.load(model.files.tokenizer);
     const prompts = buildReusePrompts(tok, files, intOption(args, 'prompts', 40), intOption(args, 'chunk-tokens', 192));
     if (prompts.length === 0) throw new UsageError(`not enough source files under ${dir} to build prompts`);
-    const row = await reuseAgreement(model, tok, prompts, intOption(args, 'compare-tokens', 8));
+    const editLast = intOption(args, 'edit-last', 0);
+    const row = await reuseAgreement(model, tok, prompts, intOption(args, 'compare-tokens', 8), editLast);
     if (args.options.has('json')) console.log(JSON.stringify(row));
     else {
-      console.log(`${row.prompts} prompts of 5 chunks (${row.chunkTokens.toFixed(0)} tokens each on average), one dropped; ${row.movedTokensMean.toFixed(0)} tokens moved on average`);
+      console.log(`${row.prompts} prompts of 5 chunks (${row.chunkTokens.toFixed(0)} tokens each on average), one dropped${editLast ? `, the last one's last ${editLast} tokens edited` : ''}; ${row.movedTokensMean.toFixed(0)} tokens moved on average`);
       console.log(`top-1 next token, moved cache vs cold: ${(100 * row.top1Agreement).toFixed(1)}% agree`);
       console.log(`greedy tokens agreeing before the first divergence: ${(100 * row.tokenAgreement).toFixed(1)}% of ${row.tokensCompared} per prompt`);
       console.log(`prefill: ${row.warmPrefillMsMean.toFixed(1)} ms with the moved cache vs ${row.coldPrefillMsMean.toFixed(1)} ms cold`);

@@ -1,6 +1,8 @@
 // How much moved-chunk KV reuse changes predictions: for prompts built from a repository's files as
 // chunks, drop one early chunk so that the later ones move, then compare the greedy next tokens of a
-// run on the reused (moved, re-rotated) cache with a cold run of the same prompt.
+// run on the reused (moved, re-rotated) cache with a cold run of the same prompt. With `editLast`, the
+// last chunk (the cursor's file) also has its last tokens replaced, as typing does: it is then cached
+// only in part, and its cached start is copied (see planReuse).
 
 import { Generator } from '../model/generate';
 import type { OnnxModel } from '../model/onnx-backend';
@@ -36,7 +38,7 @@ export function buildReusePrompts(tok: TextTokenizer, files: SourceFile[], count
   return prompts;
 }
 
-export async function reuseAgreement(model: OnnxModel, tok: TextTokenizer, prompts: number[][][], compareTokens = 8): Promise<ReuseAgreementRow> {
+export async function reuseAgreement(model: OnnxModel, tok: TextTokenizer, prompts: number[][][], compareTokens = 8, editLast = 0): Promise<ReuseAgreementRow> {
   const none = { method: 'none' };
   let top1 = 0;
   let agree = 0;
@@ -49,6 +51,11 @@ export async function reuseAgreement(model: OnnxModel, tok: TextTokenizer, promp
     const warm = new Generator(model, tok);
     await warm.generate(segments, none, { maxTokens: 1 });
     const shorter = [segments[0] as number[], ...segments.slice(2)];
+    if (editLast > 0) {
+      // The user typed: the cursor chunk's last tokens become the first tokens of the chunk that was dropped.
+      const last = shorter[shorter.length - 1] as number[];
+      shorter[shorter.length - 1] = [...last.slice(0, last.length - editLast), ...(segments[1] as number[]).slice(1, 1 + editLast)];
+    }
     const reused = await warm.generate(shorter, none, { maxTokens: compareTokens });
     const cold = await new Generator(model, tok).generate(shorter, none, { maxTokens: compareTokens });
     if (reused.tokens[0] === cold.tokens[0]) top1++;
