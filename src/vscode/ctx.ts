@@ -24,6 +24,8 @@ export class Ctx implements vscode.Disposable {
   private phase: SessionPhase | 'checking' = 'checking';
   private detail = 'Checking the model…';
   private lastOutcome?: CompletionOutcome;
+  /** The prompt at the cursor is being pre-filled into the KV cache. */
+  private warming = false;
   private starting?: Promise<void>;
 
   constructor(private readonly context: vscode.ExtensionContext) {
@@ -80,7 +82,13 @@ export class Ctx implements vscode.Disposable {
         const storage = this.context.globalStorageUri.fsPath;
         this.session = new WorkspaceSession(root, files, report.provider, {
           generate: (prompt, rope, options, live) => this.inference.generate({ modelDir: dir, provider }, prompt, rope, options, live),
-        }, this.context.extensionPath, storage, { log: this.log, onPhase: (p, d) => this.setPhase(p, d) });
+        }, this.context.extensionPath, storage, {
+          log: this.log, onPhase: (p, d) => this.setPhase(p, d),
+          onWarming: (w) => {
+            this.warming = w;
+            this.render();
+          },
+        });
         await this.session.buildIndex();
       } catch (error) {
         this.log.error(`model at ${dir}: ${(error as Error).message}`);
@@ -107,15 +115,16 @@ export class Ctx implements vscode.Disposable {
   private render(): void {
     const enabled = readConfig().enabled;
     const device = this.session ? this.session.provider.toUpperCase() : '';
-    const icon = { checking: '$(loading~spin)', indexing: '$(sync~spin)', ready: enabled ? '$(check)' : '$(circle-slash)', error: '$(error)' }[this.phase];
+    const warming = this.phase === 'ready' && enabled && this.warming;
+    const icon = warming ? '$(flame)' : { checking: '$(loading~spin)', indexing: '$(sync~spin)', ready: enabled ? '$(check)' : '$(circle-slash)', error: '$(error)' }[this.phase];
     const o = this.lastOutcome;
-    const figures = this.phase === 'ready' && o
+    const figures = warming ? ' warming' : this.phase === 'ready' && o
       ? ` ${o.latencyMs.toFixed(0)} ms${o.reusedTokens !== undefined ? ` · ${(o.reusedTokens / 1000).toFixed(1)}k cached` : ' · cache hit'}`
       : '';
     this.status.text = `${icon} Ropewalk${device ? ` ${device}` : ''}${figures}`;
     const stats = this.session?.service.stats;
     this.status.tooltip = [
-      `Ropewalk: ${this.phase === 'ready' && !enabled ? 'disabled' : this.phase} — ${this.detail}`,
+      `Ropewalk: ${this.phase === 'ready' && !enabled ? 'disabled' : warming ? 'warming (pre-filling the KV cache at the cursor)' : this.phase} — ${this.detail}`,
       this.session ? `model ${this.session.model.card.name} (${device})` : '',
       stats && stats.requests ? `${stats.requests} requests: ${stats.fromEngine} from the model, ${stats.fromCache} from the result cache, ${stats.cancelled} cancelled` : '',
       o?.promptTokens !== undefined ? `last prompt ${o.promptTokens} tokens, ${o.reusedTokens ?? 0} reused from the KV cache` : '',

@@ -23,6 +23,8 @@ export type SessionPhase = 'indexing' | 'ready' | 'error';
 export interface SessionEvents {
   log: vscode.LogOutputChannel;
   onPhase: (phase: SessionPhase, detail: string) => void;
+  /** The KV cache is being pre-filled at the cursor (true), or that ended (false). */
+  onWarming: (warming: boolean) => void;
 }
 
 /** How long the user must pause before the prompt at the cursor is pre-filled into the KV cache. */
@@ -202,9 +204,11 @@ export class WorkspaceSession implements vscode.Disposable {
       const language = completionLanguage(editor.document.languageId);
       if (!c.enabled || !language || !c.languages.includes(editor.document.languageId)) return;
       const doc = editor.document;
+      this.events.onWarming(true);
       void this.service.prewarm({ path: this.pathOf(doc.uri), text: doc.getText(), offset: doc.offsetAt(editor.selection.active), language })
         .then((r) => r && this.events.log.debug(`pre-warmed ${r.promptTokens} tokens (${r.reusedTokens} already cached)`))
-        .catch((e: Error) => this.events.log.warn(`pre-warm: ${e.message}`));
+        .catch((e: Error) => this.events.log.warn(`pre-warm: ${e.message}`))
+        .finally(() => this.events.onWarming(false));
     }, PREWARM_AFTER_MS);
   }
 
