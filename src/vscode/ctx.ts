@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { CompletionOutcome } from '../completion/completion-service';
 import { InferenceClient } from '../model/inference-client';
+import { PROVIDER_SETTINGS, type ProviderSetting } from '../model/providers';
 import { readModelFiles } from '../model/model-card';
 import { defaultModelDir } from '../model/model-location';
 import { runBenchmark, showReport } from './benchmark';
@@ -78,10 +79,12 @@ export class Ctx implements vscode.Disposable {
         const report = await this.inference.checkModel(dir, provider);
         this.log.info(`model ${report.model} at ${dir}: loaded in ${report.loadMs.toFixed(0)} ms on ${report.provider}, golden cases ${report.ok ? 'pass' : 'FAIL'}`);
         if (!report.ok) throw new Error(`the model at ${dir} fails its golden cases (see the log)`);
+        const engineProvider = (PROVIDER_SETTINGS as readonly string[]).includes(report.provider) ? report.provider as ProviderSetting : provider;
         const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
         const storage = this.context.globalStorageUri.fsPath;
         this.session = new WorkspaceSession(root, files, report.provider, {
-          generate: (prompt, rope, options, live) => this.inference.generate({ modelDir: dir, provider }, prompt, rope, options, live),
+          // The provider the check settled on: `auto` is not probed again for generation.
+          generate: (prompt, rope, options, live) => this.inference.generate({ modelDir: dir, provider: engineProvider }, prompt, rope, options, live),
         }, this.context.extensionPath, storage, {
           log: this.log, onPhase: (p, d) => this.setPhase(p, d),
           onWarming: (w) => {
