@@ -31,10 +31,16 @@ function fileFor(dir: string, modelId: string): string {
   return join(dir, `${modelId.replace(/[^A-Za-z0-9._-]/g, '_')}.json`);
 }
 
+/**
+ * Saves a run's choices, merged into what earlier runs saved for the model: a run that measured only
+ * some budgets (a quick one, or another repository's) replaces those budgets and keeps the others.
+ */
 export function saveAutoRope(file: AutoRopeFile, dir = defaultAutoRopeDir()): string {
   mkdirSync(dir, { recursive: true });
   const path = fileFor(dir, file.modelId);
-  writeFileSync(path + '.tmp', JSON.stringify(file, null, 1) + '\n');
+  const earlier = readAutoRope(file.modelId, dir);
+  const merged = earlier && earlier.trainLength === file.trainLength ? { ...file, budgets: { ...earlier.budgets, ...file.budgets } } : file;
+  writeFileSync(path + '.tmp', JSON.stringify(merged, null, 1) + '\n');
   renameSync(path + '.tmp', path); // a reader never sees half a file
   return path;
 }

@@ -66,4 +66,8 @@ test('bestRopeFor reads the saved choice for the nearest budget at or above, els
   assert.deepEqual(bestRopeFor('m/x', 1000, { method: 'none' }, dir), { method: 'none', factor: 1, source: 'auto' });
   assert.deepEqual(bestRopeFor('m/x', 2048, { method: 'none' }, dir), { method: 'yarn', factor: 2, score: 0.3, source: 'auto' });
   assert.deepEqual(bestRopeFor('m/x', 16384, { method: 'none' }, dir), { method: 'yarn', factor: 16, score: 0.3, source: 'auto' });
+  // A later run that measured only 1024 replaces that budget and keeps 4096.
+  saveAutoRope({ modelId: 'm/x', trainLength: 1024, metric: 'es', createdAt: 'later', budgets: { 1024: { method: 'ntk', factor: 1 } } }, dir);
+  assert.equal(bestRopeFor('m/x', 1000, { method: 'none' }, dir).method, 'ntk');
+  assert.equal(bestRopeFor('m/x', 4096, { method: 'none' }, dir).method, 'yarn');
 });
