@@ -57,6 +57,8 @@ let runtime: Promise<void> | undefined;
 export class SyntaxLoader {
   private readonly loaded = new Map<string, Promise<LoadedLanguage>>();
   private readonly parser = new Map<string, Parser>();
+  /** Languages whose load has finished, for synchronous parsing. */
+  private readonly ready = new Map<string, LoadedLanguage>();
 
   constructor(private readonly grammarsDir: string) {}
 
@@ -80,11 +82,13 @@ export class SyntaxLoader {
             throw new GrammarError(`the ${name} query of ${spec.id} does not compile: ${(cause as Error).message}`, { cause });
           }
         };
-        return {
+        const lang = {
           spec, language,
           definitions: query('definitions', spec.definitions), imports: query('imports', spec.imports),
           parents: query('parents', spec.parents), identifiers: query('identifiers', spec.identifiers),
         };
+        this.ready.set(spec.id, lang);
+        return lang;
       })();
       this.loaded.set(spec.id, p);
     }
@@ -102,6 +106,28 @@ export class SyntaxLoader {
     const tree = parser.parse(text, old);
     if (!tree) throw new GrammarError(`tree-sitter returned no tree for a ${spec.id} file`);
     return { tree, lang };
+  }
+
+  /**
+   * Whether `text` parses without syntax errors, synchronously (for checks on the completion path);
+   * undefined while the language is not loaded yet.
+   */
+  parsesCleanly(spec: LanguageSpec, text: string): boolean | undefined {
+    const lang = this.ready.get(spec.id);
+    if (!lang) return undefined;
+    let parser = this.parser.get(spec.id);
+    if (!parser) {
+      parser = new Parser();
+      parser.setLanguage(lang.language);
+      this.parser.set(spec.id, parser);
+    }
+    const tree = parser.parse(text);
+    if (!tree) return undefined;
+    try {
+      return !tree.rootNode.hasError;
+    } finally {
+      tree.delete();
+    }
   }
 
   async extract(spec: LanguageSpec, text: string): Promise<FileSyntax> {

@@ -78,6 +78,14 @@ export class WorkspaceSession implements vscode.Disposable {
           stopTokens: [s.fileSep, s.prefix, s.suffix],
         };
       },
+      // Multi-line suggestions are kept to the longest cut that leaves the file parsing cleanly.
+      blockCheck: (req) => {
+        const spec = languageForPath(req.path);
+        if (!spec) return undefined;
+        const prefix = req.text.slice(0, req.offset);
+        const suffix = req.text.slice(req.offset);
+        return (candidate) => this.loader.parsesCleanly(spec, prefix + candidate + suffix) ?? true;
+      },
     }, readConfig().debounceMs);
     this.watch();
   }

@@ -63,3 +63,13 @@ test('editing an open document re-indexes its definitions and imports', async ()
   assert.deepEqual(index.definitionsOf('octagon').map((d) => d.file), [path]);
   index.closeDocument(path);
 });
+
+test('parsesCleanly answers synchronously once a language is loaded', async () => {
+  const spec = languageForPath('a.py');
+  assert.ok(spec);
+  const fresh = new SyntaxLoader(join(repoRoot(), 'grammars'));
+  assert.equal(fresh.parsesCleanly(spec, 'x = 1\n'), undefined); // not loaded yet
+  await fresh.load(spec);
+  assert.equal(fresh.parsesCleanly(spec, 'def f(x):\n    return x\n'), true);
+  assert.equal(fresh.parsesCleanly(spec, 'def f(x:\n    return x\n'), false);
+});
