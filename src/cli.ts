@@ -93,6 +93,11 @@ function loadModel(args: ParsedArgs): Promise<OnnxModel> {
   });
 }
 
+/** The tokenizer of --model (default: the bundled one), for commands that tokenize without running the model. */
+function tokenizerOption(args: ParsedArgs): TextTokenizer {
+  return TextTokenizer.load(join(stringOption(args, 'model') ?? defaultModelDir(), 'tokenizer.json'));
+}
+
 /** The repository index with the CLI's options: workers, file cap, persisted cache (never in the repository). */
 function buildIndex(root: string, args: ParsedArgs) {
   const grammarsDir = defaultGrammarsDir();
@@ -244,7 +249,7 @@ async function contextCommand(argv: string[]): Promise<number> {
   const order = (stringOption(args, 'order') ?? 'stable') as ChunkOrder;
   if (!['stable', 'rank', 'both-ends'].includes(order)) throw new UsageError('--order must be stable, rank or both-ends');
   const { index } = await buildIndex(cursor.root, args);
-  const tok = TextTokenizer.load(join(stringOption(args, 'model') ?? defaultModelDir(), 'tokenizer.json'));
+  const tok = tokenizerOption(args);
   const builder = new PromptBuilder(index, tok, new FileTexts(cursor.root).get);
   const t0 = performance.now();
   const { packed, proposals } = builder.build({ ...cursor, budget: intOption(args, 'budget', 4096), strategy, order });
@@ -266,7 +271,7 @@ async function contextBenchCommand(argv: string[]): Promise<number> {
   if (!dir) throw new UsageError('context-bench needs a repository folder');
   const root = resolve(dir);
   const { index, stats } = await buildIndex(root, args);
-  const tok = TextTokenizer.load(join(stringOption(args, 'model') ?? defaultModelDir(), 'tokenizer.json'));
+  const tok = tokenizerOption(args);
   const texts = new FileTexts(root);
   const builder = new PromptBuilder(index, tok, texts.get);
   const strategy = strategyOption(args);

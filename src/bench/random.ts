@@ -1,18 +1,13 @@
 // A small seedable random source, so that a benchmark's tasks and needles are the same on every run.
 
+import { seededRandom } from '../model/sampling';
+
 export class Random {
-  private state: number;
+  /** Uniform in [0, 1): the sampler's mulberry32, seeded apart from it. */
+  readonly next: () => number;
 
   constructor(seed: number) {
-    this.state = (seed >>> 0) ^ 0x9e3779b9;
-  }
-
-  /** Uniform in [0, 1) (mulberry32). */
-  next(): number {
-    let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    this.next = seededRandom((seed >>> 0) ^ 0x9e3779b9);
   }
 
   /** Integer in [lo, hi]. */

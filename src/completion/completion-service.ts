@@ -123,8 +123,7 @@ export class CompletionService {
       if (!req.immediate) await delay(this.debounce.delayMs(), signal);
       const settings = this.deps.settings();
       const shape = requestShape(prefix, suffix, req.language);
-      const heal = healCursor(req.text, req.offset);
-      const built = this.deps.builder().build({ path: req.path, text: heal.text, offset: heal.offset, budget: settings.budget, strategy: settings.strategy });
+      const { heal, built } = this.prompt(req, settings);
       if (signal.aborted) return cancelled();
       const result = await this.deps.engine.generate(built.packed.segments, settings.rope, {
         // A single line rarely needs more than a few dozen tokens; stopping early keeps latency down.
@@ -163,8 +162,7 @@ export class CompletionService {
     this.warming = mine;
     try {
       const settings = this.deps.settings();
-      const heal = healCursor(req.text, req.offset);
-      const built = this.deps.builder().build({ path: req.path, text: heal.text, offset: heal.offset, budget: settings.budget, strategy: settings.strategy });
+      const { built } = this.prompt(req, settings);
       const r = await this.deps.engine.generate(built.packed.segments, settings.rope, { maxTokens: 0, session: req.path }, { signal: mine.signal });
       return r.stopReason === 'cancelled' ? undefined : { promptTokens: r.promptTokens, reusedTokens: r.reusedTokens };
     } catch (error) {
@@ -173,6 +171,13 @@ export class CompletionService {
     } finally {
       if (this.warming === mine) this.warming = undefined;
     }
+  }
+
+  /** The prompt at a cursor, healed: one place, so that a pre-warm fills exactly what the request will ask. */
+  private prompt(req: Pick<CompletionRequest, 'path' | 'text' | 'offset'>, settings: CompletionSettings) {
+    const heal = healCursor(req.text, req.offset);
+    const built = this.deps.builder().build({ path: req.path, text: heal.text, offset: heal.offset, budget: settings.budget, strategy: settings.strategy });
+    return { heal, built };
   }
 
   private done(o: CompletionOutcome): CompletionOutcome {

@@ -6,7 +6,7 @@
 import type { TextTokenizer } from '../model/tokenizer';
 import { proposalsFor, type ContextStrategy, type Proposal } from '../context/proposals';
 import type { RepoIndex } from '../context/repo-index';
-import { LruMap } from '../context/lru-map';
+import { LruMap } from '../lru-map';
 import { HeadCachedEncoder } from '../packing/cached-encoder';
 import { packPrompt, type ChunkOrder, type PackedPrompt } from '../packing/pack';
 

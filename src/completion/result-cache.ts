@@ -2,6 +2,7 @@
 // was made, shows it again without asking the model.
 
 import { createHash } from 'node:crypto';
+import { LruMap } from '../lru-map';
 
 export interface ResultCacheOptions {
   /** Most suggestions kept; the least recently used goes first. Default 250. */
@@ -19,14 +20,13 @@ export interface ResultCacheOptions {
  * bounded slices, so an entry costs its suggestion plus ~28 characters whatever the file's size.
  */
 export class ResultCache {
-  private readonly entries = new Map<string, string>();
-  private readonly maxEntries: number;
+  private readonly entries: LruMap<string, string>;
   private readonly prefixChars: number;
   private readonly suffixChars: number;
   private readonly maxTypedThrough: number;
 
   constructor(options: ResultCacheOptions = {}) {
-    this.maxEntries = Math.max(1, options.maxEntries ?? 250);
+    this.entries = new LruMap(Math.max(1, options.maxEntries ?? 250));
     this.prefixChars = Math.max(1, options.prefixChars ?? 2048);
     this.suffixChars = Math.max(0, options.suffixChars ?? 512);
     this.maxTypedThrough = Math.max(0, options.maxTypedThrough ?? 128);
@@ -39,13 +39,7 @@ export class ResultCache {
   /** Remember the suggestion shown at this position. An empty suggestion is not stored. */
   set(path: string, prefix: string, suffix: string, suggestion: string): void {
     if (suggestion === '') return;
-    const key = this.key(path, prefix, suffix);
-    this.entries.delete(key);
-    this.entries.set(key, suggestion);
-    while (this.entries.size > this.maxEntries) {
-      const oldest = this.entries.keys().next().value as string;
-      this.entries.delete(oldest);
-    }
+    this.entries.set(this.key(path, prefix, suffix), suggestion);
   }
 
   /**
@@ -54,18 +48,19 @@ export class ResultCache {
    * start. Undefined when neither, or when the typing has used the whole suggestion up.
    */
   get(path: string, prefix: string, suffix: string): string | undefined {
-    const exact = this.touch(this.key(path, prefix, suffix));
+    const exact = this.entries.get(this.key(path, prefix, suffix));
     if (exact !== undefined) return exact;
     const most = Math.min(this.maxTypedThrough, prefix.length);
     // Shortest typed run first: the most recent request is the best guess.
     for (let typed = 1; typed <= most; typed++) {
       const earlier = prefix.slice(0, prefix.length - typed);
-      const cached = this.entries.get(this.key(path, earlier, suffix));
+      // Peeked: an entry that turns out not to fit is not a use.
+      const cached = this.entries.peek(this.key(path, earlier, suffix));
       if (cached === undefined) continue;
       const run = prefix.slice(prefix.length - typed);
       // Typed something else, or typed it all: this entry has nothing to offer; an older one may.
       if (!cached.startsWith(run) || cached.length === typed) continue;
-      this.touch(this.key(path, earlier, suffix));
+      this.entries.get(this.key(path, earlier, suffix));
       return cached.slice(typed);
     }
     return undefined;
@@ -73,15 +68,6 @@ export class ResultCache {
 
   clear(): void {
     this.entries.clear();
-  }
-
-  private touch(key: string): string | undefined {
-    const value = this.entries.get(key);
-    if (value !== undefined) {
-      this.entries.delete(key);
-      this.entries.set(key, value);
-    }
-    return value;
   }
 
   private key(path: string, prefix: string, suffix: string): string {

@@ -2,7 +2,7 @@
 // cached (bounded) and forgotten when the file changes.
 
 import { join } from 'node:path';
-import { LruMap } from './lru-map';
+import { LruMap } from '../lru-map';
 import { readSourceFile } from './source-file';
 
 export class FileTexts {

@@ -288,8 +288,7 @@ export class RepoIndex {
 
   private indexDocument(path: string, doc: IncrementalDocument): void {
     this.addParsed(path, contentHash(doc.text), doc.syntax());
-    const f = this.files.get(path);
-    if (f) for (const i of f.imports) i.resolved = this.resolveImport(f, i.source);
+    this.resolveImportsOf(this.files.get(path));
   }
 
   /** Re-indexes one changed file (or drops it when `text` is undefined); other files are untouched. */
@@ -298,13 +297,17 @@ export class RepoIndex {
     else {
       if (this.files.get(path)?.hash === contentHash(text)) return;
       await this.add(path, text);
-      const f = this.files.get(path);
-      if (f) for (const i of f.imports) i.resolved = this.resolveImport(f, i.source);
+      this.resolveImportsOf(this.files.get(path));
     }
   }
 
+  /** Import resolution needs every file in place: after a build, or for one file re-indexed later. */
+  private resolveImportsOf(f: IndexedFile | undefined): void {
+    if (f) for (const i of f.imports) i.resolved = this.resolveImport(f, i.source);
+  }
+
   private resolveAll(): void {
-    for (const f of this.files.values()) for (const i of f.imports) i.resolved = this.resolveImport(f, i.source);
+    for (const f of this.files.values()) this.resolveImportsOf(f);
   }
 
   /** The repository file an import names, if any: relative imports, the repository's own packages, tsconfig paths. */

@@ -95,15 +95,20 @@ export class SyntaxLoader {
     return p;
   }
 
-  async parse(spec: LanguageSpec, text: string, old?: Tree): Promise<{ tree: Tree; lang: LoadedLanguage }> {
-    const lang = await this.load(spec);
-    let parser = this.parser.get(spec.id);
+  /** One parser per language, made on first use. */
+  private parserFor(lang: LoadedLanguage): Parser {
+    let parser = this.parser.get(lang.spec.id);
     if (!parser) {
       parser = new Parser();
       parser.setLanguage(lang.language);
-      this.parser.set(spec.id, parser);
+      this.parser.set(lang.spec.id, parser);
     }
-    const tree = parser.parse(text, old);
+    return parser;
+  }
+
+  async parse(spec: LanguageSpec, text: string, old?: Tree): Promise<{ tree: Tree; lang: LoadedLanguage }> {
+    const lang = await this.load(spec);
+    const tree = this.parserFor(lang).parse(text, old);
     if (!tree) throw new GrammarError(`tree-sitter returned no tree for a ${spec.id} file`);
     return { tree, lang };
   }
@@ -115,13 +120,7 @@ export class SyntaxLoader {
   parsesCleanly(spec: LanguageSpec, text: string): boolean | undefined {
     const lang = this.ready.get(spec.id);
     if (!lang) return undefined;
-    let parser = this.parser.get(spec.id);
-    if (!parser) {
-      parser = new Parser();
-      parser.setLanguage(lang.language);
-      this.parser.set(spec.id, parser);
-    }
-    const tree = parser.parse(text);
+    const tree = this.parserFor(lang).parse(text);
     if (!tree) return undefined;
     try {
       return !tree.rootNode.hasError;

@@ -3,6 +3,7 @@
 // pre-tokens never cross such a point (a newline run ends there; no pre-token starts with a newline
 // and continues into a word), so the ids of the part before it are cached and only the rest is encoded.
 
+import { LruMap } from '../lru-map';
 import type { TokenEncoder } from './fim';
 
 /** The last offset after a newline whose next character is not whitespace (0 when there is none). */
@@ -17,19 +18,21 @@ export function lastSafeSplit(text: string): number {
 }
 
 export class HeadCachedEncoder implements TokenEncoder {
-  private readonly heads = new Map<string, number[]>();
+  private readonly heads: LruMap<string, number[]>;
 
-  constructor(private readonly inner: TokenEncoder, private readonly capacity = 8, private readonly minHead = 256) {}
+  constructor(private readonly inner: TokenEncoder, capacity = 8, private readonly minHead = 256) {
+    this.heads = new LruMap(capacity);
+  }
 
   encode(text: string): number[] {
     const split = lastSafeSplit(text);
     if (split < this.minHead) return this.inner.encode(text);
     const head = text.slice(0, split);
     let ids = this.heads.get(head);
-    if (ids) this.heads.delete(head);
-    else ids = this.inner.encode(head);
-    this.heads.set(head, ids);
-    while (this.heads.size > this.capacity) this.heads.delete(this.heads.keys().next().value as string);
+    if (!ids) {
+      ids = this.inner.encode(head);
+      this.heads.set(head, ids);
+    }
     return [...ids, ...this.inner.encode(text.slice(split))];
   }
 }

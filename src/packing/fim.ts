@@ -33,12 +33,12 @@ const CUT_STEP = 2048;
 export function stableTail(tok: TokenEncoder, text: string, room: number): number[] {
   if (room <= 0) return [];
   let charsPerToken = MAX_CHARS_PER_TOKEN;
-  let cut = -1;
+  let cut: number | undefined;
   for (;;) {
-    // The cut for the current estimate, quantized; never backwards (each try must shrink the window).
+    // The cut for the current estimate, quantized; after the first try at least one step further
+    // (each try must shrink the window).
     const want = Math.max(0, Math.floor((text.length - room * charsPerToken) / CUT_STEP) * CUT_STEP);
-    cut = Math.max(want, cut + (cut < 0 ? 1 : CUT_STEP));
-    if (cut === 1) cut = 0;
+    cut = cut === undefined ? want : Math.max(want, cut + CUT_STEP);
     const nl = cut === 0 ? 0 : text.indexOf('\n', cut) + 1;
     const start = nl === 0 && cut > 0 ? text.length : nl;
     const ids = tok.encode(text.slice(start));

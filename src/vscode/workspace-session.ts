@@ -90,10 +90,9 @@ export class WorkspaceSession implements vscode.Disposable {
     this.watch();
   }
 
-  /** Repository path of a document, or undefined when it is outside the workspace folder. */
+  /** Repository path of a document ('/'-separated; a document outside the folder keeps its own path). */
   pathOf(uri: vscode.Uri): string {
-    const rel = vscode.workspace.asRelativePath(uri, false);
-    return rel;
+    return vscode.workspace.asRelativePath(uri, false);
   }
 
   private inRepository(uri: vscode.Uri): boolean {

@@ -1,4 +1,5 @@
-// A bounded map that forgets the least recently used entry first.
+// A bounded map that forgets the least recently used entry first: the one LRU of the core (chunk
+// tokens, file texts, file-head tokens, shown suggestions).
 
 export class LruMap<K, V> {
   private readonly map = new Map<K, V>();
@@ -19,8 +20,17 @@ export class LruMap<K, V> {
     while (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value as K);
   }
 
+  /** The value without counting as a use (a lookup that may not use what it finds). */
+  peek(key: K): V | undefined {
+    return this.map.get(key);
+  }
+
   delete(key: K): void {
     this.map.delete(key);
+  }
+
+  clear(): void {
+    this.map.clear();
   }
 
   get size(): number {
