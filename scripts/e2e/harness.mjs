@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, delimiter, join } from 'node:path';
 import { requireDevTool } from '../dev-tools.mjs';
-import { setup } from './setup.mjs';
+import { codeServerEnv, setup } from './setup.mjs';
 
 /** Settings that keep the workbench quiet and make typing deterministic (no auto-closing, no suggest widget). */
 export const E2E_SETTINGS = {
@@ -84,7 +84,8 @@ export async function startSession({ vsix, fixture, outDir, settings = {}, log =
 
   const entry = join(codeServer, 'out', 'node', 'entry.js');
   const dirs = ['--extensions-dir', extensionsDir, '--user-data-dir', userDataDir];
-  const install = spawnSync(process.execPath, [entry, ...dirs, '--install-extension', vsix], { encoding: 'utf8' });
+  const env = codeServerEnv();
+  const install = spawnSync(process.execPath, [entry, ...dirs, '--install-extension', vsix], { encoding: 'utf8', env });
   if (install.status !== 0 || !/successfully installed/.test(install.stdout)) {
     throw new Error(`installing ${vsix} into code-server failed:\n${install.stdout}${install.stderr}`);
   }
@@ -95,7 +96,7 @@ export async function startSession({ vsix, fixture, outDir, settings = {}, log =
   const logStream = createWriteStream(serverLog);
   const server = spawn(process.execPath, [entry, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
     '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
-    ...dirs, workspace], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    ...dirs, workspace], { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env });
   server.stdout.pipe(logStream);
   server.stderr.pipe(logStream);
   let exited = false;
@@ -117,7 +118,9 @@ export async function startSession({ vsix, fixture, outDir, settings = {}, log =
   try {
     const url = `http://127.0.0.1:${port}`;
     await waitForHttp(`${url}/healthz`, 60_000, () => exited);
-    browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS, headless: true });
+    // Chromium keeps crash-report settings under $XDG_CONFIG_HOME: the session's own folder, not the user's home.
+    const chromiumEnv = { ...process.env, XDG_CONFIG_HOME: join(tmp, 'chromium-config'), XDG_CACHE_HOME: join(tmp, 'chromium-cache') };
+    browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS, headless: true, env: chromiumEnv });
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     const page = await context.newPage();
     const consoleLines = [];

@@ -92,6 +92,26 @@ function npmEnv() {
   return env;
 }
 
+/**
+ * Environment for every code-server process: its config and data folders inside the e2e cache, never the
+ * user's home. On its first start code-server writes a default config (with a generated password) to
+ * $XDG_CONFIG_HOME/code-server and its logs to $XDG_DATA_HOME/code-server; a config file of our own
+ * (no auth, loopback only) means it writes none.
+ */
+export function codeServerEnv(env = process.env) {
+  const home = join(cacheRoot(), 'code-server-home');
+  const config = join(home, 'config.yaml');
+  mkdirSync(join(home, 'config'), { recursive: true });
+  mkdirSync(join(home, 'data'), { recursive: true });
+  if (!existsSync(config)) writeFileSync(config, 'bind-addr: 127.0.0.1:0\nauth: none\ncert: false\n');
+  return { ...env, CODE_SERVER_CONFIG: config, XDG_CONFIG_HOME: join(home, 'config'), XDG_DATA_HOME: join(home, 'data') };
+}
+
+/** The version code-server prints: the line that starts with a version number (it may log other lines first). */
+export function parseCodeServerVersion(output) {
+  return output.split('\n').map((l) => l.trim()).find((l) => /^\d+\.\d+\.\d+(\s|$)/.test(l));
+}
+
 /** Installs code-server into the cache if it is not there yet; returns its package folder. */
 export function ensureCodeServer(log = console.log) {
   const root = join(cacheRoot(), `code-server-${CODE_SERVER_VERSION}`);
@@ -122,8 +142,9 @@ export function ensureCodeServer(log = console.log) {
   npm(['install', '--omit=dev'], join(vscodeDir, 'extensions')); // built-in extensions' own postinstall
   npm(['rebuild', 'argon2'], root);
 
-  const version = execFileSync(process.execPath, [join(pkg, 'out', 'node', 'entry.js'), '--version'], { encoding: 'utf8' }).trim();
-  if (!version.startsWith(CODE_SERVER_VERSION)) throw new SetupError(`code-server reports version '${version}', expected ${CODE_SERVER_VERSION}`);
+  const output = execFileSync(process.execPath, [join(pkg, 'out', 'node', 'entry.js'), '--version'], { encoding: 'utf8', env: codeServerEnv() });
+  const version = parseCodeServerVersion(output);
+  if (!version?.startsWith(CODE_SERVER_VERSION)) throw new SetupError(`code-server reports version '${output.trim()}', expected ${CODE_SERVER_VERSION}`);
   writeFileSync(stamp, `${version}\n`);
   return pkg;
 }
