@@ -30,7 +30,12 @@ import { splitAt } from './packing/fim';
 import type { ChunkOrder } from './packing/pack';
 import { PromptBuilder } from './completion/prompt-builder';
 import { FileTexts } from './context/file-texts';
-import { healCursor, unheal } from './completion/token-healing';
+import { completeOnce } from './completion/complete-once';
+import type { CompletionLanguage } from './completion/code-text';
+import { completionSettings, DEFAULT_MAX_TOKENS } from './completion/defaults';
+import { localEngine } from './completion/local-engine';
+import { AutoRopeStore } from './bench/auto-rope';
+import { languageForPath } from './context/languages';
 
 const USAGE = `usage: ropewalk <command> [options]
 
@@ -146,31 +151,41 @@ function cursorOptions(args: ParsedArgs): { root: string; path: string; text: st
 }
 
 async function complete(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, ['json', 'no-cache']);
+  const args = parseArgs(argv, ['json', 'no-cache', 'raw']);
   const cursor = cursorOptions(args);
   const strategy = strategyOption(args);
-  const { method, factor } = parseRopeSpec(stringOption(args, 'rope') ?? 'none');
+  const rope = stringOption(args, 'rope');
+  const language = languageForPath(cursor.path);
+  if (!language) throw new UsageError(`${cursor.path}: not a language Ropewalk completes`);
   const model = await loadModel(args);
   try {
     const tok = TextTokenizer.load(model.files.tokenizer);
-    const budget = intOption(args, 'budget', Math.floor(model.card.trainLength * factor));
-    // In-file context needs no index; the other strategies index the current directory first.
-    const index = strategy === 'infile' ? RepoIndex.empty(cursor.root, new SyntaxLoader(defaultGrammarsDir())) : (await buildIndex(cursor.root, args)).index;
-    const builder = new PromptBuilder(index, tok, new FileTexts(cursor.root).get);
-    const heal = healCursor(cursor.text, cursor.offset);
-    const { packed } = builder.build({ ...cursor, text: heal.text, offset: heal.offset, budget, strategy });
-    const temperature = Number(stringOption(args, 'temperature') ?? 0);
-    const generator = new Generator(model, tok);
+    const autoRope = new AutoRopeStore(stringOption(args, 'auto-dir'), (l) => process.stderr.write(l + '\n'));
+    const budget = stringOption(args, 'budget') === undefined ? undefined : intOption(args, 'budget');
+    const settings = completionSettings(
+      { budget, strategy, rope: rope === undefined ? 'auto' : parseRopeSpec(rope).method, maxTokens: intOption(args, 'max-tokens', DEFAULT_MAX_TOKENS) },
+      { provider: model.provider, card: model.card, tok, measuredBest: (b) => autoRope.bestFor(model.card.name, b)?.method },
+    );
+    // METHOD:FACTOR pins the factor; LongRoPE's factors come from a file.
     const factorsFile = stringOption(args, 'rope-factors');
-    const ropeOptions = { factor, ...(factorsFile ? readLongRopeFactors(factorsFile) : {}) };
-    const result = await generator.generate(packed.segments, { method, options: ropeOptions }, {
-      maxTokens: intOption(args, 'max-tokens', 64), temperature,
-      stop: ['\n\n\n'], stopTokens: [tok.special['<|file_sep|>'], tok.special['<|fim_prefix|>']], startsWith: heal.healed,
-    });
-    result.text = unheal(result.text, heal.healed);
+    if (rope?.includes(':')) settings.rope.options.factor = parseRopeSpec(rope).factor;
+    if (factorsFile) Object.assign(settings.rope.options, readLongRopeFactors(factorsFile));
+    // In-file context needs no index; the other strategies index the current directory first.
+    const loader = new SyntaxLoader(defaultGrammarsDir());
+    const index = settings.strategy === 'infile' ? RepoIndex.empty(cursor.root, loader) : (await buildIndex(cursor.root, args)).index;
+    const builder = new PromptBuilder(index, tok, new FileTexts(cursor.root).get);
+    const engine = localEngine(new Generator(model, tok), model.provider);
+    const result = await completeOnce({ path: cursor.path, text: cursor.text, offset: cursor.offset, language: language.id as CompletionLanguage }, settings, { builder, engine, loader });
+    if (!result) return 130;
+    const shown = args.options.has('raw') ? result.raw : (result.text ?? '');
     if (args.options.has('json')) {
-      console.log(JSON.stringify({ completion: result.text, ...result, text: undefined, context: packed.chunks.map((c) => ({ type: c.type, source: c.source, tokens: c.tokens })) }));
-    } else process.stdout.write(result.text + '\n');
+      const g = result.generation;
+      console.log(JSON.stringify({
+        completion: result.text ?? null, raw: result.raw, shape: result.prepared.shape.mode, rope: settings.rope, budget: settings.budget,
+        strategy: settings.strategy, stopReason: g.stopReason, promptTokens: g.promptTokens, tokens: g.tokens, prefillMs: g.prefillMs, decodeMs: g.decodeMs,
+        context: result.prepared.built.packed.chunks.map((c) => ({ type: c.type, source: c.source, tokens: c.tokens })),
+      }));
+    } else process.stdout.write(shown + '\n');
   } finally {
     await model.dispose();
   }

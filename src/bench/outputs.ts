@@ -4,7 +4,7 @@
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { saveAutoRope, type AutoRopeFile } from '../model/auto-rope';
+import { saveAutoRope, type AutoRopeFile } from './auto-rope';
 import { reportCharts, renderReportHtml, type ReportData } from './report';
 import { toCsv, toMarkdown } from './results';
 

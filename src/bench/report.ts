@@ -3,6 +3,7 @@
 // sits in a JSON script tag and media/report.css + dist/report.js draw it, inline for a standalone
 // file or linked (with a nonce) for a webview.
 
+import { extensionFactor, isRopeMethod, type RopeMethod } from '../model/rope-methods';
 import type { NeedleRow, PerplexityRow, SummaryRow } from './results';
 import { escapeXml, heatMap, lineChart } from './svg-chart';
 
@@ -34,7 +35,7 @@ export interface ReportData {
   needles: NeedleRow[];
   perplexity: PerplexityRow[];
   /** Budget → best method (see bestPerBudget). */
-  best: Record<string, { method: string; factor: number; score: number }>;
+  best: Record<string, { method: RopeMethod; factor: number; score: number }>;
   gains: StrategyGain[];
 }
 
@@ -57,8 +58,8 @@ export function bestPerBudget(summary: SummaryRow[], trainLength: number, perple
   const all = summary.filter((r) => r.level === 'all');
   const best: ReportData['best'] = {};
   for (const budget of [...new Set(all.map((r) => r.budget))].sort((a, b) => a - b)) {
-    const scored: { method: string; score: number; n: number }[] = [];
-    for (const rope of [...new Set(all.map((r) => r.rope))]) {
+    const scored: { method: RopeMethod; score: number; n: number }[] = [];
+    for (const rope of [...new Set(all.map((r) => r.rope))].filter(isRopeMethod)) {
       const rows = all.filter((r) => r.budget === budget && r.rope === rope);
       const score = mean(rows.map((r) => r.editSimilarity));
       if (Number.isFinite(score)) scored.push({ method: rope, score, n: rows.reduce((a, r) => a + r.n, 0) });
@@ -72,7 +73,7 @@ export function bestPerBudget(summary: SummaryRow[], trainLength: number, perple
     const nearest = lengths.sort((a, b) => Math.abs(a - budget) - Math.abs(b - budget) || b - a)[0];
     const ppl = (m: string) => perplexity.find((p) => p.rope === m && p.length === nearest)?.perplexity ?? Infinity;
     const pick = tied.length > 1 && nearest !== undefined ? [...tied].sort((a, b) => ppl(a.method) - ppl(b.method) || b.score - a.score)[0] as typeof top : top;
-    best[String(budget)] = { method: pick.method, factor: Math.max(1, budget / trainLength), score: pick.score };
+    best[String(budget)] = { method: pick.method, factor: extensionFactor(budget, trainLength), score: pick.score };
   }
   return best;
 }

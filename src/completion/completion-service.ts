@@ -4,41 +4,16 @@
 // request's shape. A newer request aborts the older one, so stale requests never reach the engine.
 
 import type { GenerateResult } from '../model/generate';
-import type { WireGenerateOptions } from '../model/inference-protocol';
-import type { ContextStrategy } from '../context/proposals';
-import type { CompletionLanguage } from './code-text';
+import type { SyntaxLoader } from '../context/syntax';
+import { finishCompletion, prepareCompletion, type CompletionEngine, type CompletionSettings, type CursorRequest } from './complete-once';
 import { AdaptiveDebounce, delay } from './debounce';
 import { isCancelled } from './errors';
-import { postProcess, type BlockCheck } from './post-process';
 import type { PromptBuilder } from './prompt-builder';
-import { requestShape } from './request-shape';
 import { ResultCache } from './result-cache';
-import { healCursor, unheal } from './token-healing';
-import type { RopeChoice } from './rope-choice';
 
-export interface CompletionEngine {
-  generate(
-    prompt: number[][], rope: { method: string; options?: RopeChoice['options'] }, options: WireGenerateOptions,
-    live: { signal?: AbortSignal },
-  ): Promise<GenerateResult & { provider?: string }>;
-}
+export type { CompletionEngine, CompletionSettings } from './complete-once';
 
-export interface CompletionSettings {
-  budget: number;
-  strategy: ContextStrategy;
-  rope: RopeChoice;
-  /** Most tokens generated for a multi-line suggestion (single-line ones stop at the line's end). */
-  maxTokens: number;
-  /** Stop tokens besides end of text: the file separator and FIM markers. */
-  stopTokens: number[];
-}
-
-export interface CompletionRequest {
-  /** Repository-relative path (the engine session and cache key). */
-  path: string;
-  text: string;
-  offset: number;
-  language: CompletionLanguage;
+export interface CompletionRequest extends CursorRequest {
   signal?: AbortSignal;
   /** Skip the debounce (an explicit trigger). */
   immediate?: boolean;
@@ -80,8 +55,8 @@ export class CompletionService {
       builder: () => PromptBuilder;
       engine: CompletionEngine;
       settings: () => CompletionSettings;
-      /** A parser check for multi-line suggestions (see BlockCheck), per request. */
-      blockCheck?: (req: CompletionRequest) => BlockCheck | undefined;
+      /** Grammars for the parse check of multi-line suggestions. */
+      loader?: SyntaxLoader;
       now?: () => number;
     },
     debounceMs = 150,
@@ -122,26 +97,18 @@ export class CompletionService {
     try {
       if (!req.immediate) await delay(this.debounce.delayMs(), signal);
       const settings = this.deps.settings();
-      const shape = requestShape(prefix, suffix, req.language);
-      const { heal, built } = this.prompt(req, settings);
+      const prepared = prepareCompletion(req, settings, this.deps.builder());
       if (signal.aborted) return cancelled();
-      const result = await this.deps.engine.generate(built.packed.segments, settings.rope, {
-        // A single line rarely needs more than a few dozen tokens; stopping early keeps latency down.
-        maxTokens: shape.mode === 'single-line' ? Math.min(48, settings.maxTokens) : settings.maxTokens,
-        stop: shape.stop, stopTokens: settings.stopTokens, session: req.path, startsWith: heal.healed,
-      }, { signal });
-      if (result.stopReason === 'cancelled' || signal.aborted) return cancelled();
+      const done = await finishCompletion(prepared, settings, { engine: this.deps.engine, loader: this.deps.loader }, signal);
+      if (!done) return cancelled();
       this.debounce.recordLatency(performance.now() - started);
-      const text = postProcess(
-        { raw: unheal(result.text, heal.healed), prefix, suffix, language: req.language, mode: shape.mode },
-        { maxLines: shape.maxLines, isCompleteBlock: shape.mode === 'multi-line' ? this.deps.blockCheck?.(req) : undefined },
-      );
+      const { text, generation: g } = done;
       this.cache.set(req.path, prefix, suffix, text ?? '');
       this.stats.fromEngine++;
       return this.done({
-        text, source: 'engine', latencyMs: performance.now() - started, promptTokens: result.promptTokens,
-        reusedTokens: result.reusedTokens, provider: result.provider, stopReason: result.stopReason,
-        context: built.packed.chunks.map((c) => `${c.type} ${c.source}`),
+        text, source: 'engine', latencyMs: performance.now() - started, promptTokens: g.promptTokens,
+        reusedTokens: g.reusedTokens, provider: g.provider, stopReason: g.stopReason,
+        context: prepared.built.packed.chunks.map((c) => `${c.type} ${c.source}`),
       });
     } catch (error) {
       if (isCancelled(error) || signal.aborted) return cancelled();
@@ -155,14 +122,15 @@ export class CompletionService {
    * Computes the KV cache for the prompt at this cursor while the user pauses (llama.vscode's idea),
    * so that the next keystroke computes only the changed tail. Any completion request cancels it.
    */
-  async prewarm(req: Omit<CompletionRequest, 'signal' | 'immediate'>): Promise<{ promptTokens: number; reusedTokens: number } | undefined> {
+  async prewarm(req: CursorRequest): Promise<{ promptTokens: number; reusedTokens: number } | undefined> {
     if (this.inFlight) return undefined;
     this.warming?.abort();
     const mine = new AbortController();
     this.warming = mine;
     try {
       const settings = this.deps.settings();
-      const { built } = this.prompt(req, settings);
+      // Exactly the prompt the next request at this cursor asks for.
+      const { built } = prepareCompletion(req, settings, this.deps.builder());
       const r = await this.deps.engine.generate(built.packed.segments, settings.rope, { maxTokens: 0, session: req.path }, { signal: mine.signal });
       return r.stopReason === 'cancelled' ? undefined : { promptTokens: r.promptTokens, reusedTokens: r.reusedTokens };
     } catch (error) {
@@ -171,13 +139,6 @@ export class CompletionService {
     } finally {
       if (this.warming === mine) this.warming = undefined;
     }
-  }
-
-  /** The prompt at a cursor, healed: one place, so that a pre-warm fills exactly what the request will ask. */
-  private prompt(req: Pick<CompletionRequest, 'path' | 'text' | 'offset'>, settings: CompletionSettings) {
-    const heal = healCursor(req.text, req.offset);
-    const built = this.deps.builder().build({ path: req.path, text: heal.text, offset: heal.offset, budget: settings.budget, strategy: settings.strategy });
-    return { heal, built };
   }
 
   private done(o: CompletionOutcome): CompletionOutcome {

@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CorruptModelError, ModelNotFoundError } from './errors';
+import { isRopeMethod, type RopeMethod } from './rope';
 
 export const CONTRACT_VERSION = 2;
 
@@ -26,7 +27,7 @@ export interface ModelCard {
   tokensSeen: number;
   heldoutLoss: number | null;
   specialTokens: Record<string, number>;
-  defaultRope: { method: string; factor?: number };
+  defaultRope: { method: RopeMethod; factor?: number };
 }
 
 export interface ModelFiles {
@@ -68,6 +69,11 @@ export function readModelFiles(dir: string): ModelFiles {
   }
   if (card.config.dim % card.config.n_heads !== 0 || card.config.n_heads % card.config.n_kv_heads !== 0) {
     throw new CorruptModelError(dir, 'heads do not divide the model dimension or the kv heads');
+  }
+  // The card's RoPE default reaches the engine by name: an unknown one is a broken card, said now.
+  card.defaultRope ??= { method: 'none' };
+  if (!isRopeMethod(card.defaultRope.method)) {
+    throw new CorruptModelError(dir, `model-card.json defaultRope.method ${JSON.stringify(card.defaultRope.method)} is not a RoPE method Ropewalk knows`);
   }
   return { dir, onnx, tokenizer, card };
 }

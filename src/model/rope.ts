@@ -4,6 +4,9 @@
 
 import { readFileSync } from 'node:fs';
 import { baseInverseFrequencies, rotaryTables, type RotaryTables } from './rope-tables';
+import { ROPE_METHOD_NAMES, isRopeMethod, type RopeMethod } from './rope-methods';
+
+export { ROPE_METHOD_NAMES, extensionFactor, isRopeMethod, type RopeMethod } from './rope-methods';
 
 export interface RopeGeometry {
   headDim: number;
@@ -29,7 +32,7 @@ export interface RopeOptions {
 }
 
 export interface RopePlan {
-  method: string;
+  method: RopeMethod;
   /** θ'_i for i < headDim/2. */
   inverseFrequencies: Float64Array;
   /** Multiplier of the attention logits of a query at `position` in `layer`. */
@@ -41,7 +44,7 @@ export interface RopePlan {
 export class UnknownRopeMethodError extends Error {
   override readonly name = 'UnknownRopeMethodError';
   constructor(method: string) {
-    super(`Unknown RoPE method "${method}"; known: ${Object.keys(ROPE_METHODS).join(', ')}`);
+    super(`Unknown RoPE method "${method}"; known: ${ROPE_METHOD_NAMES.join(', ')}`);
   }
 }
 
@@ -97,7 +100,7 @@ function kl(p: Float64Array, q: Float64Array): number {
   return d;
 }
 
-const planners: Record<string, Planner> = {
+const planners = {
   none: (g) => ({ inverseFrequencies: baseInverseFrequencies(g.headDim, g.base), logitScale: one }),
 
   linear: (g, o) => {
@@ -195,7 +198,7 @@ const planners: Record<string, Planner> = {
       id: length > g.trainLength ? 'long' : 'short',
     };
   },
-};
+} satisfies Record<RopeMethod, Planner>;
 
 /**
  * Reads LongRoPE per-pair factors from a JSON file: `{"short_factor": [...], "long_factor": [...]}` (the
@@ -216,24 +219,23 @@ export function readLongRopeFactors(path: string): { shortFactor: number[]; long
   return { shortFactor, longFactor };
 }
 
-export const ROPE_METHODS: Readonly<Record<string, Planner>> = planners;
-
-export function ropeMethodNames(): string[] {
-  return Object.keys(planners);
+export function ropeMethodNames(): RopeMethod[] {
+  return [...ROPE_METHOD_NAMES];
 }
 
 /** Parses "yarn:4" or "linear" into a method name and factor. */
-export function parseRopeSpec(spec: string): { method: string; factor: number } {
+export function parseRopeSpec(spec: string): { method: RopeMethod; factor: number } {
   const [method = '', factorText] = spec.split(':');
-  if (!(method in planners)) throw new UnknownRopeMethodError(method);
+  if (!isRopeMethod(method)) throw new UnknownRopeMethodError(method);
   const factor = factorText === undefined ? 1 : Number(factorText);
   if (!Number.isFinite(factor) || factor < 1) throw new RopeSettingsError(`RoPE factor must be a number ≥ 1 in "${spec}"`);
   return { method, factor };
 }
 
 export function planRope(method: string, geometry: RopeGeometry, options: RopeOptions = {}): RopePlan {
-  const planner = planners[method];
-  if (!planner) throw new UnknownRopeMethodError(method);
+  // Names also arrive from settings files and other processes: checked here, whatever the caller's type.
+  if (!isRopeMethod(method)) throw new UnknownRopeMethodError(method);
+  const planner: Planner = planners[method];
   const p = planner(geometry, options);
   const factor = options.factor ?? 1;
   return { method, ...p, id: `${method}:${factor}${p.id ? `:${p.id}` : ''}` };

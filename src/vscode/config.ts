@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { debounceMsFrom } from '../completion/debounce';
 import type { ContextStrategy } from '../context/proposals';
-import { ROPE_METHODS } from '../model/rope';
+import { isRopeMethod, type RopeMethod } from '../model/rope';
 import { PROVIDER_SETTINGS, type ProviderSetting } from '../model/providers';
 
 export interface RopewalkConfig {
@@ -12,7 +12,7 @@ export interface RopewalkConfig {
   executionProvider: ProviderSetting;
   /** Tokens; 0 = chosen by the device (CPU or GPU). */
   contextBudget: number;
-  ropeMethod: string;
+  ropeMethod: RopeMethod | 'auto';
   maxTokens: number;
   debounceMs: number;
   languages: string[];
@@ -40,7 +40,7 @@ export function readConfig(): RopewalkConfig {
     modelPath: typeof modelPath === 'string' ? modelPath.trim() : '',
     executionProvider: typeof ep === 'string' && PROVIDERS.has(ep) ? (ep as ProviderSetting) : 'auto',
     contextBudget: int(c.get('contextBudget'), 0, 0, 131072),
-    ropeMethod: typeof rope === 'string' && (rope === 'auto' || Object.hasOwn(ROPE_METHODS, rope)) ? rope : 'auto',
+    ropeMethod: isRopeMethod(rope) ? rope : 'auto',
     maxTokens: int(c.get('maxTokens'), 64, 1, 512),
     debounceMs: debounceMsFrom(c.get('debounceMs')),
     languages: Array.isArray(languages) && languages.every((l) => typeof l === 'string') ? (languages as string[]) : DEFAULT_LANGUAGES,

@@ -3,6 +3,7 @@
 
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
+import { AutoRopeStore } from '../bench/auto-rope';
 import type { CompletionOutcome } from '../completion/completion-service';
 import { InferenceClient } from '../model/inference-client';
 import { PROVIDER_SETTINGS, type ProviderSetting } from '../model/providers';
@@ -28,9 +29,12 @@ export class Ctx implements vscode.Disposable {
   /** The prompt at the cursor is being pre-filled into the KV cache. */
   private warming = false;
   private starting?: Promise<void>;
+  /** The benchmark's choices for `ropeMethod: auto`, read once, reloaded when a benchmark finishes. */
+  private readonly autoRope: AutoRopeStore;
 
   constructor(private readonly context: vscode.ExtensionContext) {
     this.log = vscode.window.createOutputChannel('Ropewalk', { log: true });
+    this.autoRope = new AutoRopeStore(undefined, (l) => this.log.warn(l));
     this.status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Right, 100);
     this.status.name = 'Ropewalk';
     this.status.command = 'ropewalk.showStatus';
@@ -91,7 +95,7 @@ export class Ctx implements vscode.Disposable {
             this.warming = w;
             this.render();
           },
-        });
+        }, this.autoRope);
         await this.session.buildIndex();
       } catch (error) {
         this.log.error(`model at ${dir}: ${(error as Error).message}`);
@@ -148,6 +152,7 @@ export class Ctx implements vscode.Disposable {
     const storage = this.context.globalStorageUri.fsPath;
     const report = await runBenchmark(this.context.extensionPath, storage, { root, modelDir: this.modelDir(), provider: this.session.provider }, this.log);
     if (!report) return;
+    this.autoRope.reload();
     showReport(this.context.extensionPath, report);
     const out = dirname(report);
     const choice = await vscode.window.showInformationMessage(

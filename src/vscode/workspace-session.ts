@@ -7,13 +7,13 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { CompletionService, type CompletionEngine } from '../completion/completion-service';
 import { PromptBuilder } from '../completion/prompt-builder';
-import { chooseRope } from '../completion/rope-choice';
+import { completionSettings } from '../completion/defaults';
 import { FileTexts } from '../context/file-texts';
 import { languageForPath } from '../context/languages';
 import { RepoIndex, type IndexStats } from '../context/repo-index';
 import { readSourceFile } from '../context/source-file';
 import { defaultGrammarsDir, SyntaxLoader } from '../context/syntax';
-import { bestRopeFor } from '../model/auto-rope';
+import type { AutoRopeStore } from '../bench/auto-rope';
 import type { ModelFiles } from '../model/model-card';
 import { TextTokenizer } from '../model/tokenizer';
 import { readConfig } from './config';
@@ -29,10 +29,6 @@ export interface SessionEvents {
 
 /** How long the user must pause before the prompt at the cursor is pre-filled into the KV cache. */
 const PREWARM_AFTER_MS = 700;
-/** Budget by device when the setting is 0: prefill costs ~4× per doubling on a CPU. */
-export function deviceBudget(provider: string): number {
-  return provider === 'cpu' ? 4096 : 16384;
-}
 
 export class WorkspaceSession implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
@@ -54,6 +50,7 @@ export class WorkspaceSession implements vscode.Disposable {
     private readonly extensionPath: string,
     private readonly storagePath: string,
     private readonly events: SessionEvents,
+    private readonly autoRope: AutoRopeStore,
   ) {
     this.loader = new SyntaxLoader(defaultGrammarsDir(extensionPath));
     this.tok = TextTokenizer.load(model.tokenizer);
@@ -61,31 +58,18 @@ export class WorkspaceSession implements vscode.Disposable {
     // Until the index is built, completions use the file alone.
     this.index = RepoIndex.empty(root ?? '/', this.loader);
     this.builder = new PromptBuilder(this.index, this.tok, this.texts.get);
-    const s = this.tok.fimSpecials();
     this.service = new CompletionService({
       builder: () => this.builder,
       engine,
       settings: () => {
         const c = readConfig();
-        const budget = c.contextBudget || deviceBudget(provider);
-        return {
-          budget, strategy: this.root ? c.contextStrategy : 'infile', maxTokens: c.maxTokens,
-          rope: chooseRope(c.ropeMethod, budget, model.card, (b) => {
-            // What `ropewalk bench` (or the Run Benchmark command) measured best for this model and budget.
-            const best = bestRopeFor(model.card.name, b, model.card.defaultRope);
-            return best.source === 'auto' ? best.method : undefined;
-          }),
-          stopTokens: [s.fileSep, s.prefix, s.suffix],
-        };
+        return completionSettings(
+          { budget: c.contextBudget, strategy: this.root ? c.contextStrategy : 'infile', rope: c.ropeMethod, maxTokens: c.maxTokens },
+          // `auto`: what `ropewalk bench` (or the Run Benchmark command) measured best for this model and budget.
+          { provider, card: model.card, tok: this.tok, measuredBest: (b) => this.autoRope.bestFor(model.card.name, b)?.method },
+        );
       },
-      // Multi-line suggestions are kept to the longest cut that leaves the file parsing cleanly.
-      blockCheck: (req) => {
-        const spec = languageForPath(req.path);
-        if (!spec) return undefined;
-        const prefix = req.text.slice(0, req.offset);
-        const suffix = req.text.slice(req.offset);
-        return (candidate) => this.loader.parsesCleanly(spec, prefix + candidate + suffix) ?? true;
-      },
+      loader: this.loader,
     }, readConfig().debounceMs);
     this.watch();
   }

