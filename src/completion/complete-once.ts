@@ -62,7 +62,10 @@ export interface CompletionDeps {
 export interface CompletionResult {
   /** What the editor shows; undefined when post-processing leaves nothing worth showing. */
   text: string | undefined;
-  /** The model's text with the healed word put back, before post-processing (`ropewalk complete --raw`). */
+  /**
+   * The model's own text (`ropewalk complete --raw`): it begins with the healed part of the word before
+   * the cursor (`name` where the editor shows `me` after `self.na`) and is not post-processed.
+   */
   raw: string;
   prepared: PreparedCompletion;
   generation: GenerateResult & { provider?: string };
@@ -86,11 +89,11 @@ export async function finishCompletion(
     stop: shape.stop, stopTokens: settings.stopTokens, session: req.path, startsWith: heal.healed,
   }, { signal });
   if (generation.stopReason === 'cancelled' || signal?.aborted) return undefined;
-  const raw = unheal(generation.text, heal.healed);
+  const raw = generation.text;
   const prefix = req.text.slice(0, req.offset);
   const suffix = req.text.slice(req.offset);
   const text = postProcess(
-    { raw, prefix, suffix, language: req.language, mode: shape.mode },
+    { raw: unheal(raw, heal.healed), prefix, suffix, language: req.language, mode: shape.mode },
     { maxLines: shape.maxLines, isCompleteBlock: shape.mode === 'multi-line' ? blockCheck(deps.loader, req.path, prefix, suffix) : undefined },
   );
   return { text, raw, prepared, generation };

@@ -8,6 +8,7 @@
 // instead of packing one), E2E_KEEP=1 (keep the temporary code-server folders), E2E_GHOST_TIMEOUT_MS,
 // E2E_EXTRA_EXTENSIONS (unpacked extension folders to install beside Ropewalk; see scripts/e2e/harness.mjs).
 
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../../scripts/dev-tools.mjs';
@@ -97,8 +98,43 @@ async function ghostText(s) {
   check(lines.some((l) => l.includes(contextSource)), `no completion in the Ropewalk log had ${contextSource} in its context:\n${lines.slice(-5).join('\n')}`);
 }
 
+/**
+ * The CLI's `complete` prints exactly what the inline provider shows, at a cursor where healing changes
+ * the text (so `--raw`, the model's own text, differs): one completion path for both.
+ */
+async function cliParity(s) {
+  const timeoutMs = Number(process.env.E2E_GHOST_TIMEOUT_MS ?? 30_000);
+  const { file, text, why } = SCENARIOS.cliParity;
+  const path = join(s.workspace, file);
+  writeFileSync(path, text); // on disk before it is opened: the CLI and the editor see the same file
+  await waitForModelReady(s.page);
+  await openFile(s.page, file);
+  await s.page.keyboard.press('Control+End');
+  const lines = text.split('\n');
+  const cursor = { line: lines.length, column: (lines.at(-1) ?? '').length + 1 };
+  await runCommand(s.page, 'Trigger Inline Suggestion');
+  const shown = await waitForGhostText(s.page, timeoutMs);
+  await s.screenshot(shown ? 'cli-parity-ghost' : 'cli-parity-no-ghost');
+  check(shown, `no ghost text within ${timeoutMs / 1000} s at the end of ${file}`);
+  const cli = (extra) => execFileSync(process.execPath, [join(repoRoot, 'dist', 'cli.js'), 'complete', '--file', file,
+    '--line', String(cursor.line), '--column', String(cursor.column), ...extra], { cwd: s.workspace, encoding: 'utf8' }).replace(/\n$/, '');
+  const printed = cli([]);
+  const raw = cli(['--raw']);
+  await s.page.keyboard.press('Tab');
+  await s.page.keyboard.press('Control+S');
+  let after = text;
+  for (let i = 0; i < 50 && after === text; i++) {
+    await s.page.waitForTimeout(100);
+    after = readFileSync(path, 'utf8');
+  }
+  const accepted = after.slice(text.length);
+  check(after.startsWith(text) && accepted.length > 0, `Tab and save did not add the suggestion to ${file}: ${JSON.stringify(after.slice(-80))}`);
+  check(printed === accepted, `ropewalk complete printed ${JSON.stringify(printed)}, the editor inserted ${JSON.stringify(accepted)}`);
+  check(raw !== printed, `--raw printed the same text as the editor shows (${JSON.stringify(raw)}); ${why}`);
+  console.log(`  editor and CLI: ${JSON.stringify(accepted)}; --raw: ${JSON.stringify(raw)}`);
+}
 
-const CASES = { activation, 'ghost-text': ghostText };
+const CASES = { activation, 'ghost-text': ghostText, 'cli-parity': cliParity };
 
 /** Case names from a comma-separated list; `fallback` when it is empty. */
 function caseList(list, fallback) {
