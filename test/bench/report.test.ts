@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { heatMap, lineChart } from '../../src/bench/svg-chart';
 import { jsonForScript, renderReportHtml, reportCharts, type ReportData } from '../../src/bench/report';
 import { bestRopeFor, saveAutoRope } from '../../src/model/auto-rope';
+import { tempDir } from '../temp-dir';
 
 /** Well-formedness as far as these charts go: every tag closed in order, attributes quoted, entities known. */
 function assertWellFormed(svg: string): void {
@@ -59,8 +57,8 @@ test('the report page carries its data in a JSON script tag and no inline handle
   assert.equal(JSON.parse(jsonForScript({ a: '<&>' })).a, '<&>');
 });
 
-test('bestRopeFor reads the saved choice for the nearest budget at or above, else the card default', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'rw-auto-'));
+test('bestRopeFor reads the saved choice for the nearest budget at or above, else the card default', (t) => {
+  const dir = tempDir('rw-auto-', t);
   assert.deepEqual(bestRopeFor('m/x', 4096, { method: 'none' }, dir), { method: 'none', factor: 1, source: 'default' });
   saveAutoRope({ modelId: 'm/x', trainLength: 1024, metric: 'es', createdAt: 'now', budgets: { 1024: { method: 'none', factor: 1 }, 4096: { method: 'yarn', factor: 4, score: 0.3 } } }, dir);
   assert.deepEqual(bestRopeFor('m/x', 1000, { method: 'none' }, dir), { method: 'none', factor: 1, source: 'auto' });
