@@ -1,14 +1,10 @@
 // The repository index: every supported file's definitions, imports resolved to files, class parents
 // and identifiers, plus a name → definitions table for finding what the cursor needs.
 
-import { createHash } from 'node:crypto';
-import { once } from 'node:events';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync } from 'node:fs';
-import { createInterface } from 'node:readline';
-import { pipeline } from 'node:stream/promises';
-import { createGunzip, createGzip } from 'node:zlib';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { cachePath, readCache, writeCache } from './index-cache';
 import { readTsconfigPaths, resolveImport, type TsconfigPaths } from './import-resolution';
 import { languageForPath, SOURCE_EXTENSIONS } from './languages';
 import { contentHash, walkRepository, type SkipReason, type WalkOptions } from './repo-walk';
@@ -59,49 +55,7 @@ export interface IndexOptions extends Omit<WalkOptions, 'extensions'> {
   cacheDir?: string;
 }
 
-const CACHE_VERSION = 2;
 const EMPTY: ReadonlySet<string> = new Set();
-
-function cachePath(cacheDir: string, root: string): string {
-  return join(cacheDir, `index-${createHash('sha1').update(root).digest('hex').slice(0, 16)}.json.gz`);
-}
-
-/**
- * The persisted index, one JSON line per file after a header line, gzipped. Read and written as a
- * stream: one document holding a large repository's index would double the memory it takes.
- */
-async function readCache(file: string): Promise<Map<string, IndexedFile>> {
-  const files = new Map<string, IndexedFile>();
-  if (!existsSync(file)) return files;
-  try {
-    const lines = createInterface({ input: createReadStream(file).pipe(createGunzip()), crlfDelay: Infinity });
-    let header = true;
-    for await (const line of lines) {
-      if (header) {
-        if ((JSON.parse(line) as { version?: number }).version !== CACHE_VERSION) return new Map();
-        header = false;
-      } else if (line) {
-        const f = JSON.parse(line) as IndexedFile;
-        files.set(f.path, f);
-      }
-    }
-    return files;
-  } catch {
-    return new Map(); // corrupt or truncated: start over
-  }
-}
-
-async function writeCache(file: string, files: Iterable<IndexedFile>): Promise<void> {
-  const tmp = `${file}.${process.pid}.tmp`;
-  const gzip = createGzip();
-  const done = pipeline(gzip, createWriteStream(tmp));
-  const write = (line: string) => (gzip.write(line + '\n') ? Promise.resolve() : once(gzip, 'drain').then(() => undefined));
-  await write(JSON.stringify({ version: CACHE_VERSION }));
-  for (const f of files) await write(JSON.stringify(f));
-  gzip.end();
-  await done;
-  renameSync(tmp, file); // never a half-written cache
-}
 
 export class RepoIndex {
   readonly files = new Map<string, IndexedFile>();
