@@ -2,7 +2,7 @@
 // AST vs in-file vs Jaccard context, needle beyond the training length) within 15 minutes on 2 CPU
 // cores with the default model; --large is the full grid.
 
-import type { ContextStrategy } from '../context/proposals';
+import { CONTEXT_STRATEGIES, type ContextStrategy } from '../context/proposals';
 
 export interface BenchPreset {
   budgets: number[];
@@ -24,7 +24,7 @@ export const BENCH_DEFAULT: BenchPreset = {
 
 export const BENCH_LARGE: BenchPreset = {
   budgets: [1024, 2048, 4096, 8192, 16384, 32768],
-  strategies: ['infile', 'jaccard', 'ast', 'ast+jaccard'],
+  strategies: [...CONTEXT_STRATEGIES],
   samples: 50,
   maxTokens: 128,
   needle: { lengths: [512, 1024, 2048, 4096, 8192, 16384, 32768], depths: [0, 0.25, 0.5, 0.75, 1], trials: 3 },

@@ -1,6 +1,7 @@
 // The report page's script (bundled to dist/report.js for the browser or a webview): reads the data
 // from the JSON script tag and draws the charts and tables. No inline handlers, so a strict CSP holds.
 
+import { CONTEXT_STRATEGIES } from '../context/context-strategy';
 import { METRICS, reportCharts, type Metric, type ReportData } from './report';
 import { escapeXml } from './svg-chart';
 
@@ -24,7 +25,7 @@ function table(head: string[], rows: (string | number)[][]): string {
 export function renderReport(root: Element, data: ReportData): void {
   const m = data.meta;
   const best = Object.entries(data.best).map(([b, c]) => [b, c.method, c.factor.toFixed(2), pct(c.score)]);
-  const gains = data.gains.map((g) => [g.budget, g.rope, ...['infile', 'jaccard', 'ast', 'ast+jaccard'].map((s) => pct(g.editSimilarity[s])), g.astOverInfile === null ? '—' : (100 * g.astOverInfile).toFixed(1), g.astOverJaccard === null ? '—' : (100 * g.astOverJaccard).toFixed(1)]);
+  const gains = data.gains.map((g) => [g.budget, g.rope, ...CONTEXT_STRATEGIES.map((s) => pct(g.editSimilarity[s])), g.astOverInfile === null ? '—' : (100 * g.astOverInfile).toFixed(1), g.astOverJaccard === null ? '—' : (100 * g.astOverJaccard).toFixed(1)]);
   const beyond = data.needles.filter((n) => n.length > m.trainLength);
   const needleByRope = [...new Set(data.needles.map((n) => n.rope))].map((rope) => {
     const within = data.needles.filter((n) => n.rope === rope && n.length <= m.trainLength);
@@ -40,7 +41,7 @@ ${m.notes.length ? `<ul class="notes">${m.notes.map((n) => `<li>${escapeXml(n)}<
 <h2>Best method per budget (auto)</h2>
 ${table(['budget', 'method', 'factor', 'edit sim. %'], best)}
 <h2>Context strategies (edit similarity %, best method at each budget)</h2>
-${table(['budget', 'method', 'infile', 'jaccard', 'ast', 'ast+jaccard', 'ast − infile', 'ast − jaccard'], gains)}
+${table(['budget', 'method', ...CONTEXT_STRATEGIES, 'ast − infile', 'ast − jaccard'], gains)}
 <h2>Needle in a repository (accuracy %)</h2>
 ${table(['method', `accuracy ≤ ${m.trainLength}`, `accuracy > ${m.trainLength}`, `value prob. ≤ ${m.trainLength}`, `value prob. > ${m.trainLength}`], needleByRope)}
 <h2>Charts</h2>

@@ -3,14 +3,14 @@
 // a single line or a random span; the hidden middle is 10–512 characters and never trivial.
 
 import type { Node } from 'web-tree-sitter';
-import { languageForPath, type LanguageSpec } from '../context/languages';
+import { languageForPath, type LanguageSpec, type StatementKind } from '../context/languages';
 import type { SyntaxLoader } from '../context/syntax';
 import { Random, shortHash } from './random';
 
 export type HoleLevel = 'expression' | 'statement' | 'block' | 'line' | 'span';
 export const HOLE_LEVELS: readonly HoleLevel[] = ['expression', 'statement', 'block', 'line', 'span'];
 
-export type StatementKind = 'import' | 'comment' | 'return' | 'if' | 'for' | 'while' | 'class' | 'function' | 'assignment' | 'expression';
+export type { StatementKind };
 
 /** ExecRepoBench's node-type weights for statement-level holes. */
 export const STATEMENT_WEIGHTS: Readonly<Record<StatementKind, number>> = {
@@ -63,48 +63,32 @@ export function isTrivialMiddle(middle: string): boolean {
   return t.length < 2 || /^[\s\p{P}\p{S}]*$/u.test(t) || TRIVIAL_WORDS.has(t);
 }
 
-const PY_EXPRESSIONS = new Set(['call', 'binary_operator', 'boolean_operator', 'comparison_operator', 'attribute', 'subscript', 'list', 'dictionary', 'set', 'tuple',
-  'lambda', 'conditional_expression', 'list_comprehension', 'dictionary_comprehension', 'set_comprehension', 'generator_expression', 'not_operator', 'await', 'keyword_argument']);
-const JS_EXPRESSIONS = new Set(['call_expression', 'binary_expression', 'member_expression', 'subscript_expression', 'arrow_function', 'object', 'array', 'template_string',
-  'ternary_expression', 'new_expression', 'await_expression', 'unary_expression', 'as_expression', 'pair', 'arguments']);
-
-function statementKind(node: Node, python: boolean): StatementKind | undefined {
-  const t = node.type;
-  if (t === 'comment') return 'comment';
-  if (t === 'import_statement' || t === 'import_from_statement' || t === 'future_import_statement') return 'import';
-  if (t === 'return_statement') return 'return';
-  if (t === 'if_statement') return 'if';
-  if (t === 'for_statement' || t === 'for_in_statement') return 'for';
-  if (t === 'while_statement' || t === 'do_statement') return 'while';
-  if (t === 'class_definition' || t === 'class_declaration' || t === 'abstract_class_declaration') return 'class';
-  if (t === 'function_definition' || t === 'function_declaration' || t === 'generator_function_declaration' || t === 'method_definition') return 'function';
-  if (!python && (t === 'lexical_declaration' || t === 'variable_declaration')) return 'assignment';
-  if (t === 'expression_statement') {
-    const first = node.namedChild(0)?.type ?? '';
-    return /assignment/.test(first) ? 'assignment' : 'expression';
-  }
-  return undefined;
+/** The statement kind of a node, by its language's table; an expression statement that assigns is an assignment. */
+function statementKind(node: Node, spec: LanguageSpec): StatementKind | undefined {
+  // Own properties only: a node type may be named like an Object.prototype member.
+  const kind = Object.hasOwn(spec.holes.statements, node.type) ? spec.holes.statements[node.type] : undefined;
+  if (kind !== 'expression') return kind;
+  const first = node.namedChild(0)?.type ?? '';
+  return /assignment/.test(first) ? 'assignment' : 'expression';
 }
 
 /** The part of a block node that is its body's text: the statements (Python), or inside the braces. */
-function blockSpan(node: Node): SpanOf | undefined {
-  if (node.type === 'block') return { start: node.startIndex, end: node.endIndex };
-  if (node.type === 'statement_block' || node.type === 'class_body') {
-    const parent = node.parent?.type ?? '';
-    if (!/function|method|class|if|for|while|arrow|else|try|catch/.test(parent)) return undefined;
-    return { start: node.startIndex + 1, end: node.endIndex - 1 };
-  }
-  return undefined;
+function blockSpan(node: Node, spec: LanguageSpec): SpanOf | undefined {
+  if (!spec.holes.bodies.includes(node.type)) return undefined;
+  if (!spec.holes.bracedBodies) return { start: node.startIndex, end: node.endIndex };
+  const parent = node.parent?.type ?? '';
+  if (!/function|method|class|if|for|while|arrow|else|try|catch/.test(parent)) return undefined;
+  return { start: node.startIndex + 1, end: node.endIndex - 1 };
 }
 
-function collect(root: Node, python: boolean, ok: (s: SpanOf) => boolean): FileCandidates {
+function collect(root: Node, spec: LanguageSpec, ok: (s: SpanOf) => boolean): FileCandidates {
   const out: FileCandidates = { expression: [], statement: [], block: [] };
-  const expressions = python ? PY_EXPRESSIONS : JS_EXPRESSIONS;
+  const expressions = new Set(spec.holes.expressions);
   const visit = (node: Node) => {
     if (node.hasError) return; // a hole in broken code says nothing about completion
     const span = { start: node.startIndex, end: node.endIndex };
     if (expressions.has(node.type) && ok(span)) out.expression.push(span);
-    const kind = statementKind(node, python);
+    const kind = statementKind(node, spec);
     if (kind) {
       const descendants: SpanOf[] = [];
       const walk = (n: Node) => {
@@ -118,7 +102,7 @@ function collect(root: Node, python: boolean, ok: (s: SpanOf) => boolean): FileC
       walk(node);
       out.statement.push({ ...span, kind, lines: node.endPosition.row - node.startPosition.row + 1, descendants });
     }
-    const block = blockSpan(node);
+    const block = blockSpan(node, spec);
     if (block && ok(block)) out.block.push(block);
     for (const c of node.namedChildren) if (c) visit(c);
   };
@@ -151,7 +135,7 @@ export async function buildTasks(files: ReadonlyMap<string, string>, loader: Syn
           const m = text.slice(s.start, s.end);
           return m.length >= minChars && m.length <= maxChars && !isTrivialMiddle(m);
         };
-        result = collect(tree.rootNode, spec.id === 'python', ok);
+        result = collect(tree.rootNode, spec, ok);
       } finally {
         tree.delete();
       }

@@ -1,8 +1,10 @@
-// Small text facts about code that the completion rules share: languages, lines, indentation,
-// block openers, and a rough bracket scanner.
+// Small text facts about code that the completion rules share: lines, indentation, block openers, and
+// a rough bracket scanner; what differs by language (comments, strings, openers) comes from its spec.
 
-/** Languages the completion rules know; others are treated like TypeScript (braces). */
-export type CompletionLanguage = 'python' | 'typescript' | 'tsx' | 'javascript';
+import { languageSpec, type LanguageId } from '../context/languages';
+
+/** Languages the completion rules know: every language of the table. */
+export type CompletionLanguage = LanguageId;
 
 export const OPENERS = '([{';
 export const CLOSERS = ')]}';
@@ -42,7 +44,7 @@ export function isBlank(line: string): boolean {
 
 /** Drops a trailing line comment, roughly: a `#`/`//` that is not inside quotes on that line. */
 export function stripLineComment(line: string, language: CompletionLanguage): string {
-  const marker = language === 'python' ? '#' : '//';
+  const marker = languageSpec(language).lineComment;
   let quote: string | undefined;
   for (let i = 0; i < line.length; i++) {
     const c = line[i] as string;
@@ -62,7 +64,7 @@ export function stripLineComment(line: string, language: CompletionLanguage): st
 export function opensBlock(line: string, language: CompletionLanguage): boolean {
   const code = stripLineComment(line, language).trimEnd();
   if (/[([{]$/.test(code)) return true;
-  return language === 'python' ? code.endsWith(':') : code.endsWith('=>');
+  return languageSpec(language).blockOpeners.some((o) => code.endsWith(o));
 }
 
 export interface BracketHit {
@@ -78,7 +80,7 @@ export interface BracketHit {
  * balance a suggestion against the lines around it; a parser hook can check the rest.
  */
 export function* scanBrackets(text: string, language: CompletionLanguage): Generator<BracketHit> {
-  const python = language === 'python';
+  const { lineComment, blockComment, tripleQuotedStrings } = languageSpec(language);
   let lineStart = 0;
   let i = 0;
   while (i < text.length) {
@@ -86,17 +88,17 @@ export function* scanBrackets(text: string, language: CompletionLanguage): Gener
     if (c === '\n') {
       lineStart = i + 1;
       i++;
-    } else if (python ? c === '#' : text.startsWith('//', i)) {
+    } else if (text.startsWith(lineComment, i)) {
       const nl = text.indexOf('\n', i);
       i = nl < 0 ? text.length : nl;
-    } else if (!python && text.startsWith('/*', i)) {
-      const end = text.indexOf('*/', i + 2);
-      const stop = end < 0 ? text.length : end + 2;
+    } else if (blockComment && text.startsWith(blockComment.open, i)) {
+      const end = text.indexOf(blockComment.close, i + blockComment.open.length);
+      const stop = end < 0 ? text.length : end + blockComment.close.length;
       const nl = text.lastIndexOf('\n', stop - 1);
       if (nl >= i) lineStart = nl + 1;
       i = stop;
     } else if (c === '"' || c === "'" || c === '`') {
-      const triple = python && text.startsWith(c.repeat(3), i);
+      const triple = tripleQuotedStrings && text.startsWith(c.repeat(3), i);
       const close = triple ? c.repeat(3) : c;
       // Only triple-quoted and template strings span lines; an unterminated quote ends at the line.
       const multiline = triple || c === '`';

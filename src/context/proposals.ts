@@ -3,11 +3,13 @@
 // similar code windows (Jaccard, RepoCoder style).
 
 import { posix } from 'node:path';
+import type { ContextStrategy } from './context-strategy';
+import { languageForPath, languageSpec } from './languages';
 import type { IndexedFile, RepoIndex } from './repo-index';
 import type { Definition } from './syntax';
 
 export type ProposalType = 'definition' | 'parent-class' | 'imported-outline' | 'sibling' | 'similar-window';
-export type ContextStrategy = 'infile' | 'jaccard' | 'ast' | 'ast+jaccard';
+export { CONTEXT_STRATEGIES, isContextStrategy, type ContextStrategy } from './context-strategy';
 
 export interface Proposal {
   type: ProposalType;
@@ -52,14 +54,8 @@ function siblingNames(path: string): string[] {
   const base = posix.basename(path);
   const ext = posix.extname(base);
   const stem = base.slice(0, base.length - ext.length);
-  const out: string[] = [];
-  if (ext === '.py' || ext === '.pyi') {
-    const impl = stem.replace(/^test_/, '').replace(/_test$/, '');
-    out.push(`test_${impl}.py`, `${impl}_test.py`, `${impl}.py`);
-  } else {
-    const impl = stem.replace(/\.(test|spec)$/, '');
-    for (const e of [ext, '.ts', '.tsx', '.js']) out.push(`${impl}.test${e}`, `${impl}.spec${e}`, `${impl}${e}`);
-  }
+  // A file of no known language is named the JavaScript way (the most common convention).
+  const out = (languageForPath(path) ?? languageSpec('javascript')).testSiblings(stem, ext);
   const names = new Set(out.filter((n) => n !== base));
   const found: string[] = [];
   for (const n of names) {

@@ -1,15 +1,12 @@
 // The repository index: every supported file's definitions, imports resolved to files, class parents
 // and identifiers, plus a name → definitions table for finding what the cursor needs.
 
-import { createHash } from 'node:crypto';
-import { once } from 'node:events';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
-import { createInterface } from 'node:readline';
-import { pipeline } from 'node:stream/promises';
-import { createGunzip, createGzip } from 'node:zlib';
-import { join, posix } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { LANGUAGES, languageForPath } from './languages';
+import { cachePath, readCache, writeCache } from './index-cache';
+import { readTsconfigPaths, resolveImport, type TsconfigPaths } from './import-resolution';
+import { languageForPath, SOURCE_EXTENSIONS } from './languages';
 import { contentHash, walkRepository, type SkipReason, type WalkOptions } from './repo-walk';
 import type { ParseReply, ParseRequest } from './index-worker';
 import { parseFile, type ParsedFile } from './parse-file';
@@ -58,89 +55,14 @@ export interface IndexOptions extends Omit<WalkOptions, 'extensions'> {
   cacheDir?: string;
 }
 
-const CACHE_VERSION = 2;
 const EMPTY: ReadonlySet<string> = new Set();
-
-function cachePath(cacheDir: string, root: string): string {
-  return join(cacheDir, `index-${createHash('sha1').update(root).digest('hex').slice(0, 16)}.json.gz`);
-}
-
-/**
- * The persisted index, one JSON line per file after a header line, gzipped. Read and written as a
- * stream: one document holding a large repository's index would double the memory it takes.
- */
-async function readCache(file: string): Promise<Map<string, IndexedFile>> {
-  const files = new Map<string, IndexedFile>();
-  if (!existsSync(file)) return files;
-  try {
-    const lines = createInterface({ input: createReadStream(file).pipe(createGunzip()), crlfDelay: Infinity });
-    let header = true;
-    for await (const line of lines) {
-      if (header) {
-        if ((JSON.parse(line) as { version?: number }).version !== CACHE_VERSION) return new Map();
-        header = false;
-      } else if (line) {
-        const f = JSON.parse(line) as IndexedFile;
-        files.set(f.path, f);
-      }
-    }
-    return files;
-  } catch {
-    return new Map(); // corrupt or truncated: start over
-  }
-}
-
-async function writeCache(file: string, files: Iterable<IndexedFile>): Promise<void> {
-  const tmp = `${file}.${process.pid}.tmp`;
-  const gzip = createGzip();
-  const done = pipeline(gzip, createWriteStream(tmp));
-  const write = (line: string) => (gzip.write(line + '\n') ? Promise.resolve() : once(gzip, 'drain').then(() => undefined));
-  await write(JSON.stringify({ version: CACHE_VERSION }));
-  for (const f of files) await write(JSON.stringify(f));
-  gzip.end();
-  await done;
-  renameSync(tmp, file); // never a half-written cache
-}
-
-const EXTENSIONS = LANGUAGES.flatMap((l) => l.extensions);
-const JS_CANDIDATES = ['', '.ts', '.tsx', '.d.ts', '.js', '.jsx', '.mjs', '.cjs', '/index.ts', '/index.tsx', '/index.js', '/index.jsx'];
-
-interface PathAlias {
-  prefix: string;
-  suffix: string;
-  targets: string[];
-}
-
-/** `compilerOptions.baseUrl` and `paths` of the root tsconfig.json (comments and trailing commas allowed). */
-export function readTsconfigPaths(root: string): { baseUrl?: string; aliases: PathAlias[] } {
-  let text: string;
-  try {
-    text = readFileSync(join(root, 'tsconfig.json'), 'utf8');
-  } catch {
-    return { aliases: [] };
-  }
-  try {
-    const json = JSON.parse(text.replace(/\/\*[\s\S]*?\*\/|(^|[^:"'])\/\/.*$/gm, '$1').replace(/,(\s*[}\]])/g, '$1')) as {
-      compilerOptions?: { baseUrl?: string; paths?: Record<string, string[]> };
-    };
-    const opts = json.compilerOptions ?? {};
-    const base = posix.normalize(opts.baseUrl ?? '.');
-    const aliases = Object.entries(opts.paths ?? {}).map(([pattern, targets]) => {
-      const [prefix = '', suffix = ''] = pattern.split('*');
-      return { prefix, suffix, targets: targets.map((t) => posix.join(base, t)) };
-    });
-    return { baseUrl: opts.baseUrl === undefined ? undefined : base, aliases };
-  } catch {
-    return { aliases: [] };
-  }
-}
 
 export class RepoIndex {
   readonly files = new Map<string, IndexedFile>();
   private byName = new Map<string, { file: string; def: Definition }[]>();
   /** Identifier → files that use it (an inverted index: similar-window search looks only at files that share names). */
   private byIdentifier = new Map<string, Set<string>>();
-  private tsconfig: { baseUrl?: string; aliases: PathAlias[] } = { aliases: [] };
+  private tsconfig: TsconfigPaths = { aliases: [] };
 
   private constructor(readonly root: string, private readonly loader: SyntaxLoader) {}
 
@@ -153,7 +75,7 @@ export class RepoIndex {
     const t0 = performance.now();
     const index = new RepoIndex(root, loader);
     index.tsconfig = readTsconfigPaths(root);
-    const walked = walkRepository(root, { ...options, extensions: EXTENSIONS });
+    const walked = walkRepository(root, { ...options, extensions: SOURCE_EXTENSIONS });
     const skipped: IndexStats['skipped'] = { ...walked.skipped };
     let parsed = 0;
     const failed = () => (skipped['parse-failed'] = (skipped['parse-failed'] ?? 0) + 1);
@@ -312,37 +234,7 @@ export class RepoIndex {
 
   /** The repository file an import names, if any: relative imports, the repository's own packages, tsconfig paths. */
   resolveImport(from: IndexedFile, source: string): string | undefined {
-    const dir = posix.dirname(from.path);
-    const first = (candidates: string[]) => candidates.map((c) => posix.normalize(c)).find((c) => this.files.has(c));
-    if (from.language === 'python') {
-      const dots = source.length - source.replace(/^\.+/, '').length;
-      const parts = source.slice(dots).split('.').filter(Boolean);
-      const moduleCandidates = (base: string) => parts.length
-        ? [posix.join(base, ...parts) + '.py', posix.join(base, ...parts) + '.pyi', posix.join(base, ...parts, '__init__.py')]
-        : [posix.join(base, '__init__.py')];
-      if (dots > 0) {
-        let base = dir;
-        for (let i = 1; i < dots; i++) base = posix.dirname(base);
-        return first(moduleCandidates(base));
-      }
-      // Absolute: the repository's own packages, at the root, under src/, or beside the importing file.
-      return first([...moduleCandidates('.'), ...moduleCandidates('src'), ...moduleCandidates(dir)]);
-    }
-    const withExt = (base: string) => {
-      // ESM TypeScript writes './util.js' for './util.ts'.
-      const stripped = base.replace(/\.(m|c)?js$/, '');
-      return [...JS_CANDIDATES.map((e) => base + e), ...JS_CANDIDATES.map((e) => stripped + e)];
-    };
-    if (source.startsWith('.')) return first(withExt(posix.join(dir, source)));
-    for (const a of this.tsconfig.aliases) {
-      if (source.startsWith(a.prefix) && source.endsWith(a.suffix) && source.length >= a.prefix.length + a.suffix.length) {
-        const star = source.slice(a.prefix.length, source.length - a.suffix.length);
-        const hit = first(a.targets.flatMap((t) => withExt(t.replace('*', star))));
-        if (hit) return hit;
-      }
-    }
-    if (this.tsconfig.baseUrl !== undefined) return first(withExt(posix.join(this.tsconfig.baseUrl, source)));
-    return undefined;
+    return resolveImport(from, source, (path) => this.files.has(path), this.tsconfig);
   }
 
   /** Files that use identifier `name`. */

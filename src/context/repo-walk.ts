@@ -11,7 +11,7 @@ export type SkipReason =
 
 export interface WalkOptions {
   /** File endings to keep, e.g. ['.py', '.ts']. */
-  extensions: string[];
+  extensions: readonly string[];
   /** gitignore-style patterns left out in addition to the repository's .gitignore files. */
   exclude?: string[];
   maxFiles?: number;

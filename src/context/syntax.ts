@@ -138,7 +138,7 @@ export class SyntaxLoader {
     }
   }
 
-  static languages(): LanguageSpec[] {
+  static languages(): readonly LanguageSpec[] {
     return LANGUAGES;
   }
 }
@@ -231,7 +231,7 @@ function signatureOf(node: Node): string {
   return text.replace(/\s+/g, ' ').replace(/[\s:{]+$/, '').trim();
 }
 
-function enclosingClass(node: Node, classNodes: string[]): string | undefined {
+function enclosingClass(node: Node, classNodes: readonly string[]): string | undefined {
   for (let p = node.parent; p; p = p.parent) {
     if (classNodes.includes(p.type)) return p.childForFieldName('name')?.text;
   }

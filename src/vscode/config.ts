@@ -2,7 +2,8 @@
 
 import * as vscode from 'vscode';
 import { debounceMsFrom } from '../completion/debounce';
-import type { ContextStrategy } from '../context/proposals';
+import { DEFAULT_VSCODE_LANGUAGES } from '../context/languages';
+import { isContextStrategy, type ContextStrategy } from '../context/proposals';
 import { isRopeMethod, type RopeMethod } from '../model/rope';
 import { PROVIDER_SETTINGS, type ProviderSetting } from '../model/providers';
 
@@ -15,14 +16,14 @@ export interface RopewalkConfig {
   ropeMethod: RopeMethod | 'auto';
   maxTokens: number;
   debounceMs: number;
-  languages: string[];
+  languages: readonly string[];
   contextStrategy: ContextStrategy;
   maxIndexedFiles: number;
 }
 
 const PROVIDERS: ReadonlySet<string> = new Set(PROVIDER_SETTINGS);
-const STRATEGIES: ReadonlySet<string> = new Set(['infile', 'jaccard', 'ast', 'ast+jaccard']);
-export const DEFAULT_LANGUAGES = ['python', 'typescript', 'typescriptreact', 'javascript', 'javascriptreact'];
+/** `ropewalk.languages` when unset or malformed: every VS Code id of every language (package.json's default, tested). */
+export const DEFAULT_LANGUAGES: readonly string[] = DEFAULT_VSCODE_LANGUAGES;
 
 function int(value: unknown, fallback: number, min: number, max: number): number {
   return typeof value === 'number' && Number.isFinite(value) ? Math.min(max, Math.max(min, Math.round(value))) : fallback;
@@ -44,7 +45,7 @@ export function readConfig(): RopewalkConfig {
     maxTokens: int(c.get('maxTokens'), 64, 1, 512),
     debounceMs: debounceMsFrom(c.get('debounceMs')),
     languages: Array.isArray(languages) && languages.every((l) => typeof l === 'string') ? (languages as string[]) : DEFAULT_LANGUAGES,
-    contextStrategy: typeof strategy === 'string' && STRATEGIES.has(strategy) ? (strategy as ContextStrategy) : 'ast',
+    contextStrategy: isContextStrategy(strategy) ? strategy : 'ast',
     maxIndexedFiles: int(c.get('maxIndexedFiles'), 20000, 100, 200000),
   };
 }

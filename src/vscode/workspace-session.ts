@@ -5,11 +5,12 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import type { CompletionLanguage } from '../completion/code-text';
 import { CompletionService, type CompletionEngine } from '../completion/completion-service';
 import { PromptBuilder } from '../completion/prompt-builder';
 import { completionSettings } from '../completion/defaults';
 import { FileTexts } from '../context/file-texts';
-import { languageForPath } from '../context/languages';
+import { languageForPath, languageForVscodeId, watcherGlob } from '../context/languages';
 import { RepoIndex, type IndexStats } from '../context/repo-index';
 import { readSourceFile } from '../context/source-file';
 import { defaultGrammarsDir, SyntaxLoader } from '../context/syntax';
@@ -149,7 +150,7 @@ export class WorkspaceSession implements vscode.Disposable {
       await this.index.update(path, text).catch((e: Error) => this.events.log.warn(`re-indexing ${path}: ${e.message}`));
       this.service.invalidate();
     };
-    const watcher = vscode.workspace.createFileSystemWatcher('**/*.{py,pyi,ts,tsx,mts,cts,js,jsx,mjs,cjs}');
+    const watcher = vscode.workspace.createFileSystemWatcher(watcherGlob());
     this.disposables.push(
       watcher,
       watcher.onDidChange((u) => void onDisk(u, false)),
@@ -211,19 +212,7 @@ export class WorkspaceSession implements vscode.Disposable {
   }
 }
 
-/** VS Code language id → the completion core's language. */
-export function completionLanguage(languageId: string): 'python' | 'typescript' | 'tsx' | 'javascript' | undefined {
-  switch (languageId) {
-    case 'python':
-      return 'python';
-    case 'typescript':
-      return 'typescript';
-    case 'typescriptreact':
-      return 'tsx';
-    case 'javascript':
-    case 'javascriptreact':
-      return 'javascript';
-    default:
-      return undefined;
-  }
+/** VS Code language id → the completion core's language, through the language table. */
+export function completionLanguage(languageId: string): CompletionLanguage | undefined {
+  return languageForVscodeId(languageId)?.id;
 }

@@ -1,18 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { AutoRopeStore, readAutoRope, saveAutoRope } from '../../src/bench/auto-rope';
-
-function scratch(t: { after: (fn: () => void) => void }): string {
-  const dir = mkdtempSync(join(tmpdir(), 'rw-auto-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+import { tempDir } from '../temp-dir';
 
 test('the saved choice for the nearest budget at or above, at factor budget / training length; nothing when never benchmarked', (t) => {
-  const dir = scratch(t);
+  const dir = tempDir('rw-auto-', t);
   assert.equal(new AutoRopeStore(dir).bestFor('m/x', 4096), undefined);
   saveAutoRope({ modelId: 'm/x', trainLength: 1024, metric: 'es', createdAt: 'now', budgets: { 1024: { method: 'none', factor: 1 }, 4096: { method: 'yarn', factor: 4, score: 0.3 } } }, dir);
   const store = new AutoRopeStore(dir);
@@ -28,7 +22,7 @@ test('the saved choice for the nearest budget at or above, at factor budget / tr
 });
 
 test('names are validated: an unknown method is dropped with a warning, a broken file counts as never benchmarked', (t) => {
-  const dir = scratch(t);
+  const dir = tempDir('rw-auto-', t);
   writeFileSync(join(dir, 'm.json'), JSON.stringify({ modelId: 'm', trainLength: 1024, metric: 'es', createdAt: 'x', budgets: { 2048: { method: 'rerope', factor: 2 }, 4096: { method: 'yarn', factor: 4 } } }));
   const warnings: string[] = [];
   const store = new AutoRopeStore(dir, (l) => warnings.push(l));

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import { detectTestCommand, ExecutionSandbox, runCommand, UntrustedWorkspaceError } from '../../src/bench/execution';
+import { tempDir } from '../temp-dir';
 
-function pythonRepo(): string {
-  const root = mkdtempSync(join(tmpdir(), 'rw-exec-repo-'));
+function pythonRepo(t: TestContext): string {
+  const root = tempDir('rw-exec-repo-', t);
   mkdirSync(join(root, 'tests'));
   writeFileSync(join(root, 'calc.py'), 'def add(a, b):\n    return a + b\n');
   writeFileSync(join(root, 'tests', '__init__.py'), '');
@@ -16,8 +17,8 @@ function pythonRepo(): string {
 
 const unittestCommand = { argv: ['python3', '-m', 'unittest', 'discover', '-s', 'tests', '-t', '.'], reason: 'test' };
 
-test('completions are tested on a scratch copy: right passes, wrong fails, the repository is never written', async () => {
-  const root = pythonRepo();
+test('completions are tested on a scratch copy: right passes, wrong fails, the repository is never written', async (t) => {
+  const root = pythonRepo(t);
   assert.equal(detectTestCommand(root)?.reason, 'a tests folder (pytest)');
   assert.throws(() => ExecutionSandbox.create(root, unittestCommand, { trusted: false }), UntrustedWorkspaceError);
   const sandbox = ExecutionSandbox.create(root, unittestCommand, { trusted: true, timeoutMs: 20_000 });

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { heatMap, lineChart } from '../../src/bench/svg-chart';
 import { jsonForScript, renderReportHtml, reportCharts, type ReportData } from '../../src/bench/report';

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { appendRecord, readRecords, summarize, toCsv, toMarkdown, type CompletionRecord } from '../../src/bench/results';
 import { bestPerBudget, strategyGains } from '../../src/bench/report';
+import { tempDir } from '../temp-dir';
 
 function rec(over: Partial<CompletionRecord>): CompletionRecord {
   return {
@@ -48,8 +49,8 @@ test('best method per budget and AST gains over in-file and Jaccard', () => {
   assert.ok(Math.abs((gain?.astOverInfile as number) - 0.2) < 1e-12 && Math.abs((gain?.astOverJaccard as number) - 0.1) < 1e-12);
 });
 
-test('JSONL results resume: records are read back by key and a torn last line is ignored', () => {
-  const file = join(mkdtempSync(join(tmpdir(), 'rw-bench-')), 'results.jsonl');
+test('JSONL results resume: records are read back by key and a torn last line is ignored', (t) => {
+  const file = join(tempDir('rw-bench-', t), 'results.jsonl');
   appendRecord(file, rec({ key: 'a' }));
   appendRecord(file, rec({ key: 'b', editSimilarity: 0.5 }));
   appendFileSync(file, '{"kind":"completion","key":"c","taskI');

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { FileTexts } from '../../src/context/file-texts';
@@ -11,8 +10,9 @@ import { TextTokenizer } from '../../src/model/tokenizer';
 import { prepareBench, type BenchPlan, type BenchProgress } from '../../src/bench/runner';
 import type { CompletionRecord } from '../../src/bench/results';
 import { repoRoot } from '../repo-root';
+import { tempDir } from '../temp-dir';
 
-test('the runner runs every cell on the tiny model, streams JSONL, and resumes without rerunning', async () => {
+test('the runner runs every cell on the tiny model, streams JSONL, and resumes without rerunning', async (t) => {
   const root = join(repoRoot(), 'test', 'fixtures', 'pyrepo');
   const loader = new SyntaxLoader(join(repoRoot(), 'grammars'));
   const { index } = await RepoIndex.build(root, loader);
@@ -24,7 +24,7 @@ test('the runner runs every cell on the tiny model, streams JSONL, and resumes w
       budgets: [256, 512], ropes: ['none', 'linear', 'yarn'], strategies: ['infile', 'ast'], levels: ['expression', 'line'], samples: 3, seed: 5, maxTokens: 6,
       needle: { lengths: [200, 400], depths: [0, 1], trials: 1 }, perplexity: null,
     };
-    const out = join(mkdtempSync(join(tmpdir(), 'rw-runner-')), 'results.jsonl');
+    const out = join(tempDir('rw-runner-', t), 'results.jsonl');
     const cost = { a: 0.1, b: 0, decodeMs: 1 };
     const ctx = { model, tok, index, texts, loader };
     const first = await prepareBench(ctx, plan, out, { cost });

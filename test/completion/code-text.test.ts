@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import {
-  closedBySuffix, indentWidth, opensBlock, scanBrackets, stripLineComment, strayClosers, unclosedBrackets,
+  type CompletionLanguage, closedBySuffix, indentWidth, opensBlock, scanBrackets, stripLineComment, strayClosers, unclosedBrackets,
 } from '../../src/completion/code-text';
+import { LANGUAGES } from '../../src/context/languages';
 
-const brackets = (text: string, language: 'python' | 'typescript') => [...scanBrackets(text, language)].map((h) => h.char).join('');
+const brackets = (text: string, language: CompletionLanguage) => [...scanBrackets(text, language)].map((h) => h.char).join('');
 
 test('brackets in strings and comments are skipped, roughly', () => {
   assert.equal(brackets('f("(", \'[\') # {\ng(x)', 'python'), '()()');
@@ -43,4 +44,21 @@ test('block openers and line comments', () => {
   assert.equal(opensBlock('if (a) { // {', 'javascript'), true);
   assert.equal(stripLineComment('s = "#" # c', 'python'), 's = "#" ');
   assert.equal(indentWidth('\t  x'), 6);
+});
+
+describe('contract: every language\'s text rules come from its spec', () => {
+  for (const spec of LANGUAGES) {
+    test(`${spec.id}: its openers open blocks, its comment markers hide them, its block comments hide brackets`, () => {
+      const c = spec.lineComment;
+      for (const o of spec.blockOpeners) {
+        assert.equal(opensBlock(`x ${o}`, spec.id), true, o);
+        assert.equal(opensBlock(`x ${o}  ${c} note`, spec.id), true, `${o} before a comment`);
+        assert.equal(opensBlock(`x  ${c} ${o}`, spec.id), false, `${o} inside a comment`);
+      }
+      assert.equal(stripLineComment(`a ${c} b`, spec.id), 'a ');
+      assert.equal(brackets(`f(x) ${c} (\ng()`, spec.id), '()()');
+      if (spec.blockComment) assert.equal(brackets(`f(${spec.blockComment.open} ( ${spec.blockComment.close})`, spec.id), '()');
+      if (spec.tripleQuotedStrings) assert.equal(brackets('s = """ (\n """ + f()', spec.id), '()');
+    });
+  }
 });

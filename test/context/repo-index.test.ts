@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { RepoIndex } from '../../src/context/repo-index';
 import { anchorPattern, walkRepository } from '../../src/context/repo-walk';
 import { SyntaxLoader } from '../../src/context/syntax';
 import { repoRoot } from '../repo-root';
+import { tempDir } from '../temp-dir';
 
 const fixtures = join(repoRoot(), 'test', 'fixtures');
 const loader = new SyntaxLoader(join(repoRoot(), 'grammars'));
@@ -78,8 +78,8 @@ test('parsing in worker threads gives the same index as parsing on the calling t
   for (const [path, f] of serial.files) assert.deepEqual(index.files.get(path), f, path);
 });
 
-test('a persisted index makes reopening cheap: unchanged files come from the cache; a corrupt cache is rebuilt', async () => {
-  const cacheDir = mkdtempSync(join(tmpdir(), 'ropewalk-index-'));
+test('a persisted index makes reopening cheap: unchanged files come from the cache; a corrupt cache is rebuilt', async (t) => {
+  const cacheDir = tempDir('ropewalk-index-', t);
   const root = join(fixtures, 'pyrepo');
   const first = await RepoIndex.build(root, loader, { cacheDir });
   assert.equal(first.stats.fromCache, 0);
@@ -93,9 +93,9 @@ test('a persisted index makes reopening cheap: unchanged files come from the cac
   assert.equal(third.stats.parsedFiles, 5);
 });
 
-test('a file that changes between the walk and its parse is classified again, not parsed blindly', async () => {
+test('a file that changes between the walk and its parse is classified again, not parsed blindly', async (t) => {
   const { parseFile } = await import('../../src/context/parse-file');
-  const dir = mkdtempSync(join(tmpdir(), 'rw-changed-'));
+  const dir = tempDir('rw-changed-', t);
   const path = join(dir, 'a.py');
   writeFileSync(path, 'def f():\n    return 1\n');
   const ok = await parseFile(loader, 'a.py', path);

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { MAX_SOURCE_BYTES, UnreadableSourceError, readSourceFile } from '../../src/context/source-file';
+import { tempDir } from '../temp-dir';
 
-const dir = mkdtempSync(join(tmpdir(), 'ropewalk-src-'));
+const dir = tempDir('ropewalk-src-');
 
 test('UTF-8 text is read as is', () => {
   writeFileSync(join(dir, 'ok.py'), 'größe = "👋"\n');

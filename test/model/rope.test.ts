@@ -1,14 +1,14 @@
 // Every RoPE method against the formulas of shared/research/rope-methods.md, plus a contract suite
 // that all methods share.
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import {
   RopeSettingsError, UnknownRopeMethodError, parseRopeSpec, planAttentionScale, planRope, planTables, readLongRopeFactors,
   ropeMethodNames, yarnCorrectionIndex, type RopeGeometry,
 } from '../../src/model/rope';
+import { tempDir } from '../temp-dir';
 
 const g: RopeGeometry = { headDim: 64, base: 10000, trainLength: 1024, nLayers: 4 };
 const theta = (i: number, base = 10000, d = 64) => Math.pow(base, (-2 * i) / d);
@@ -134,8 +134,8 @@ test('specs parse as METHOD[:FACTOR]; bad ones are named errors', () => {
   assert.throws(() => planRope('linear', g, { factor: Number.NaN }), RopeSettingsError);
 });
 
-test('LongRoPE factors are read from a JSON file (Hugging Face rope_scaling names)', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ropewalk-rope-'));
+test('LongRoPE factors are read from a JSON file (Hugging Face rope_scaling names)', (t) => {
+  const dir = tempDir('ropewalk-rope-', t);
   writeFileSync(join(dir, 'f.json'), JSON.stringify({ short_factor: longrope.shortFactor, long_factor: longrope.longFactor }));
   const f = readLongRopeFactors(join(dir, 'f.json'));
   const p = planRope('longrope', g, { factor: 4, length: 4096, ...f });

@@ -1,0 +1,54 @@
+// package.json's settings agree with the code's closed sets: an enum or default changed on one side
+// only fails here instead of in a user's settings editor.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { DEFAULT_VSCODE_LANGUAGES } from '../src/context/languages';
+import { CONTEXT_STRATEGIES } from '../src/context/proposals';
+import { PROVIDER_SETTINGS } from '../src/model/providers';
+import { repoRoot } from './repo-root';
+
+interface Setting {
+  enum?: string[];
+  enumDescriptions?: string[];
+  default?: unknown;
+}
+
+const pkg = JSON.parse(readFileSync(join(repoRoot(), 'package.json'), 'utf8')) as { contributes: { configuration: { properties: Record<string, Setting> } } };
+const settings = pkg.contributes.configuration.properties;
+
+function setting(name: string): Setting {
+  const s = settings[`ropewalk.${name}`];
+  assert.ok(s, `ropewalk.${name} is in package.json`);
+  return s;
+}
+
+/** Same members, each once; package.json may order them for the settings editor (the default first). */
+function assertSameSet(actual: readonly string[] | undefined, expected: readonly string[], what: string): void {
+  assert.ok(actual, `${what} has an enum`);
+  assert.equal(new Set(actual).size, actual.length, `${what} lists a value twice`);
+  assert.deepEqual([...actual].sort(), [...expected].sort(), what);
+}
+
+test('ropewalk.contextStrategy offers exactly the context strategies, and its default is one', () => {
+  const s = setting('contextStrategy');
+  assertSameSet(s.enum, CONTEXT_STRATEGIES, 'ropewalk.contextStrategy');
+  assert.ok(s.enum?.includes(s.default as string));
+});
+
+test('ropewalk.executionProvider offers exactly the provider settings, in their order', () => {
+  const s = setting('executionProvider');
+  assert.deepEqual(s.enum, [...PROVIDER_SETTINGS]);
+  assert.equal(s.default, 'auto');
+});
+
+test('ropewalk.languages defaults to every VS Code id of the language table', () => {
+  assert.deepEqual(setting('languages').default, [...DEFAULT_VSCODE_LANGUAGES]);
+});
+
+test('every enumDescriptions has one line per enum value', () => {
+  const described = Object.entries(settings).filter(([, s]) => s.enumDescriptions);
+  assert.ok(described.length > 0);
+  for (const [name, s] of described) assert.equal(s.enumDescriptions?.length, s.enum?.length, name);
+});
