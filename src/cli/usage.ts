@@ -48,7 +48,8 @@ function optionRows(options: readonly OptionSpec[]): string[] {
 export function commandUsage(spec: CommandSpec): string {
   const required = spec.options.filter((o) => o.required).map(optionWords);
   const line = ['usage: ropewalk', spec.name, ...required, ...(spec.operands ? [spec.operands] : []), '[options]'].join(' ');
-  return `${line}\n\n${spec.about.trim()}\n\noptions:\n${optionRows(spec.options).join('\n')}\n`;
+  const about = spec.about.trim().split(/\n\s*\n/).map((p) => wrap(p, WIDTH).join('\n')).join('\n\n');
+  return `${line}\n\n${about}\n\noptions:\n${optionRows(spec.options).join('\n')}\n`;
 }
 
 export function commandList(specs: readonly CommandSpec[]): string {
