@@ -21,7 +21,7 @@ rmSync('dist', { recursive: true, force: true });
 await build({ ...common, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist' });
 await build({ ...common, entryPoints: { 'inference-process': 'src/model/inference-process.ts' }, outdir: 'dist' });
 await build({ ...common, entryPoints: { 'index-worker': 'src/context/index-worker.ts' }, outdir: 'dist' });
-await build({ ...common, entryPoints: { cli: 'src/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } });
+await build({ ...common, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } });
 // The benchmark report's page script (browser or webview; the CLI inlines it into report.html).
 await build({ ...common, platform: 'browser', format: 'iife', target: 'es2022', external: [], entryPoints: { report: 'src/bench/report-page.ts' }, outdir: 'dist' });
 

@@ -7,6 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
+import { formatDuration, isBenchEvent, type BenchControl } from '../bench/bench-protocol';
 import { renderReportHtml, type ReportData } from '../bench/report';
 
 export interface BenchmarkTarget {
@@ -30,31 +31,30 @@ export async function runBenchmark(extensionPath: string, storage: string, targe
     (progress, token) => new Promise<string | undefined>((resolve) => {
       const child = fork(join(extensionPath, 'dist', 'cli.js'), args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
       let last = 0;
-      let buffered = '';
-      // The CLI redraws one progress line with \r: `[phase] done/total elapsed ETA …  label`.
-      child.stderr?.on('data', (chunk: Buffer) => {
-        buffered += chunk.toString('utf8');
-        const parts = buffered.split(/[\r\n]/);
-        buffered = parts.pop() ?? '';
-        for (const raw of parts) {
-          const line = raw.replace(/\x1b\[K/g, '').trim();
-          if (!line) continue;
-          const m = /^\[(\w+)\] (\d+)\/(\d+) (.+?)(?: ETA (.+?))?(?:\s{2}|$)/.exec(line);
-          if (m) {
-            const pct = (100 * Number(m[2])) / Math.max(1, Number(m[3]));
-            progress.report({ message: `${m[1]} ${m[2]}/${m[3]}${m[5] ? `, about ${m[5]} left` : ''}`, increment: m[1] === 'prepare' ? 0 : Math.max(0, pct - last) });
-            if (m[1] !== 'prepare') last = pct;
-          } else {
-            log.info(`benchmark: ${line}`);
-            if (/^(planned|estimated time)/.test(line)) progress.report({ message: line });
-          }
-        }
+      let reported: string | undefined;
+      child.on('message', (m: unknown) => {
+        if (!isBenchEvent(m)) return;
+        if (m.type === 'progress') {
+          const pct = (100 * m.done) / Math.max(1, m.total);
+          const eta = m.phase === 'prepare' ? '' : `, about ${formatDuration(m.etaMs)} left`;
+          progress.report({ message: `${m.phase} ${m.done}/${m.total}${eta}`, increment: m.phase === 'prepare' ? 0 : Math.max(0, pct - last) });
+          if (m.phase !== 'prepare') last = pct;
+        } else if (m.type === 'log') log.info(`benchmark: ${m.line}`);
+        else if (m.type === 'estimate') progress.report({ message: `${m.pending} cells, about ${formatDuration(m.estimateMs)}` });
+        else if (m.type === 'done') reported = m.report;
+        else if (m.type === 'error') log.error(`benchmark: ${m.name}: ${m.message}`);
       });
-      child.stdout?.on('data', (chunk: Buffer) => log.info(`benchmark: ${chunk.toString('utf8').trimEnd()}`));
-      // Cancel = the CLI's interrupt: it finishes the current cell and writes what it has (a later run resumes).
-      token.onCancellationRequested(() => child.kill('SIGINT'));
+      // What is not a message (warnings of native libraries, the exit reason) still reaches the log.
+      const copy = (chunk: Buffer) => log.info(`benchmark: ${chunk.toString('utf8').trimEnd()}`);
+      child.stderr?.on('data', copy);
+      child.stdout?.on('data', copy);
+      // Cancel: the CLI finishes the current cell and writes what it has (a later run resumes).
+      token.onCancellationRequested(() => {
+        if (child.connected) child.send({ type: 'cancel' } satisfies BenchControl);
+        else child.kill('SIGINT');
+      });
       child.on('exit', (code) => {
-        const report = join(out, 'report.json');
+        const report = reported ?? join(out, 'report.json');
         if ((code === 0 || code === 130) && existsSync(report)) resolve(report);
         else {
           log.error(`benchmark exited with ${code}`);

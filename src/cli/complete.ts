@@ -1,0 +1,92 @@
+// `ropewalk complete`: the completion at a position, exactly as the editor would show it (the same
+// completeOnce, settings and defaults); --raw prints the model's own text instead.
+
+import { AutoRopeStore } from '../bench/auto-rope';
+import { completeOnce, type CompletionResult } from '../completion/complete-once';
+import { completionSettings, DEFAULT_MAX_TOKENS, DEFAULT_STRATEGY } from '../completion/defaults';
+import { localEngine } from '../completion/local-engine';
+import { PromptBuilder } from '../completion/prompt-builder';
+import type { CompletionSettings } from '../completion/complete-once';
+import { FileTexts } from '../context/file-texts';
+import { languageForPath } from '../context/languages';
+import type { ContextStrategy } from '../context/proposals';
+import { RepoIndex } from '../context/repo-index';
+import { defaultGrammarsDir, SyntaxLoader } from '../context/syntax';
+import { Generator } from '../model/generate';
+import { readLongRopeFactors } from '../model/rope';
+import { TextTokenizer } from '../model/tokenizer';
+import { UsageError, type Command, type CommandSpec } from './args';
+import { budgetOption, CURSOR_OPTIONS, INDEX_OPTIONS, JSON_OPTION, MODEL_OPTIONS, ROPE_FACTORS_OPTION, strategyOption } from './common-options';
+import { loadModel, ropeFactorsPath } from './model-options';
+import { buildIndex, cursorFrom } from './repo-options';
+import { ropeSpecOf } from './rope-option';
+
+const spec: CommandSpec = {
+  name: 'complete',
+  summary: 'complete the code at a position, as the editor would show it',
+  positionals: { min: 0, max: 0 },
+  about: `Completes the code at a position (lines and columns from 1) with repository context and prints
+what the editor would show there: the same prompt, RoPE choice, healing and post-processing. The current
+directory is the repository root; --strategy infile uses the file alone.`,
+  options: [
+    ...CURSOR_OPTIONS,
+    ...MODEL_OPTIONS,
+    {
+      name: 'rope', kind: 'string', value: 'METHOD[:FACTOR]', default: 'auto',
+      description: "how positions past the training length are scaled, e.g. yarn or yarn:4; auto: the benchmark's best, else the model's own scaling, else YaRN beyond the training length",
+    },
+    ROPE_FACTORS_OPTION,
+    { name: 'auto-dir', kind: 'string', value: 'DIR', defaultText: '~/.cache/ropewalk/auto', description: "where the benchmark's choices for auto are read" },
+    { name: 'max-tokens', kind: 'int', min: 1, max: 4096, default: DEFAULT_MAX_TOKENS, description: 'most tokens of a multi-line suggestion' },
+    budgetOption('4096 on the CPU, 16384 on a GPU'),
+    strategyOption(DEFAULT_STRATEGY),
+    ...INDEX_OPTIONS,
+    JSON_OPTION,
+    { name: 'raw', kind: 'flag', description: "print the model's own text (it begins with the healed part of the word before the cursor), not post-processed" },
+  ],
+};
+
+export const completeCommand: Command = {
+  spec,
+  async run(args) {
+    const cursor = cursorFrom(args);
+    const language = languageForPath(cursor.path);
+    if (!language) throw new UsageError(`--file ${cursor.path}: not a language Ropewalk completes`);
+    const rope = args.string('rope');
+    const pinned = rope === 'auto' ? undefined : ropeSpecOf('--rope', rope);
+    const factorsFile = ropeFactorsPath(args);
+    const model = await loadModel(args);
+    try {
+      const tok = TextTokenizer.load(model.files.tokenizer);
+      const autoRope = new AutoRopeStore(args.has('auto-dir') ? args.string('auto-dir') : undefined, (l) => process.stderr.write(l + '\n'));
+      const settings = completionSettings(
+        { budget: args.has('budget') ? args.int('budget') : undefined, strategy: args.string('strategy') as ContextStrategy, rope: pinned?.method ?? 'auto', maxTokens: args.int('max-tokens') },
+        { provider: model.provider, card: model.card, tok, measuredBest: (b) => autoRope.bestFor(model.card.name, b)?.method },
+      );
+      // METHOD:FACTOR pins the factor; LongRoPE's per-pair factors come from a file.
+      if (rope.includes(':') && pinned) settings.rope.options.factor = pinned.factor;
+      if (factorsFile) Object.assign(settings.rope.options, readLongRopeFactors(factorsFile));
+      // In-file context needs no index; the other strategies index the current directory first.
+      const loader = new SyntaxLoader(defaultGrammarsDir());
+      const index = settings.strategy === 'infile' ? RepoIndex.empty(cursor.root, loader) : (await buildIndex(cursor.root, args)).index;
+      const builder = new PromptBuilder(index, tok, new FileTexts(cursor.root).get);
+      const engine = localEngine(new Generator(model, tok), model.provider);
+      const result = await completeOnce({ path: cursor.path, text: cursor.text, offset: cursor.offset, language: language.id }, settings, { builder, engine, loader });
+      if (!result) return 130;
+      if (args.flag('json')) console.log(JSON.stringify(completionJson(result, settings)));
+      else process.stdout.write((args.flag('raw') ? result.raw : (result.text ?? '')) + '\n');
+    } finally {
+      await model.dispose();
+    }
+    return 0;
+  },
+};
+
+function completionJson(result: CompletionResult, settings: CompletionSettings) {
+  const g = result.generation;
+  return {
+    completion: result.text ?? null, raw: result.raw, shape: result.prepared.shape.mode, rope: settings.rope, budget: settings.budget,
+    strategy: settings.strategy, stopReason: g.stopReason, promptTokens: g.promptTokens, tokens: g.tokens, prefillMs: g.prefillMs,
+    decodeMs: g.decodeMs, context: result.prepared.built.packed.chunks.map((c) => ({ type: c.type, source: c.source, tokens: c.tokens })),
+  };
+}

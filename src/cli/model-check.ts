@@ -1,0 +1,36 @@
+// `ropewalk model-check`: load a model and replay its golden cases against the reference outputs.
+
+import { resolve } from 'node:path';
+import { defaultModelDir } from '../model/model-location';
+import type { Command, CommandSpec } from './args';
+import { JSON_OPTION, PROVIDER_OPTIONS } from './common-options';
+import { checkModelWith } from './model-options';
+
+const spec: CommandSpec = {
+  name: 'model-check',
+  summary: 'load a model and replay its golden cases (parity with PyTorch, cache reuse)',
+  operands: '[DIR]',
+  positionals: { min: 0, max: 1 },
+  about: `Loads the model in DIR (default: the bundled model) and replays its golden cases: parity with
+PyTorch's outputs, and prefix reuse from the cache. Exits 1 when a case is outside the tolerance.`,
+  options: [...PROVIDER_OPTIONS, JSON_OPTION],
+};
+
+export const modelCheckCommand: Command = {
+  spec,
+  async run(args) {
+    const dir = resolve(args.positional[0] ?? defaultModelDir());
+    const report = await checkModelWith(args, dir);
+    if (args.flag('json')) {
+      console.log(JSON.stringify(report));
+    } else {
+      console.log(`${report.model}: ${(report.parameters / 1e6).toFixed(2)}M parameters, loaded in ${report.loadMs.toFixed(0)} ms on ${report.provider}`);
+      for (const c of report.cases) {
+        const reuse = c.reuseMaxAbsDiff === undefined ? '' : `, reused cache vs cold ${c.reuseMaxAbsDiff.toExponential(2)}`;
+        console.log(`  ${c.name.padEnd(14)} max |ort − torch| ${c.maxAbsDiff.toExponential(2)}${reuse}`);
+      }
+      console.log(report.ok ? `ok (tolerance ${report.tolerance})` : `FAILED (tolerance ${report.tolerance})`);
+    }
+    return report.ok ? 0 : 1;
+  },
+};

@@ -1,0 +1,63 @@
+// Loading the model the options name, with provider-probe messages only under --verbose.
+
+import { join, resolve } from 'node:path';
+import { checkModel, type ModelCheckReport } from '../model/model-check';
+import { defaultModelDir } from '../model/model-location';
+import { OnnxModel } from '../model/onnx-backend';
+import { candidateProviders, type ProviderSetting } from '../model/providers';
+import { TextTokenizer } from '../model/tokenizer';
+import type { ParsedArgs } from './args';
+import { requireFile } from './paths';
+
+const stderr = (line: string) => process.stderr.write(line + '\n');
+
+export function modelDirOf(args: ParsedArgs): string {
+  return resolve(args.optionalString('model') ?? defaultModelDir());
+}
+
+/**
+ * The `log` for model loading: every probe failure under --verbose; otherwise they are counted, and
+ * `settle` says in one line why `auto` ended on the CPU, since that is slower than the user may expect.
+ */
+export function probeLog(args: ParsedArgs, write: (line: string) => void = stderr): {
+  provider: ProviderSetting; log: (line: string) => void; settle: (used: string) => void;
+} {
+  const provider = args.string('provider') as ProviderSetting;
+  const verbose = args.flag('verbose');
+  let skipped = 0;
+  return {
+    provider,
+    log: (line) => (verbose ? write(line) : skipped++),
+    settle: (used) => {
+      if (verbose || provider !== 'auto' || used !== 'cpu' || skipped === 0) return;
+      const tried = candidateProviders('auto').filter((p) => p !== 'cpu');
+      write(`ropewalk ${args.command}: running on the CPU: ${tried.join(' and ')} could not run the model here (--verbose says why)`);
+    },
+  };
+}
+
+/** The model of --model (default: the bundled one) on --provider. */
+export async function loadModel(args: ParsedArgs): Promise<OnnxModel> {
+  const { provider, log, settle } = probeLog(args);
+  const model = await OnnxModel.load(modelDirOf(args), { provider, log });
+  settle(model.provider);
+  return model;
+}
+
+export async function checkModelWith(args: ParsedArgs, dir: string): Promise<ModelCheckReport> {
+  const { provider, log, settle } = probeLog(args);
+  const report = await checkModel(dir, provider, log);
+  settle(report.provider);
+  return report;
+}
+
+/** The tokenizer of --model, for commands that tokenize without running the model. */
+export function tokenizerOf(args: ParsedArgs): TextTokenizer {
+  return TextTokenizer.load(join(modelDirOf(args), 'tokenizer.json'));
+}
+
+/** --rope-factors read when given; a missing file is named. */
+export function ropeFactorsPath(args: ParsedArgs): string | undefined {
+  const file = args.optionalString('rope-factors');
+  return file === undefined ? undefined : requireFile('--rope-factors', file);
+}
