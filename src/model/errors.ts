@@ -20,3 +20,11 @@ export class ContractError extends Error {
     super(`Model contract violated: ${detail}`, options);
   }
 }
+
+/** A request named a model handle that was never given out, or was closed (by `close` or a later `open`). */
+export class UnknownModelHandleError extends Error {
+  override readonly name = 'UnknownModelHandleError';
+  constructor(readonly handle: number, options?: ErrorOptions) {
+    super(`No open model with handle ${handle}: it was closed, or another model was opened since.`, options);
+  }
+}

@@ -1,11 +1,13 @@
 // Entry of the inference child process: onnxruntime's runs block the thread they run on, so they happen
 // here, never on the extension host's thread. Requests are served one at a time, in arrival order;
-// a cancel message takes effect between two decoding steps.
+// a cancel message takes effect between two decoding steps. One model is held at a time.
 
+import { UnknownModelHandleError } from './errors';
 import { Generator } from './generate';
-import type { EngineSpec, InferenceRequest, InferenceResponse } from './inference-protocol';
-import { checkModel } from './model-check';
+import type { InferenceRequest, InferenceResponse, ModelHandle, OpenedModel } from './inference-protocol';
+import { checkLoadedModel } from './model-check';
 import { OnnxModel } from './onnx-backend';
+import type { ProviderSetting } from './providers';
 import { TextTokenizer } from './tokenizer';
 
 type Work = Exclude<InferenceRequest, { type: 'cancel' }>;
@@ -14,21 +16,45 @@ let queue: Promise<void> = Promise.resolve();
 const queued = new Set<number>();
 const running = new Map<number, AbortController>();
 const cancelledEarly = new Set<number>();
-let engine: { key: string; model: OnnxModel; generator: Generator } | undefined;
+let opened: { handle: ModelHandle; model: OnnxModel; generator: Generator } | undefined;
+let nextHandle: ModelHandle = 1;
 
 function reply(message: InferenceResponse): void {
   process.send?.(message);
 }
 
-async function engineFor(spec: EngineSpec) {
-  const key = `${spec.modelDir}\0${spec.provider}`;
-  if (engine?.key === key) return engine;
-  await engine?.model.dispose();
-  engine = undefined;
-  const model = await OnnxModel.load(spec.modelDir, { provider: spec.provider, log: (l) => process.stderr.write(l + '\n') });
-  const tokenizer = TextTokenizer.load(model.files.tokenizer);
-  engine = { key, model, generator: new Generator(model, tokenizer) };
-  return engine;
+async function closeOpened(): Promise<void> {
+  const current = opened;
+  opened = undefined;
+  await current?.model.dispose();
+}
+
+/** Loads the folder once and checks that same session; it is kept only when the golden cases pass. */
+async function open(modelDir: string, provider: ProviderSetting): Promise<OpenedModel> {
+  await closeOpened();
+  const t0 = performance.now();
+  const model = await OnnxModel.load(modelDir, { provider, log: (l) => process.stderr.write(l + '\n') });
+  const loadMs = performance.now() - t0;
+  let report;
+  try {
+    report = await checkLoadedModel(model, loadMs);
+  } catch (error) {
+    await model.dispose();
+    throw error;
+  }
+  const result = { report, files: model.files, provider: model.provider };
+  if (!report.ok) {
+    await model.dispose();
+    return result;
+  }
+  const handle = nextHandle++;
+  opened = { handle, model, generator: new Generator(model, TextTokenizer.load(model.files.tokenizer)) };
+  return { ...result, handle };
+}
+
+function openedAs(handle: ModelHandle) {
+  if (opened?.handle !== handle) throw new UnknownModelHandleError(handle);
+  return opened;
 }
 
 async function handle(request: Work): Promise<void> {
@@ -38,11 +64,11 @@ async function handle(request: Work): Promise<void> {
   if (cancelledEarly.delete(request.id)) controller.abort();
   try {
     switch (request.type) {
-      case 'check':
-        reply({ id: request.id, type: 'check', report: await checkModel(request.modelDir, request.provider, (l) => process.stderr.write(l + '\n')) });
+      case 'open':
+        reply({ id: request.id, type: 'open', opened: await open(request.modelDir, request.provider) });
         break;
       case 'generate': {
-        const e = await engineFor(request.engine);
+        const e = openedAs(request.handle);
         const result = await e.generator.generate(request.prompt, request.rope, {
           ...request.options,
           signal: controller.signal,
@@ -51,6 +77,11 @@ async function handle(request: Work): Promise<void> {
         reply({ id: request.id, type: 'generate', result, provider: e.model.provider });
         break;
       }
+      case 'close':
+        openedAs(request.handle);
+        await closeOpened();
+        reply({ id: request.id, type: 'close' });
+        break;
     }
   } catch (error) {
     const e = error as Error;

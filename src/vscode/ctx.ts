@@ -6,7 +6,6 @@ import * as vscode from 'vscode';
 import { AutoRopeStore } from '../bench/auto-rope';
 import type { CompletionOutcome } from '../completion/completion-service';
 import { InferenceClient } from '../model/inference-client';
-import { PROVIDER_SETTINGS, type ProviderSetting } from '../model/providers';
 import { readModelFiles } from '../model/model-card';
 import { defaultModelDir } from '../model/model-location';
 import { runBenchmark, showReport } from './benchmark';
@@ -70,7 +69,7 @@ export class Ctx implements vscode.Disposable {
     return readConfig().modelPath || defaultModelDir(this.context.extensionPath);
   }
 
-  /** Checks the model in the inference process, then builds a session over the workspace. */
+  /** Opens (and checks) the model in the inference process, then builds a session over the workspace. */
   private restart(): Promise<void> {
     const run = async () => {
       this.session?.dispose();
@@ -79,16 +78,15 @@ export class Ctx implements vscode.Disposable {
       const dir = this.modelDir();
       const provider = readConfig().executionProvider;
       try {
-        const files = readModelFiles(dir);
-        const report = await this.inference.checkModel(dir, provider);
+        // One load per start: the process reads the folder, loads the session, checks it and keeps it.
+        const opened = await this.inference.open(dir, provider);
+        const { report, handle } = opened;
         this.log.info(`model ${report.model} at ${dir}: loaded in ${report.loadMs.toFixed(0)} ms on ${report.provider}, golden cases ${report.ok ? 'pass' : 'FAIL'}`);
-        if (!report.ok) throw new Error(`the model at ${dir} fails its golden cases (see the log)`);
-        const engineProvider = (PROVIDER_SETTINGS as readonly string[]).includes(report.provider) ? report.provider as ProviderSetting : provider;
+        if (!report.ok || handle === undefined) throw new Error(`the model at ${dir} fails its golden cases (see the log)`);
         const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
         const storage = this.context.globalStorageUri.fsPath;
-        this.session = new WorkspaceSession(root, files, report.provider, {
-          // The provider the check settled on: `auto` is not probed again for generation.
-          generate: (prompt, rope, options, live) => this.inference.generate({ modelDir: dir, provider: engineProvider }, prompt, rope, options, live),
+        this.session = new WorkspaceSession(root, opened.files, opened.provider, {
+          generate: (prompt, rope, options, live) => this.inference.generate(handle, prompt, rope, options, live),
         }, this.context.extensionPath, storage, {
           log: this.log, onPhase: (p, d) => this.setPhase(p, d),
           onWarming: (w) => {

@@ -1,56 +1,127 @@
 import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { UnknownModelHandleError } from '../../src/model/errors';
 import { InferenceClient, InferenceProcessError } from '../../src/model/inference-client';
 import { TextTokenizer } from '../../src/model/tokenizer';
 import { repoRoot } from '../repo-root';
 
 const root = repoRoot();
+const tiny = join(root, 'models', 'tiny');
+const entry = join(root, 'dist', 'inference-process.js');
+const tok = TextTokenizer.load(join(tiny, 'tokenizer.json'));
+const prompt = tok.encode('def area(width, height):\n    return');
 
-test('the inference process checks a model off the caller thread, and recovers after a crash', async () => {
-  const lines: string[] = [];
-  const client = new InferenceClient(join(root, 'dist', 'inference-process.js'), (l) => lines.push(l));
+type Internals = { child: { kill: (s: string) => void; pid: number } };
+const childOf = (client: InferenceClient) => (client as unknown as Internals).child;
+
+test('open loads and checks the model once, off the caller thread, and answers what the editor needs', async () => {
+  const client = new InferenceClient(entry);
   try {
-    const report = await client.checkModel(join(root, 'models', 'tiny'));
-    assert.ok(report.ok);
-    // Kill the child mid-request: the request fails with a named error and the next one restarts it.
-    const pending = client.checkModel(join(root, 'models', 'tiny'));
-    (client as unknown as { child: { kill: (s: string) => void } }).child.kill('SIGKILL');
-    await assert.rejects(pending, InferenceProcessError);
-    const again = await client.checkModel(join(root, 'models', 'tiny'));
-    assert.ok(again.ok);
+    const opened = await client.open(tiny, 'cpu');
+    assert.ok(opened.report.ok);
+    assert.equal(typeof opened.handle, 'number');
+    assert.equal(opened.provider, 'cpu');
+    assert.equal(opened.card.name, opened.report.model);
+    assert.equal(opened.files.tokenizer, join(tiny, 'tokenizer.json'));
+    const r = await client.generate(opened.handle!, prompt, { method: 'none' }, { maxTokens: 3 });
+    assert.ok(r.tokens.length > 0);
   } finally {
     client.dispose();
   }
 });
 
-test('a missing model comes back as a named error, not a crash', async () => {
-  const client = new InferenceClient(join(root, 'dist', 'inference-process.js'));
+test('after a crash the next generate restarts the process and opens the same model again', async () => {
+  const lines: string[] = [];
+  const client = new InferenceClient(entry, (l) => lines.push(l));
   try {
-    await assert.rejects(client.checkModel(join(root, 'no-such-model')), /ModelNotFoundError/);
+    const { handle } = await client.open(tiny, 'cpu');
+    assert.ok(handle !== undefined);
+    const before = await client.generate(handle, prompt, { method: 'none' }, { maxTokens: 4 });
+    // Killed mid-request: that request fails with a named error ...
+    const firstPid = childOf(client).pid;
+    let killed = false;
+    const pending = client.generate(handle, prompt, { method: 'none' }, { maxTokens: 400 }, {
+      onText: () => { if (!killed) childOf(client).kill('SIGKILL'); killed = true; },
+    });
+    await assert.rejects(pending, InferenceProcessError);
+    assert.ok(killed);
+    // ... and the same handle works on, in a new process, with the same (greedy) output.
+    const after = await client.generate(handle, prompt, { method: 'none' }, { maxTokens: 4 });
+    assert.notEqual(childOf(client).pid, firstPid);
+    assert.deepEqual(after.tokens, before.tokens);
+    assert.ok(lines.some((l) => l.includes('opening') && l.includes(tiny)), lines.join('\n'));
+  } finally {
+    client.dispose();
+  }
+});
+
+test('closed, replaced and made-up handles are named errors; opening again closes the previous model', async () => {
+  const client = new InferenceClient(entry);
+  try {
+    const first = await client.open(tiny, 'cpu');
+    const second = await client.open(tiny, 'cpu');
+    assert.ok(first.handle !== undefined && second.handle !== undefined && first.handle !== second.handle);
+    await assert.rejects(client.generate(first.handle, prompt, { method: 'none' }, { maxTokens: 1 }), UnknownModelHandleError);
+    await assert.rejects(client.generate(999, prompt, { method: 'none' }, { maxTokens: 1 }), UnknownModelHandleError);
+    await client.close(second.handle);
+    await assert.rejects(client.generate(second.handle, prompt, { method: 'none' }, { maxTokens: 1 }), UnknownModelHandleError);
+    await assert.rejects(client.close(second.handle), UnknownModelHandleError);
+    // The process itself refuses a handle it does not hold (what a stale client would send).
+    const raw = (client as unknown as { request: (b: object) => Promise<{ type: string; name?: string }> }).request;
+    const reply = await raw.call(client, { type: 'generate', handle: 12345, prompt, rope: { method: 'none' }, options: { maxTokens: 1 } });
+    assert.equal(reply.type, 'error');
+    assert.equal(reply.name, 'UnknownModelHandleError');
+  } finally {
+    client.dispose();
+  }
+});
+
+test('a model that fails its golden cases is reported and not kept', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rw-failing-model-'));
+  const client = new InferenceClient(entry);
+  try {
+    cpSync(tiny, dir, { recursive: true });
+    const golden = JSON.parse(readFileSync(join(dir, 'golden.json'), 'utf8')) as { tolerance: number };
+    // No difference is below a negative tolerance: every case fails.
+    writeFileSync(join(dir, 'golden.json'), JSON.stringify({ ...golden, tolerance: -1 }));
+    const opened = await client.open(dir, 'cpu');
+    assert.equal(opened.report.ok, false);
+    assert.equal(opened.handle, undefined);
+  } finally {
+    client.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a missing model comes back as a named error, not a crash', async () => {
+  const client = new InferenceClient(entry);
+  try {
+    await assert.rejects(client.open(join(root, 'no-such-model')), /ModelNotFoundError/);
   } finally {
     client.dispose();
   }
 });
 
 test('generation in the child process streams text and stops within one decoding step when cancelled', async () => {
-  const client = new InferenceClient(join(root, 'dist', 'inference-process.js'));
-  const engine = { modelDir: join(root, 'models', 'tiny'), provider: 'cpu' as const };
-  const tok = TextTokenizer.load(join(root, 'models', 'tiny', 'tokenizer.json'));
-  const prompt = tok.encode('def area(width, height):\n    return');
+  const client = new InferenceClient(entry);
   try {
-    const full = await client.generate(engine, prompt, { method: 'none' }, { maxTokens: 6 });
+    const { handle } = await client.open(tiny, 'cpu');
+    assert.ok(handle !== undefined);
+    const full = await client.generate(handle, prompt, { method: 'none' }, { maxTokens: 6 });
     assert.equal(full.provider, 'cpu');
     assert.ok(full.tokens.length > 0);
 
     const ctrl = new AbortController();
     let pieces = 0;
-    const started = client.generate(engine, prompt, { method: 'none' }, { maxTokens: 400 }, {
+    const started = client.generate(handle, prompt, { method: 'none' }, { maxTokens: 400 }, {
       signal: ctrl.signal, onText: () => { pieces++; if (pieces === 2) ctrl.abort(); },
     });
     // Queued behind it and cancelled before it starts: answered without generating.
     const queuedCtrl = new AbortController();
-    const queued = client.generate(engine, prompt, { method: 'none' }, { maxTokens: 400 }, { signal: queuedCtrl.signal });
+    const queued = client.generate(handle, prompt, { method: 'none' }, { maxTokens: 400 }, { signal: queuedCtrl.signal });
     queuedCtrl.abort();
     const [r, q] = await Promise.all([started, queued]);
     assert.equal(r.stopReason, 'cancelled');

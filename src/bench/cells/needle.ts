@@ -1,0 +1,68 @@
+// Needle cells: a value hidden at a depth of repository filler, per length, method and trial; scored
+// by teacher forcing the value.
+
+import { planRope } from '../../model/rope';
+import { buildNeedlePrompt, type NeedleLanguage } from '../needle';
+import { NeedleScorer } from '../needle-scorer';
+import { estimateMs } from '../cost-model';
+import { Random } from '../random';
+import type { NeedleRecord } from '../results';
+import type { BenchCell } from '../scheduler';
+import type { CellContext } from './cell-context';
+
+export function needleKey(length: number, depth: number, trial: number, rope: string, seed: number): string {
+  return `needle|${length}|${depth}|${trial}|${rope}|${seed}`;
+}
+
+/** The filler of trial `trial`: each trial takes it from a different place in the repository. */
+function fillerFor(cc: CellContext): (trial: number) => { path: string; text: string }[] {
+  const filler = [...cc.files].map(([path, text]) => ({ path, text })).filter((f) => f.text.length > 200);
+  return (trial) => {
+    const at = (trial * 7) % Math.max(1, filler.length);
+    return filler.slice(at).concat(filler.slice(0, at));
+  };
+}
+
+/**
+ * Per length, method and trial one session; depths in order, so the filler before the needle is a
+ * growing shared prefix (reused from the cache).
+ */
+export function needleCells(cc: CellContext): BenchCell[] {
+  const { plan, bench } = cc;
+  const { tok, index } = bench;
+  if (!plan.needle) return [];
+  const language: NeedleLanguage = [...index.files.values()].filter((f) => f.language === 'python').length * 2 >= index.files.size ? 'python' : 'typescript';
+  const rotated = fillerFor(cc);
+  const rng = new Random(plan.seed + 7);
+  const values = Array.from({ length: plan.needle.trials }, () => rng.int(10000, 99999));
+  const scorer = new NeedleScorer(bench.model);
+  const cells: BenchCell[] = [];
+  for (const length of plan.needle.lengths) {
+    const factor = cc.rope.factor(length);
+    for (const rope of plan.ropes) {
+      const same = cc.rope.canonical(rope, length);
+      for (let trial = 0; trial < plan.needle.trials; trial++) {
+        for (const depth of plan.needle.depths) {
+          const key = needleKey(length, depth, trial, rope, plan.seed);
+          const value = values[trial] as number;
+          const label = `needle ${rope} ${length} depth ${depth}`;
+          if (same !== rope) {
+            cells.push({ key, kind: 'needle', label, aliasOf: needleKey(length, depth, trial, same, plan.seed), rope, factor });
+            continue;
+          }
+          cells.push({ key, kind: 'needle', label, estimateMs: estimateMs(cc.cost, length, 0), run: async () => {
+            const p = buildNeedlePrompt(tok, tok.fimSpecials(), rotated(trial), { length, depth, value, serial: trial + 1, language });
+            const valueIds = tok.encode(` ${value}`);
+            const ropePlan = planRope(rope, cc.rope.geometry, cc.rope.options(rope, factor, p.tokens + valueIds.length));
+            const s = await scorer.score(p.segments.flat(), valueIds, ropePlan, `needle:${length}:${rope}:${trial}`);
+            return {
+              kind: 'needle', key, rope, factor, length, depth, trial, value, prediction: tok.decode(s.argmaxTokens),
+              correct: s.correct ? 1 : 0, valueNll: s.valueNll, valueProbability: Math.exp(-s.valueNll), latencyMs: s.ms,
+            } satisfies NeedleRecord;
+          } });
+        }
+      }
+    }
+  }
+  return cells;
+}
