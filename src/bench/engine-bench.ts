@@ -5,7 +5,7 @@ import { statSync } from 'node:fs';
 import type { KvCache } from '../model/kv-cache';
 import type { OnnxModel } from '../model/onnx-backend';
 import { forwardOnCache } from '../model/generate';
-import { planRope, ropeGeometry, type RopePlan } from '../model/rope';
+import { extensionFactor, planRope, ropeGeometry, type RopePlan } from '../model/rope';
 import { median } from './stats';
 
 export interface EngineBenchRow {
@@ -67,7 +67,7 @@ export async function engineBench(model: OnnxModel, options: EngineBenchOptions,
   const rows: EngineBenchRow[] = [];
   for (const context of options.contexts) {
     const ids = Array.from({ length: context }, (_, i) => options.source[i % options.source.length] as number);
-    const factor = Math.max(1, context / cfg.train_len);
+    const factor = extensionFactor(context, cfg.train_len);
     const plan = planRope('yarn', geometry, { factor, length: context });
     const cache = model.newCache({ initialCapacity: context + steps + 1 });
 

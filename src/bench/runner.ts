@@ -9,7 +9,7 @@ import type { ContextStrategy } from '../context/proposals';
 import type { RepoIndex } from '../context/repo-index';
 import type { SyntaxLoader } from '../context/syntax';
 import type { OnnxModel } from '../model/onnx-backend';
-import { planRope, ropeGeometry, type RopeOptions } from '../model/rope';
+import { extensionFactor, planRope, ropeGeometry, type RopeMethod, type RopeOptions } from '../model/rope';
 import type { TextTokenizer } from '../model/tokenizer';
 import type { CellContext, RopePlanning } from './cells/cell-context';
 import { buildCompletionPrompts, completionCells, completionTasks } from './cells/completion';
@@ -26,7 +26,7 @@ export { completionKey } from './cells/completion';
 
 export interface BenchPlan {
   budgets: number[];
-  ropes: string[];
+  ropes: RopeMethod[];
   strategies: ContextStrategy[];
   levels: HoleLevel[];
   /** Completion tasks in all (levels take turns). */
@@ -45,7 +45,7 @@ export interface BenchContext {
   texts: FileTexts;
   loader: SyntaxLoader;
   /** Per-method settings (LongRoPE's factors). */
-  ropeSettings?: Record<string, RopeOptions>;
+  ropeSettings?: Partial<Record<RopeMethod, RopeOptions>>;
   /** Where completions are run against the repository's tests (trusted workspaces only); none: passAt1 is null. */
   execution?: ExecutionSandbox;
 }
@@ -66,11 +66,6 @@ export interface BenchOutcome {
   ranCells: number;
   skippedCells: number;
   wallMs: number;
-}
-
-/** The factor a method runs at for a prompt of `length` tokens: the extension beyond the training length. */
-export function factorFor(length: number, trainLength: number): number {
-  return Math.max(1, length / trainLength);
 }
 
 /**
@@ -100,9 +95,9 @@ export interface PreparedBench {
 function ropePlanning(ctx: BenchContext, plan: BenchPlan): RopePlanning {
   const card = ctx.model.card;
   const geometry = ropeGeometry(card.config);
-  const factor = (length: number) => factorFor(length, card.trainLength);
-  const options = (rope: string, f: number, length: number): RopeOptions => ({ ...(ctx.ropeSettings?.[rope] ?? {}), factor: f, length });
-  const canonical = (rope: string, length: number): string => {
+  const factor = (length: number) => extensionFactor(length, card.trainLength);
+  const options = (rope: RopeMethod, f: number, length: number): RopeOptions => ({ ...(ctx.ropeSettings?.[rope] ?? {}), factor: f, length });
+  const canonical = (rope: RopeMethod, length: number): RopeMethod => {
     const f = factor(length);
     const sig = planSignature(rope, geometry, options(rope, f, length));
     return plan.ropes.find((r) => planSignature(r, geometry, options(r, f, length)) === sig) ?? rope;

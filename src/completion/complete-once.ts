@@ -42,6 +42,8 @@ export interface CursorRequest {
   /** UTF-16 offset of the cursor in text. */
   offset: number;
   language: CompletionLanguage;
+  /** The engine's KV cache session; default the path (one per editor document). */
+  session?: string;
 }
 
 /** The prompt at a cursor and how its answer will be shaped: everything before the model runs. */
@@ -86,7 +88,7 @@ export async function finishCompletion(
   const { request: req, heal, built, shape } = prepared;
   const generation = await deps.engine.generate(built.packed.segments, settings.rope, {
     maxTokens: shape.mode === 'single-line' ? Math.min(SINGLE_LINE_MAX_TOKENS, settings.maxTokens) : settings.maxTokens,
-    stop: shape.stop, stopTokens: settings.stopTokens, session: req.path, startsWith: heal.healed,
+    stop: shape.stop, stopTokens: settings.stopTokens, session: req.session ?? req.path, startsWith: heal.healed,
   }, { signal });
   if (generation.stopReason === 'cancelled' || signal?.aborted) return undefined;
   const raw = generation.text;

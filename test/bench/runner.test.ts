@@ -9,6 +9,11 @@ import { OnnxModel } from '../../src/model/onnx-backend';
 import { TextTokenizer } from '../../src/model/tokenizer';
 import { prepareBench, type BenchPlan, type BenchProgress } from '../../src/bench/runner';
 import type { CompletionRecord } from '../../src/bench/results';
+import { completeOnce, completionStopTokens } from '../../src/completion/complete-once';
+import { localEngine } from '../../src/completion/local-engine';
+import { PromptBuilder } from '../../src/completion/prompt-builder';
+import { languageForPath } from '../../src/context/languages';
+import { Generator } from '../../src/model/generate';
 import { repoRoot } from '../repo-root';
 import { tempDir } from '../temp-dir';
 
@@ -59,6 +64,47 @@ test('the runner runs every cell on the tiny model, streams JSONL, and resumes w
     const cancelled = await other.run({ signal: controller.signal });
     assert.equal(cancelled.cancelled, true);
     assert.equal(cancelled.ranCells, 0);
+  } finally {
+    await model.dispose();
+  }
+});
+
+test('a completion cell records exactly what completeOnce, the editor’s path, gives for the same hole', async (t) => {
+  const root = join(repoRoot(), 'test', 'fixtures', 'pyrepo');
+  const loader = new SyntaxLoader(join(repoRoot(), 'grammars'));
+  const model = await OnnxModel.load(join(repoRoot(), 'models', 'tiny'), { provider: 'cpu' });
+  try {
+    const tok = TextTokenizer.load(model.files.tokenizer);
+    const plan: BenchPlan = {
+      budgets: [512], ropes: ['yarn'], strategies: ['ast'], levels: ['statement', 'line'], samples: 2, seed: 3, maxTokens: 6, needle: null, perplexity: null,
+    };
+    const out = join(tempDir('rw-runner-', t), 'results.jsonl');
+    const bench = { model, tok, index: (await RepoIndex.build(root, loader)).index, texts: new FileTexts(root), loader };
+    const prepared = await prepareBench(bench, plan, out, { cost: { a: 0.1, b: 0, decodeMs: 1 } });
+    const records = (await prepared.run()).records.filter((r): r is CompletionRecord => r.kind === 'completion');
+    assert.equal(records.length, 2);
+    const raws: string[] = [];
+    for (const record of records) {
+      const task = prepared.tasks.find((x) => x.id === record.taskId);
+      assert.ok(task);
+      // A fresh index and engine, the hole's file shown holed, as the benchmark shows it.
+      const holed = task.prefix + task.suffix;
+      const { index } = await RepoIndex.build(root, loader);
+      const texts = new FileTexts(root);
+      texts.setOpen(task.path, holed);
+      await index.update(task.path, holed);
+      const settings = {
+        budget: 512, strategy: 'ast' as const, maxTokens: 6, stopTokens: completionStopTokens(tok),
+        rope: { method: 'yarn' as const, options: { factor: 2, length: 512 }, source: 'setting' as const },
+      };
+      const language = languageForPath(task.path)?.id ?? 'python';
+      const result = await completeOnce({ path: task.path, text: holed, offset: task.prefix.length, language }, settings,
+        { builder: new PromptBuilder(index, tok, texts.get), engine: localEngine(new Generator(model, tok)), loader });
+      assert.equal(record.prediction, result?.text ?? '', `${task.path} ${task.level}`);
+      assert.equal(record.promptTokens, result?.generation.promptTokens);
+      raws.push(result?.raw ?? '');
+    }
+    assert.ok(raws.some((r) => r.length > 0), 'the model said something: the comparison is not of two empty strings');
   } finally {
     await model.dispose();
   }

@@ -1,7 +1,7 @@
 // What every kind of benchmark cell is built from: the run's context and plan, the results already
 // there, the repository's texts and the RoPE planning shared by all kinds.
 
-import type { RopeGeometry, RopeOptions } from '../../model/rope';
+import type { RopeGeometry, RopeMethod, RopeOptions } from '../../model/rope';
 import type { CostModel } from '../cost-model';
 import type { BenchRecord } from '../results';
 import type { BenchContext, BenchPlan } from '../runner';
@@ -11,9 +11,9 @@ export interface RopePlanning {
   /** The factor a method runs at for a prompt of `length` tokens. */
   factor(length: number): number;
   /** A method's options (its own settings, then factor and length). */
-  options(rope: string, factor: number, length: number): RopeOptions;
+  options(rope: RopeMethod, factor: number, length: number): RopeOptions;
   /** The first method of the plan whose RoPE plan at `length` equals `rope`'s: it runs, `rope` takes its results. */
-  canonical(rope: string, length: number): string;
+  canonical(rope: RopeMethod, length: number): RopeMethod;
 }
 
 export interface CellContext {

@@ -1,10 +1,14 @@
 // Completion cells: holes cut from the repository, a prompt per (task, strategy, budget) built with the
 // hole's file shown holed, and one greedy completion per cell, scored against the hidden middle.
 
+import { completionStopTokens, finishCompletion, prepareCompletion, type CompletionEngine, type CompletionSettings, type PreparedCompletion } from '../../completion/complete-once';
+import { localEngine } from '../../completion/local-engine';
 import { PromptBuilder } from '../../completion/prompt-builder';
+import { languageForPath } from '../../context/languages';
 import type { ContextStrategy } from '../../context/proposals';
+import type { SyntaxLoader } from '../../context/syntax';
 import { Generator } from '../../model/generate';
-import type { RopeOptions } from '../../model/rope';
+import type { RopeMethod, RopeOptions } from '../../model/rope';
 import { scoreCompletion } from '../metrics';
 import type { CompletionRecord } from '../results';
 import type { BenchCell } from '../scheduler';
@@ -12,10 +16,8 @@ import { buildTasks, type CompletionTask } from '../task-builder';
 import { estimateMs } from '../cost-model';
 import type { CellContext } from './cell-context';
 
-export interface CompletionPrompt {
-  segments: number[][];
-  tokens: number;
-}
+/** A hole's prompt as the editor would build it at that cursor (healed, shaped): see completeOnce. */
+export type CompletionPrompt = PreparedCompletion;
 
 /** Prompts by `${task.id}|${strategy}|${budget}`. */
 export type CompletionPrompts = Map<string, CompletionPrompt>;
@@ -45,14 +47,16 @@ export async function buildCompletionPrompts(cc: CellContext, tasks: CompletionT
   for (const [i, task] of needsPrompt.entries()) {
     if (cc.signal?.aborted) break;
     const holed = task.prefix + task.suffix;
+    const language = languageForPath(task.path);
+    if (!language) continue; // tasks are cut only from files of known languages
     const original = cc.files.get(task.path) as string;
     texts.setOpen(task.path, holed);
     await index.update(task.path, holed);
     try {
       for (const strategy of plan.strategies) {
         for (const budget of plan.budgets) {
-          const { packed } = builder.build({ path: task.path, text: holed, offset: task.prefix.length, budget, strategy });
-          prompts.set(promptKey(task.id, strategy, budget), { segments: packed.segments, tokens: packed.tokens });
+          const request = { path: task.path, text: holed, offset: task.prefix.length, language: language.id, session: cellSession(strategy, budget) };
+          prompts.set(promptKey(task.id, strategy, budget), prepareCompletion(request, { budget, strategy }, builder));
         }
       }
     } finally {
@@ -66,37 +70,42 @@ export async function buildCompletionPrompts(cc: CellContext, tasks: CompletionT
 
 /** How a completion cell generates: shared by all of them, so the KV cache carries over between cells. */
 export interface CompletionGeneration {
-  generator: Generator;
+  engine: CompletionEngine;
+  loader: SyntaxLoader;
   stopTokens: number[];
   signal?: AbortSignal;
 }
 
 export interface GeneratedCompletion {
-  /** The text an editor would insert at the hole. */
+  /** The text the editor would insert at the hole ('' when it would show nothing). */
   prediction: string;
   promptTokens: number;
   reusedTokens: number;
   latencyMs: number;
 }
 
-/** Keeps the longest line of a single-line hole: what an editor would show for it. */
-function postProcess(task: CompletionTask, text: string): string {
-  return task.level === 'line' ? (text.split('\n')[0] ?? '') : text;
-}
+/**
+ * Cells of one strategy and budget share an engine session, whatever the method (a plan change
+ * recomputes the cache anyway): consecutive cells reuse the chunks their prompts share.
+ */
+const cellSession = (strategy: string, budget: number) => `bench:${strategy}:${budget}`;
 
 /**
- * The generation step of a completion cell: greedy generation at the hole, then what an editor would
- * show of it; undefined when cancelled. The one place to swap for the extension's own completion path.
+ * The generation step of a completion cell: the editor's own path from a prepared prompt (generation,
+ * healing undone, post-processing to the request's shape); undefined when cancelled.
  */
 export async function generateCompletion(
-  gen: CompletionGeneration, task: CompletionTask, prompt: CompletionPrompt,
-  settings: { rope: string; ropeOptions: RopeOptions; maxTokens: number; session: string },
+  gen: CompletionGeneration, prompt: CompletionPrompt,
+  settings: { budget: number; strategy: ContextStrategy; rope: RopeMethod; ropeOptions: RopeOptions; maxTokens: number },
 ): Promise<GeneratedCompletion | undefined> {
-  const r = await gen.generator.generate(prompt.segments, { method: settings.rope, options: settings.ropeOptions }, {
-    maxTokens: settings.maxTokens, stopTokens: gen.stopTokens, session: settings.session, signal: gen.signal,
-  });
-  if (r.stopReason === 'cancelled') return undefined;
-  return { prediction: postProcess(task, r.text), promptTokens: r.promptTokens, reusedTokens: r.reusedTokens, latencyMs: r.prefillMs + r.decodeMs };
+  const completion: CompletionSettings = {
+    budget: settings.budget, strategy: settings.strategy, maxTokens: settings.maxTokens, stopTokens: gen.stopTokens,
+    rope: { method: settings.rope, options: settings.ropeOptions, source: 'setting' },
+  };
+  const r = await finishCompletion(prompt, completion, { engine: gen.engine, loader: gen.loader }, gen.signal);
+  if (!r) return undefined;
+  const g = r.generation;
+  return { prediction: r.text ?? '', promptTokens: g.promptTokens, reusedTokens: g.reusedTokens, latencyMs: g.prefillMs + g.decodeMs };
 }
 
 /**
@@ -108,9 +117,7 @@ export function completionCells(cc: CellContext, tasks: CompletionTask[], prompt
   const { plan, bench } = cc;
   const tok = bench.tok;
   const gen: CompletionGeneration = {
-    generator: new Generator(bench.model, tok),
-    stopTokens: [tok.special['<|file_sep|>'], tok.special['<|fim_prefix|>'], tok.special['<|fim_suffix|>'], tok.special['<|fim_middle|>']],
-    signal: cc.signal,
+    engine: localEngine(new Generator(bench.model, tok), bench.model.provider), loader: bench.loader, stopTokens: completionStopTokens(tok), signal: cc.signal,
   };
   const sorted = [...tasks].sort((a, b) => a.path.localeCompare(b.path) || a.start - b.start);
   const refTokens = new Map(tasks.map((t) => [t.id, tok.encode(t.middle).length]));
@@ -123,7 +130,6 @@ export function completionCells(cc: CellContext, tasks: CompletionTask[], prompt
     for (const rope of plan.ropes) {
       const same = cc.rope.canonical(rope, budget);
       for (const strategy of plan.strategies) {
-        const session = `bench:${strategy}:${budget}:${rope}`;
         for (const task of sorted) {
           const key = completionKey(task.id, strategy, budget, rope);
           const prompt = prompts.get(promptKey(task.id, strategy, budget));
@@ -133,9 +139,9 @@ export function completionCells(cc: CellContext, tasks: CompletionTask[], prompt
             cells.push({ key, kind: 'completion', label, aliasOf: completionKey(task.id, strategy, budget, same), rope, factor });
             continue;
           }
-          const settings = { rope, ropeOptions: cc.rope.options(rope, factor, budget), maxTokens: capFor(task), session };
-          cells.push({ key, kind: 'completion', label, estimateMs: prompt ? estimateMs(cc.cost, prompt.tokens, capFor(task) / 2) : 0, run: async () => {
-            const done = prompt && (await generateCompletion(gen, task, prompt, settings));
+          const settings = { budget, strategy, rope, ropeOptions: cc.rope.options(rope, factor, budget), maxTokens: capFor(task) };
+          cells.push({ key, kind: 'completion', label, estimateMs: prompt ? estimateMs(cc.cost, prompt.built.packed.tokens, capFor(task) / 2) : 0, run: async () => {
+            const done = prompt && (await generateCompletion(gen, prompt, settings));
             if (!done) return undefined;
             return completionRecord(cc, task, { key, strategy, rope, factor, budget }, done);
           } });
