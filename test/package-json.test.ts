@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import { DEFAULT_VSCODE_LANGUAGES } from '../src/context/languages';
 import { CONTEXT_STRATEGIES } from '../src/context/proposals';
 import { PROVIDER_SETTINGS } from '../src/model/providers';
+import { ROPE_METHOD_NAMES } from '../src/model/rope-methods';
 import { repoRoot } from './repo-root';
 
 interface Setting {
@@ -51,4 +52,11 @@ test('every enumDescriptions has one line per enum value', () => {
   const described = Object.entries(settings).filter(([, s]) => s.enumDescriptions);
   assert.ok(described.length > 0);
   for (const [name, s] of described) assert.equal(s.enumDescriptions?.length, s.enum?.length, name);
+});
+
+test('ropewalk.ropeMethod offers auto and exactly the RoPE methods the planners implement, with a description each', () => {
+  const s = setting('ropeMethod');
+  assertSameSet(s.enum, ['auto', ...ROPE_METHOD_NAMES], 'ropewalk.ropeMethod');
+  assert.equal(s.default, 'auto');
+  assert.equal(s.enumDescriptions?.length, s.enum?.length);
 });

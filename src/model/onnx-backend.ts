@@ -3,7 +3,7 @@
 import * as ort from 'onnxruntime-node';
 import { ContractError, CorruptModelError } from './errors';
 import { KvCache, type KvView } from './kv-cache';
-import { candidateProviders, ProviderUnavailableError, type ProviderSetting } from './providers';
+import { candidateProviders, missingPrerequisite, ProviderUnavailableError, type ProviderSetting } from './providers';
 import { headDim, readModelFiles, type ModelCard, type ModelFiles } from './model-card';
 
 // Failures reach the caller as exceptions with the reason; onnxruntime's own stderr log would repeat
@@ -62,6 +62,12 @@ export class OnnxModel {
     const setting = options.provider ?? 'cpu';
     const failures: string[] = [];
     for (const ep of candidateProviders(setting)) {
+      // `auto` skips a provider that cannot work here; one asked for by name is tried regardless.
+      const missing = setting === 'auto' ? missingPrerequisite(ep) : undefined;
+      if (missing) {
+        failures.push(`${ep}: ${missing}`);
+        continue;
+      }
       let session: ort.InferenceSession | undefined;
       try {
         session = await ort.InferenceSession.create(files.onnx, {

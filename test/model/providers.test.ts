@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { OnnxModel } from '../../src/model/onnx-backend';
-import { ProviderUnavailableError, candidateProviders } from '../../src/model/providers';
+import { ProviderUnavailableError, candidateProviders, missingPrerequisite } from '../../src/model/providers';
 import { repoRoot } from '../repo-root';
 
 const tiny = join(repoRoot(), 'models', 'tiny');
@@ -36,4 +36,13 @@ test('a forced provider that is missing is a named error, not a silent CPU run',
 test('the extension bundle never loads onnxruntime on the extension host', () => {
   const bundle = readFileSync(join(repoRoot(), 'dist', 'extension.js'), 'utf8');
   assert.doesNotMatch(bundle, /require\(["']onnxruntime-node["']\)/);
+});
+
+test('auto skips WebGPU on Linux without a Vulkan loader, and only there', () => {
+  const none = () => false;
+  assert.match(missingPrerequisite('webgpu', 'linux', none, '') ?? '', /libvulkan\.so\.1/);
+  assert.equal(missingPrerequisite('webgpu', 'linux', (p) => p === '/usr/lib/x86_64-linux-gnu/libvulkan.so.1', ''), undefined);
+  assert.equal(missingPrerequisite('webgpu', 'linux', (p) => p === '/opt/vk/libvulkan.so.1', '/opt/vk'), undefined);
+  assert.equal(missingPrerequisite('webgpu', 'win32', none, ''), undefined);
+  assert.equal(missingPrerequisite('cuda', 'linux', none, ''), undefined);
 });
