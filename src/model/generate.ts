@@ -159,31 +159,10 @@ export class Generator {
     const started = performance.now();
     const cancelled = () => options.signal?.aborted === true;
 
-    // Reuse what the cache holds, if it was computed with the same angles: the common prefix in place,
-    // moved chunks copied and re-rotated; the rest is computed.
     this.entry = this.useSession(options.session ?? '');
-    const reuse = planReuse(this.entry.planId === plan.id ? this.entry.tokens : [], segments, this.minMovedChunk);
-    // Moved chunks are copied from the entries past the kept prefix, which the new prompt overwrites.
-    const source = reuse.steps.some((s) => s.kind === 'copy') ? this.cache.clone(reuse.keep) : undefined;
-    this.cache.truncate(reuse.keep);
-    this.entry.tokens = prompt.slice(0, reuse.keep);
-    this.entry.planId = plan.id;
-    let logits: Float32Array = new Float32Array(0);
-    for (const step of reuse.steps) {
-      if (step.kind === 'copy') {
-        this.cache.appendFrom(source as KvCache, step.from - reuse.keep, step.length);
-        if (step.at !== step.from) this.cache.shiftKeys(step.at, step.at + step.length, step.at - step.from, plan.inverseFrequencies);
-        this.entry.tokens.push(...prompt.slice(step.at, step.at + step.length));
-        continue;
-      }
-      for (let i = 0; i < step.tokens.length; i += this.prefillChunk) {
-        if (cancelled()) return this.finish('cancelled', [], prompt, reuse, started, started);
-        const chunk = step.tokens.slice(i, i + this.prefillChunk);
-        logits = await this.step(chunk, step.at + i, plan);
-        this.entry.tokens.push(...chunk);
-        if (options.signal) await yieldToEventLoop();
-      }
-    }
+    const { reuse, logits: prefilled } = await this.prefill(segments, plan, cancelled, options.signal !== undefined);
+    if (!prefilled) return this.finish('cancelled', [], prompt, reuse, started, started);
+    let logits = prefilled;
     const prefillDone = performance.now();
 
     const tokens: number[] = [];
@@ -231,6 +210,39 @@ export class Generator {
     // The tokenizer refuses an empty list (a request cancelled before its first token).
     if (reason !== 'stop-text') text = tokens.length ? this.detokenizer.decode(tokens).replace(/\uFFFD$/, '') : '';
     return { ...this.finish(reason, tokens, prompt, reuse, started, prefillDone), text };
+  }
+
+  /**
+   * Brings the session's cache to the prompt: what it holds under the same angles is reused (the common
+   * prefix in place, moved chunks copied and re-rotated), the rest computed in chunks. Returns the last
+   * token's logits, or none when cancelled.
+   */
+  private async prefill(segments: number[][], plan: RopePlan, cancelled: () => boolean, yieldBetween: boolean): Promise<{ reuse: ReusePlan; logits?: Float32Array }> {
+    const entry = this.entry;
+    const prompt = segments.flat();
+    const reuse = planReuse(entry.planId === plan.id ? entry.tokens : [], segments, this.minMovedChunk);
+    // Moved chunks are copied from the entries past the kept prefix, which the new prompt overwrites.
+    const source = reuse.steps.some((s) => s.kind === 'copy') ? this.cache.clone(reuse.keep) : undefined;
+    this.cache.truncate(reuse.keep);
+    entry.tokens = prompt.slice(0, reuse.keep);
+    entry.planId = plan.id;
+    let logits: Float32Array = new Float32Array(0);
+    for (const step of reuse.steps) {
+      if (step.kind === 'copy') {
+        this.cache.appendFrom(source as KvCache, step.from - reuse.keep, step.length);
+        if (step.at !== step.from) this.cache.shiftKeys(step.at, step.at + step.length, step.at - step.from, plan.inverseFrequencies);
+        entry.tokens.push(...prompt.slice(step.at, step.at + step.length));
+        continue;
+      }
+      for (let i = 0; i < step.tokens.length; i += this.prefillChunk) {
+        if (cancelled()) return { reuse };
+        const chunk = step.tokens.slice(i, i + this.prefillChunk);
+        logits = await this.step(chunk, step.at + i, plan);
+        entry.tokens.push(...chunk);
+        if (yieldBetween) await yieldToEventLoop();
+      }
+    }
+    return { reuse, logits };
   }
 
   private finish(reason: GenerateResult['stopReason'], tokens: number[], prompt: number[], reuse: ReusePlan, started: number, prefillDone: number): GenerateResult {
