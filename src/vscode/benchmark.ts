@@ -37,7 +37,7 @@ export async function runBenchmark(extensionPath: string, storage: string, targe
         const parts = buffered.split(/[\r\n]/);
         buffered = parts.pop() ?? '';
         for (const raw of parts) {
-          const line = raw.replace(/\x1b\[K/g, '').trim();
+          const line = raw.replaceAll('\x1b[K', '').trim();
           if (!line) continue;
           const m = /^\[(\w+)\] (\d+)\/(\d+) (.+?)(?: ETA (.+?))?(?:\s{2}|$)/.exec(line);
           if (m) {
