@@ -170,33 +170,43 @@ export function summarizePerplexity(records: PerplexityRecord[]): PerplexityRow[
     .sort((a, b) => a.rope.localeCompare(b.rope) || a.length - b.length);
 }
 
-function csvCell(v: unknown): string {
+/** What a table cell can hold: a row with a nested object would print '[object Object]'. */
+type Cell = string | number | boolean | null | undefined;
+/** A row of cells; a mapped type rather than Record<string, Cell> so interfaces qualify. */
+type Row<R> = { [K in keyof R]: Cell };
+
+function keysOf<R extends Row<R>>(row: R): (keyof R & string)[] {
+  return Object.keys(row) as (keyof R & string)[];
+}
+
+function csvCell(v: Cell): string {
   const s = v === null || v === undefined ? '' : String(v);
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 /** RFC 4180 CSV with a header from the first row's keys (null as an empty cell). */
-export function toCsv(rows: object[]): string {
+export function toCsv<R extends Row<R>>(rows: R[]): string {
   if (rows.length === 0) return '';
-  const keys = Object.keys(rows[0] as object);
-  const lines = [keys.join(','), ...rows.map((r) => keys.map((k) => csvCell((r as Record<string, unknown>)[k])).join(','))];
+  const keys = keysOf(rows[0] as R);
+  const lines = [keys.join(','), ...rows.map((r) => keys.map((k) => csvCell(r[k])).join(','))];
   return lines.join('\r\n') + '\r\n';
 }
 
-function formatCell(v: unknown): string {
+function formatCell(v: Cell): string {
   if (v === null || v === undefined) return '—';
   if (typeof v === 'number') return Number.isInteger(v) ? String(v) : Math.abs(v) < 0.001 ? v.toExponential(2) : v.toFixed(3);
   return String(v).replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
 /** A GitHub-flavoured Markdown table (numbers to 3 decimals, null as —). */
-export function toMarkdown(rows: object[]): string {
+export function toMarkdown<R extends Row<R>>(rows: R[]): string {
   if (rows.length === 0) return '_no rows_\n';
-  const keys = Object.keys(rows[0] as object);
-  const right = keys.map((k) => typeof (rows[0] as Record<string, unknown>)[k] === 'number');
+  const first = rows[0] as R;
+  const keys = keysOf(first);
+  const right = keys.map((k) => typeof first[k] === 'number');
   return [
     `| ${keys.join(' | ')} |`,
     `|${right.map((r) => (r ? '---:' : '---')).join('|')}|`,
-    ...rows.map((r) => `| ${keys.map((k) => formatCell((r as Record<string, unknown>)[k])).join(' | ')} |`),
+    ...rows.map((r) => `| ${keys.map((k) => formatCell(r[k])).join(' | ')} |`),
   ].join('\n') + '\n';
 }

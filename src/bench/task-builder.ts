@@ -127,7 +127,7 @@ export async function buildTasks(files: ReadonlyMap<string, string>, loader: Syn
   const cache = new Map<string, FileCandidates | null>();
   const candidatesOf = async (path: string, spec: LanguageSpec, text: string): Promise<FileCandidates | null> => {
     if (cache.has(path)) return cache.get(path) ?? null;
-    let result: FileCandidates | null = null;
+    let result: FileCandidates | null;
     try {
       const { tree } = await loader.parse(spec, text);
       try {

@@ -17,8 +17,12 @@ export interface ParseReply {
 const data = workerData as { grammarsDir: string; maxFileBytes?: number };
 const loader = new SyntaxLoader(data.grammarsDir);
 
-parentPort?.on('message', async (req: ParseRequest) => {
+async function reply(req: ParseRequest): Promise<void> {
   const results: ParsedFile[] = [];
   for (const f of req.files) results.push(await parseFile(loader, f.path, f.absolute, data.maxFileBytes));
   parentPort?.postMessage({ batch: req.batch, results } satisfies ParseReply);
-});
+}
+
+// parseFile puts a file's failure in its result; a rejection here is a bug, and left unhandled it
+// ends the worker with the 'error' event the index already rejects on.
+parentPort?.on('message', (req: ParseRequest) => void reply(req));
