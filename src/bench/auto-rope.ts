@@ -70,9 +70,12 @@ export function saveAutoRope(file: AutoRopeFile, dir = defaultAutoRopeDir()): st
  * largest past them all), at the benchmark's factor rule; undefined when the model was never benchmarked.
  */
 export function bestRopeIn(file: AutoRopeFile | undefined, budget: number): AutoRopeChoice | undefined {
-  const entries = Object.entries(file?.budgets ?? {}).map(([b, c]) => [Number(b), c] as const).sort((a, b) => a[0] - b[0]);
-  if (!file || entries.length === 0) return undefined;
-  const [, choice] = entries.find(([b]) => b >= budget) ?? (entries[entries.length - 1] as (typeof entries)[number]);
+  const entries = Object.entries(file?.budgets ?? {})
+    .map(([b, c]): [number, AutoRopeChoice] => [Number(b), c])
+    .sort((x, y) => x[0] - y[0]);
+  const hit = entries.find(([b]) => b >= budget) ?? entries.at(-1);
+  if (!file || !hit) return undefined;
+  const choice = hit[1];
   return { method: choice.method, factor: extensionFactor(budget, file.trainLength), ...(choice.score !== undefined ? { score: choice.score } : {}) };
 }
 

@@ -151,7 +151,7 @@ export function definitionRecall(
     const def = index.definitionsOf(name).find((d) => imported.has(d.file) && !d.def.parent);
     if (!def || seen.has(`${path}:${name}`)) continue;
     seen.add(`${path}:${name}`);
-    const offset = (use.index as number) + name.length + 1;
+    const offset = (use.index) + name.length + 1;
     const built = builder.build({ path, text: text.slice(0, offset), offset, budget: options.budget, strategy: options.strategy });
     const defText = fileText(def.file) ?? '';
     const firstLine = (defText.split('\n')[def.def.startLine] ?? '').trim();

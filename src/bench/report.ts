@@ -85,7 +85,7 @@ export function strategyGains(summary: SummaryRow[], best: ReportData['best']): 
     const budget = Number(b);
     const es: Record<string, number> = {};
     for (const r of summary) if (r.level === 'all' && r.budget === budget && r.rope === choice.method) es[r.strategy] = r.editSimilarity;
-    const diff = (a: string, c: string) => (es[a] !== undefined && es[c] !== undefined ? (es[a] as number) - (es[c] as number) : null);
+    const diff = (a: string, c: string) => (es[a] !== undefined && es[c] !== undefined ? (es[a]) - (es[c]) : null);
     out.push({ budget, rope: choice.method, editSimilarity: es, astOverInfile: diff('ast', 'infile'), astOverJaccard: diff('ast', 'jaccard') });
   }
   return out;
@@ -108,7 +108,7 @@ export function reportCharts(data: ReportData, metric: Metric = 'editSimilarity'
   for (const strategy of strategies) {
     const series = ropes.map((rope) => ({
       name: rope,
-      points: all.filter((r) => r.strategy === strategy && r.rope === rope).map((r) => ({ x: r.budget, y: (r[metric] ?? NaN) as number })),
+      points: all.filter((r) => r.strategy === strategy && r.rope === rope).map((r) => ({ x: r.budget, y: (r[metric] ?? NaN) })),
     }));
     charts.push({ id: `${metric}-${strategy}`, title: `${LABELS[metric]} vs context budget — ${strategy}`, svg: lineChart({ title: `${LABELS[metric]} — ${strategy} context`, xLabel: 'context budget (tokens)', yLabel: LABELS[metric], series, logX: true, yRange: [0, 1] }) });
   }

@@ -33,7 +33,7 @@ export function buildReusePrompts(tok: TextTokenizer, files: SourceFile[], count
   const chunks = files.map((f) => [sep, ...tok.encode(`${f.path}\n${f.text}`).slice(0, chunkTokens)]).filter((c) => c.length >= 48);
   const prompts: number[][][] = [];
   for (let i = 0; prompts.length < count && i + chunksPerPrompt < chunks.length; i++) {
-    prompts.push(chunks.slice(i, i + chunksPerPrompt + 1) as number[][]);
+    prompts.push(chunks.slice(i, i + chunksPerPrompt + 1));
   }
   return prompts;
 }

@@ -109,7 +109,7 @@ export class ParsedArgs {
 
   private required(name: string, v: unknown): unknown {
     if (v === undefined) throw new Error(`--${name} has no value and no default; check has() first`);
-    return Array.isArray(v) ? [...v] : v;
+    return Array.isArray(v) ? [...(v as unknown[])] : v;
   }
 }
 

@@ -110,7 +110,7 @@ function median(values: number[]): number | undefined {
   if (values.length === 0) return undefined;
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
-  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  return sorted.length % 2 ? (sorted[mid]) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 function clamp(x: number, lo: number, hi: number): number {

@@ -2,7 +2,6 @@
 // and identifiers, plus a name → definitions table for finding what the cursor needs.
 
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { cachePath, readCache, writeCache } from './index-cache';
 import { readTsconfigPaths, resolveImport, type TsconfigPaths } from './import-resolution';

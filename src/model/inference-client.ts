@@ -87,7 +87,7 @@ export class InferenceClient {
     if (child !== this.alive()) return Promise.reject(new InferenceProcessError('inference process exited before the request was sent'));
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject, onText });
-      child.send({ ...body, id } as InferenceRequest);
+      child.send({ ...body, id });
       if (signal) {
         const cancel = () => {
           if (child === this.alive()) child.send({ id: this.nextId++, type: 'cancel', target: id } satisfies InferenceRequest);

@@ -44,7 +44,7 @@ export function readConfig(): RopewalkConfig {
     ropeMethod: isRopeMethod(rope) ? rope : 'auto',
     maxTokens: int(c.get('maxTokens'), 64, 1, 512),
     debounceMs: debounceMsFrom(c.get('debounceMs')),
-    languages: Array.isArray(languages) && languages.every((l) => typeof l === 'string') ? (languages as string[]) : DEFAULT_LANGUAGES,
+    languages: Array.isArray(languages) && languages.every((l) => typeof l === 'string') ? (languages) : DEFAULT_LANGUAGES,
     contextStrategy: isContextStrategy(strategy) ? strategy : 'ast',
     maxIndexedFiles: int(c.get('maxIndexedFiles'), 20000, 100, 200000),
   };

@@ -45,9 +45,9 @@ test('on a terminal the progress line is redrawn in place and cleared before a l
   const stream = new Writable({ write(chunk, _enc, cb) { text += String(chunk); cb(); } });
   const reporter = terminalReporter(stream);
   reporter.emit(progress);
-  reporter.emit({ ...progress, done: 4 } as BenchEvent);
+  reporter.emit({ ...progress, done: 4 });
   reporter.emit({ type: 'log', line: 'estimated time: 2 min 00 s' });
   await reporter.flush();
   assert.equal(text, '\r\x1b[K[completion] 3/10 5 s ETA 1 min 05 s  task 3\r\x1b[K[completion] 4/10 5 s ETA 1 min 05 s  task 3\r\x1b[Kestimated time: 2 min 00 s\n');
-  assert.equal(progressLine({ ...progress, phase: 'prepare' } as Extract<BenchEvent, { type: 'progress' }>), '[prepare] 3/10 5 s  task 3');
+  assert.equal(progressLine({ ...progress, phase: 'prepare' }), '[prepare] 3/10 5 s  task 3');
 });
