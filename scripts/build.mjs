@@ -19,11 +19,32 @@ const common = {
 
 rmSync('dist', { recursive: true, force: true });
 await build({ ...common, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist' });
-await build({ ...common, entryPoints: { 'inference-process': 'src/model/inference-process.ts' }, outdir: 'dist' });
-await build({ ...common, entryPoints: { 'index-worker': 'src/context/index-worker.ts' }, outdir: 'dist' });
-await build({ ...common, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } });
+await build({
+  ...common,
+  entryPoints: { 'inference-process': 'src/model/inference-process.ts' },
+  outdir: 'dist',
+});
+await build({
+  ...common,
+  entryPoints: { 'index-worker': 'src/context/index-worker.ts' },
+  outdir: 'dist',
+});
+await build({
+  ...common,
+  entryPoints: { cli: 'src/cli/main.ts' },
+  outdir: 'dist',
+  banner: { js: '#!/usr/bin/env node' },
+});
 // The benchmark report's page script (browser or webview; the CLI inlines it into report.html).
-await build({ ...common, platform: 'browser', format: 'iife', target: 'es2022', external: [], entryPoints: { report: 'src/bench/report-page.ts' }, outdir: 'dist' });
+await build({
+  ...common,
+  platform: 'browser',
+  format: 'iife',
+  target: 'es2022',
+  external: [],
+  entryPoints: { report: 'src/bench/report-page.ts' },
+  outdir: 'dist',
+});
 
 if (withTests) {
   const tests = [];
@@ -39,6 +60,10 @@ if (withTests) {
 }
 
 if (withElectronTests) {
-  await build({ ...common, entryPoints: { run: 'test/vscode-electron/run.ts', suite: 'test/vscode-electron/suite.ts' },
-    outdir: 'dist/test-electron', external: [...common.external, '@vscode/test-electron'] });
+  await build({
+    ...common,
+    entryPoints: { run: 'test/vscode-electron/run.ts', suite: 'test/vscode-electron/suite.ts' },
+    outdir: 'dist/test-electron',
+    external: [...common.external, '@vscode/test-electron'],
+  });
 }

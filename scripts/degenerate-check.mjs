@@ -20,7 +20,7 @@ const cursors = Number(opt('cursors', 10));
 const ropes = opt('ropes', 'auto,none').split(',');
 const budget = opt('budget', '4096');
 let seed = Number(opt('seed', 1));
-const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
 
 function sourceFiles(dir, out = []) {
   for (const name of readdirSync(dir)) {
@@ -51,8 +51,12 @@ function pickCursor(files) {
 /** A word, path segment or phrase that repeats three times in a row (`rules/rules/rules`, `rrrrrr`, `the x of the x of the x of`). */
 export function degenerate(text) {
   if (/\b(\w+)\b(?:\W{1,3}\1\b){2,}/.test(text)) return true;
-  for (const m of text.matchAll(/([^\n]{1,40}?)\1{2,}/g)) if (/[A-Za-z0-9]/.test(m[1]) && m[0].length >= 6) return true;
-  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  for (const m of text.matchAll(/([^\n]{1,40}?)\1{2,}/g))
+    if (/[A-Za-z0-9]/.test(m[1]) && m[0].length >= 6) return true;
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   return lines.some((l, i) => i >= 2 && l === lines[i - 1] && l === lines[i - 2]);
 }
 
@@ -64,13 +68,36 @@ for (const c of picked) {
   console.log(`${where}  expected: ${JSON.stringify(c.rest.slice(0, 60))}`);
   for (const rope of ropes) {
     const ropeArgs = rope === 'auto' ? [] : ['--rope', rope];
-    const out = execFileSync(process.execPath, [cli, 'complete', '--file', relative(root, c.file), '--line', String(c.line), '--column', String(c.column),
-      '--budget', budget, '--provider', 'cpu', '--json', ...ropeArgs], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const out = execFileSync(
+      process.execPath,
+      [
+        cli,
+        'complete',
+        '--file',
+        relative(root, c.file),
+        '--line',
+        String(c.line),
+        '--column',
+        String(c.column),
+        '--budget',
+        budget,
+        '--provider',
+        'cpu',
+        '--json',
+        ...ropeArgs,
+      ],
+      { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
+    );
     const r = JSON.parse(out.trim().split('\n').pop());
     const bad = degenerate(r.raw);
     counts[rope].raw += bad ? 1 : 0;
     counts[rope].shown += degenerate(r.completion ?? '') ? 1 : 0;
-    console.log(`  ${rope.padEnd(5)} ${r.rope.method}×${Number(r.rope.options.factor).toFixed(1)} ${bad ? 'DEGENERATE' : 'ok        '} raw ${JSON.stringify(r.raw.slice(0, 90))}`);
+    console.log(
+      `  ${rope.padEnd(5)} ${r.rope.method}×${Number(r.rope.options.factor).toFixed(1)} ${bad ? 'DEGENERATE' : 'ok        '} raw ${JSON.stringify(r.raw.slice(0, 90))}`,
+    );
   }
 }
-for (const rope of ropes) console.log(`${rope}: ${counts[rope].raw} of ${picked.length} raw outputs degenerate (${counts[rope].shown} after post-processing), budget ${budget}`);
+for (const rope of ropes)
+  console.log(
+    `${rope}: ${counts[rope].raw} of ${picked.length} raw outputs degenerate (${counts[rope].shown} after post-processing), budget ${budget}`,
+  );

@@ -9,8 +9,11 @@ export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 export class MissingToolError extends Error {
   constructor(name, options) {
-    super(`${name} is not installed: run 'npm ci' (it is a devDependency), or point ROPEWALK_TOOLS at a folder ` +
-      `where 'npm install ${name}' was run`, options);
+    super(
+      `${name} is not installed: run 'npm ci' (it is a devDependency), or point ROPEWALK_TOOLS at a folder ` +
+        `where 'npm install ${name}' was run`,
+      options,
+    );
     this.name = 'MissingToolError';
   }
 }

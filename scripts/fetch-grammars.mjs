@@ -10,14 +10,25 @@ import { join } from 'node:path';
 const GRAMMARS = [
   { pkg: 'tree-sitter-python', version: '0.25.0', files: ['tree-sitter-python.wasm'] },
   { pkg: 'tree-sitter-javascript', version: '0.25.0', files: ['tree-sitter-javascript.wasm'] },
-  { pkg: 'tree-sitter-typescript', version: '0.23.2', files: ['tree-sitter-typescript.wasm', 'tree-sitter-tsx.wasm'] },
+  {
+    pkg: 'tree-sitter-typescript',
+    version: '0.23.2',
+    files: ['tree-sitter-typescript.wasm', 'tree-sitter-tsx.wasm'],
+  },
 ];
 
 const tmp = mkdtempSync(join(tmpdir(), 'ropewalk-grammars-'));
 const manifest = [];
 try {
   for (const g of GRAMMARS) {
-    const tgz = execFileSync('npm', ['pack', `${g.pkg}@${g.version}`, '--silent', '--pack-destination', tmp], { encoding: 'utf8' }).trim().split('\n').pop();
+    const tgz = execFileSync(
+      'npm',
+      ['pack', `${g.pkg}@${g.version}`, '--silent', '--pack-destination', tmp],
+      { encoding: 'utf8' },
+    )
+      .trim()
+      .split('\n')
+      .pop();
     const dir = join(tmp, g.pkg);
     execFileSync('mkdir', ['-p', dir]);
     execFileSync('tar', ['xzf', join(tmp, tgz), '-C', dir]);
@@ -25,7 +36,13 @@ try {
     for (const file of g.files) {
       const bytes = readFileSync(join(dir, 'package', file));
       writeFileSync(join('grammars', file), bytes);
-      manifest.push({ file, package: g.pkg, version: meta.version, license: meta.license, sha256: createHash('sha256').update(bytes).digest('hex') });
+      manifest.push({
+        file,
+        package: g.pkg,
+        version: meta.version,
+        license: meta.license,
+        sha256: createHash('sha256').update(bytes).digest('hex'),
+      });
     }
   }
 } finally {

@@ -24,7 +24,10 @@ export const TARGETS = {
 
 export function hostTarget() {
   const target = `${process.platform}-${process.arch}`;
-  if (!(target in TARGETS)) throw new Error(`no onnxruntime binaries for this platform (${target}); targets: ${Object.keys(TARGETS).join(', ')}`);
+  if (!(target in TARGETS))
+    throw new Error(
+      `no onnxruntime binaries for this platform (${target}); targets: ${Object.keys(TARGETS).join(', ')}`,
+    );
   return target;
 }
 
@@ -36,23 +39,45 @@ export function vsixPath(outDir, target) {
 /** Packs one target; returns the .vsix path. Assumes dist/ is built. */
 export function packageTarget(target, outDir, log = console.log, { quiet = false } = {}) {
   const ortDir = TARGETS[target];
-  if (!ortDir) throw new Error(`unknown target '${target}'; targets: ${Object.keys(TARGETS).join(', ')}`);
+  if (!ortDir)
+    throw new Error(`unknown target '${target}'; targets: ${Object.keys(TARGETS).join(', ')}`);
   const vsce = join(devToolDir('@vscode/vsce'), 'vsce');
   const scratch = mkdtempSync(join(tmpdir(), 'ropewalk-vsix-'));
   try {
     const ignoreFile = join(scratch, '.vscodeignore');
-    writeFileSync(ignoreFile, readFileSync(join(repoRoot, '.vscodeignore'), 'utf8') +
-      `\n!node_modules/onnxruntime-node/bin/napi-v6/${ortDir}/**\n`);
+    writeFileSync(
+      ignoreFile,
+      readFileSync(join(repoRoot, '.vscodeignore'), 'utf8') +
+        `\n!node_modules/onnxruntime-node/bin/napi-v6/${ortDir}/**\n`,
+    );
     mkdirSync(outDir, { recursive: true });
     const out = vsixPath(outDir, target);
     rmSync(out, { force: true });
-    const args = [vsce, 'package', '--target', target, '--out', out, '--ignoreFile', ignoreFile,
+    const args = [
+      vsce,
+      'package',
+      '--target',
+      target,
+      '--out',
+      out,
+      '--ignoreFile',
+      ignoreFile,
       // No network and no questions: no repository field to check, README links left as written.
-      '--allow-missing-repository', '--no-rewrite-relative-links', '--no-yarn'];
+      '--allow-missing-repository',
+      '--no-rewrite-relative-links',
+      '--no-yarn',
+    ];
     log(`package: ${target}`);
     // stdin closed: a question from vsce fails the run instead of waiting for an answer.
-    const r = spawnSync(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', quiet ? 'pipe' : 'inherit', quiet ? 'pipe' : 'inherit'], encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`vsce package --target ${target} failed (exit ${r.status ?? r.signal})${quiet ? `:\n${r.stdout}${r.stderr}` : ''}`);
+    const r = spawnSync(process.execPath, args, {
+      cwd: repoRoot,
+      stdio: ['ignore', quiet ? 'pipe' : 'inherit', quiet ? 'pipe' : 'inherit'],
+      encoding: 'utf8',
+    });
+    if (r.status !== 0)
+      throw new Error(
+        `vsce package --target ${target} failed (exit ${r.status ?? r.signal})${quiet ? `:\n${r.stdout}${r.stderr}` : ''}`,
+      );
     return out;
   } finally {
     rmSync(scratch, { recursive: true, force: true });
@@ -60,7 +85,10 @@ export function packageTarget(target, outDir, log = console.log, { quiet = false
 }
 
 function build() {
-  const r = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'build.mjs')], { cwd: repoRoot, stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'build.mjs')], {
+    cwd: repoRoot,
+    stdio: 'inherit',
+  });
   if (r.status !== 0) throw new Error('build failed');
 }
 
@@ -68,10 +96,14 @@ function parseArgs(argv) {
   const opts = { targets: Object.keys(TARGETS), out: join(repoRoot, 'out', 'vsix'), build: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === '--target') opts.targets = argv[++i].split(',').map((t) => (t === 'host' ? hostTarget() : t));
+    if (a === '--target')
+      opts.targets = argv[++i].split(',').map((t) => (t === 'host' ? hostTarget() : t));
     else if (a === '--out') opts.out = argv[++i];
     else if (a === '--no-build') opts.build = false;
-    else throw new Error(`unknown argument '${a}'; usage: node scripts/package.mjs [--target T,T|host] [--out DIR] [--no-build]`);
+    else
+      throw new Error(
+        `unknown argument '${a}'; usage: node scripts/package.mjs [--target T,T|host] [--out DIR] [--no-build]`,
+      );
   }
   return opts;
 }
@@ -84,10 +116,18 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     for (const target of opts.targets) {
       const t0 = performance.now();
       const out = packageTarget(target, opts.out);
-      rows.push({ target, out, mib: statSync(out).size / 2 ** 20, s: (performance.now() - t0) / 1000 });
+      rows.push({
+        target,
+        out,
+        mib: statSync(out).size / 2 ** 20,
+        s: (performance.now() - t0) / 1000,
+      });
     }
     console.log('\n| target | .vsix | size | time |\n|---|---|---|---|');
-    for (const r of rows) console.log(`| ${r.target} | ${relative(repoRoot, r.out)} | ${r.mib.toFixed(1)} MiB | ${r.s.toFixed(1)} s |`);
+    for (const r of rows)
+      console.log(
+        `| ${r.target} | ${relative(repoRoot, r.out)} | ${r.mib.toFixed(1)} MiB | ${r.s.toFixed(1)} s |`,
+      );
   } catch (error) {
     console.error(`package failed: ${error.message}`);
     process.exit(1);

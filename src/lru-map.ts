@@ -37,4 +37,3 @@ export class LruMap<K, V> {
     return this.map.size;
   }
 }
-

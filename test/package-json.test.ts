@@ -16,7 +16,9 @@ interface Setting {
   default?: unknown;
 }
 
-const pkg = JSON.parse(readFileSync(join(repoRoot(), 'package.json'), 'utf8')) as { contributes: { configuration: { properties: Record<string, Setting> } } };
+const pkg = JSON.parse(readFileSync(join(repoRoot(), 'package.json'), 'utf8')) as {
+  contributes: { configuration: { properties: Record<string, Setting> } };
+};
 const settings = pkg.contributes.configuration.properties;
 
 function setting(name: string): Setting {
@@ -26,7 +28,11 @@ function setting(name: string): Setting {
 }
 
 /** Same members, each once; package.json may order them for the settings editor (the default first). */
-function assertSameSet(actual: readonly string[] | undefined, expected: readonly string[], what: string): void {
+function assertSameSet(
+  actual: readonly string[] | undefined,
+  expected: readonly string[],
+  what: string,
+): void {
   assert.ok(actual, `${what} has an enum`);
   assert.equal(new Set(actual).size, actual.length, `${what} lists a value twice`);
   assert.deepEqual([...actual].sort(), [...expected].sort(), what);

@@ -17,16 +17,24 @@ const arg = (name, fallback) => {
 const fixture = resolve(arg('--fixture', join(repoRoot, 'test', 'fixtures', 'pyrepo')));
 const timeoutMs = Number(arg('--timeout-min', '20')) * 60_000;
 const outDir = process.env.E2E_OUT || join(repoRoot, 'test', 'e2e', 'out', 'benchmark');
-const vsix = process.env.E2E_VSIX || packageTarget(hostTarget(), join(repoRoot, 'out', 'vsix'), () => {}, { quiet: true });
+const vsix =
+  process.env.E2E_VSIX ||
+  packageTarget(hostTarget(), join(repoRoot, 'out', 'vsix'), () => {}, { quiet: true });
 const s = await startSession({ vsix, fixture, outDir });
 try {
   await waitForModelReady(s.page);
   await runCommand(s.page, 'Ropewalk: Run Benchmark');
-  await s.page.locator('.notification-toast', { hasText: 'Ropewalk benchmark' }).first().waitFor({ timeout: 60_000 });
+  await s.page
+    .locator('.notification-toast', { hasText: 'Ropewalk benchmark' })
+    .first()
+    .waitFor({ timeout: 60_000 });
   await s.page.waitForTimeout(20_000);
   await s.screenshot('benchmark-progress');
   // The report opens as a webview tab named after the repository.
-  await s.page.locator('.tab', { hasText: 'Ropewalk benchmark:' }).first().waitFor({ timeout: timeoutMs });
+  await s.page
+    .locator('.tab', { hasText: 'Ropewalk benchmark:' })
+    .first()
+    .waitFor({ timeout: timeoutMs });
   await s.page.waitForTimeout(3000);
   await s.screenshot('benchmark-report');
   console.log(`screenshots in ${outDir}`);

@@ -4,7 +4,17 @@
 // the extensions and user-data folders are new each time (kept with E2E_KEEP=1 for a look afterwards).
 
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  createWriteStream,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, delimiter, join } from 'node:path';
@@ -36,8 +46,16 @@ export const E2E_SETTINGS = {
   'editor.minimap.enabled': false,
 };
 
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run', '--no-default-browser-check'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--no-default-browser-check',
+];
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -57,10 +75,14 @@ async function waitForHttp(url, timeoutMs, exited) {
     try {
       const res = await fetch(url);
       if (res.ok) return;
-    } catch { /* not listening yet */ }
+    } catch {
+      /* not listening yet */
+    }
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`code-server did not answer at ${url} within ${timeoutMs / 1000} s (see code-server.log)`);
+  throw new Error(
+    `code-server did not answer at ${url} within ${timeoutMs / 1000} s (see code-server.log)`,
+  );
 }
 
 /**
@@ -69,8 +91,14 @@ async function waitForHttp(url, timeoutMs, exited) {
  * (a path list), e.g. another inline completion provider to see how the two interact.
  * @param {{ vsix: string, fixture: string, outDir: string, settings?: object, extraExtensions?: string[], log?: (line: string) => void }} options
  */
-export async function startSession({ vsix, fixture, outDir, settings = {}, log = console.log,
-  extraExtensions = (process.env.E2E_EXTRA_EXTENSIONS ?? '').split(delimiter).filter(Boolean) }) {
+export async function startSession({
+  vsix,
+  fixture,
+  outDir,
+  settings = {},
+  log = console.log,
+  extraExtensions = (process.env.E2E_EXTRA_EXTENSIONS ?? '').split(delimiter).filter(Boolean),
+}) {
   const { chromium: chromiumPath, codeServer } = setup(log);
   const { chromium } = requireDevTool('playwright-core');
   mkdirSync(outDir, { recursive: true });
@@ -79,35 +107,66 @@ export async function startSession({ vsix, fixture, outDir, settings = {}, log =
   const userDataDir = join(tmp, 'user-data');
   const workspace = join(tmp, basename(fixture));
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
-  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...E2E_SETTINGS, ...settings }, null, 2));
+  writeFileSync(
+    join(userDataDir, 'User', 'settings.json'),
+    JSON.stringify({ ...E2E_SETTINGS, ...settings }, null, 2),
+  );
   cpSync(fixture, workspace, { recursive: true });
 
   const entry = join(codeServer, 'out', 'node', 'entry.js');
   const dirs = ['--extensions-dir', extensionsDir, '--user-data-dir', userDataDir];
   const env = codeServerEnv();
-  const install = spawnSync(process.execPath, [entry, ...dirs, '--install-extension', vsix], { encoding: 'utf8', env });
+  const install = spawnSync(process.execPath, [entry, ...dirs, '--install-extension', vsix], {
+    encoding: 'utf8',
+    env,
+  });
   if (install.status !== 0 || !/successfully installed/.test(install.stdout)) {
-    throw new Error(`installing ${vsix} into code-server failed:\n${install.stdout}${install.stderr}`);
+    throw new Error(
+      `installing ${vsix} into code-server failed:\n${install.stdout}${install.stderr}`,
+    );
   }
   installUnpacked(extensionsDir, extraExtensions);
 
   const port = await freePort();
   const serverLog = join(tmp, 'code-server.log');
   const logStream = createWriteStream(serverLog);
-  const server = spawn(process.execPath, [entry, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
-    ...dirs, workspace], { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env });
+  const server = spawn(
+    process.execPath,
+    [
+      entry,
+      '--auth',
+      'none',
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--disable-getting-started-override',
+      ...dirs,
+      workspace,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env },
+  );
   server.stdout.pipe(logStream);
   server.stderr.pipe(logStream);
   let exited = false;
-  server.once('exit', () => { exited = true; });
+  server.once('exit', () => {
+    exited = true;
+  });
 
   let browser;
   const close = async ({ keep = process.env.E2E_KEEP === '1' } = {}) => {
     await browser?.close().catch(() => {});
     if (!exited) {
-      try { process.kill(-server.pid, 'SIGTERM'); } catch { /* gone */ }
-      await new Promise((r) => { server.once('exit', r); setTimeout(r, 5000); });
+      try {
+        process.kill(-server.pid, 'SIGTERM');
+      } catch {
+        /* gone */
+      }
+      await new Promise((r) => {
+        server.once('exit', r);
+        setTimeout(r, 5000);
+      });
     }
     logStream.end();
     copyLogs(tmp, outDir);
@@ -119,8 +178,17 @@ export async function startSession({ vsix, fixture, outDir, settings = {}, log =
     const url = `http://127.0.0.1:${port}`;
     await waitForHttp(`${url}/healthz`, 60_000, () => exited);
     // Chromium keeps crash-report settings under $XDG_CONFIG_HOME: the session's own folder, not the user's home.
-    const chromiumEnv = { ...process.env, XDG_CONFIG_HOME: join(tmp, 'chromium-config'), XDG_CACHE_HOME: join(tmp, 'chromium-cache') };
-    browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS, headless: true, env: chromiumEnv });
+    const chromiumEnv = {
+      ...process.env,
+      XDG_CONFIG_HOME: join(tmp, 'chromium-config'),
+      XDG_CACHE_HOME: join(tmp, 'chromium-cache'),
+    };
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: CHROMIUM_ARGS,
+      headless: true,
+      env: chromiumEnv,
+    });
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     const page = await context.newPage();
     const consoleLines = [];
@@ -130,11 +198,17 @@ export async function startSession({ vsix, fixture, outDir, settings = {}, log =
     let shot = 0;
     const screenshot = async (name) => {
       const path = join(outDir, `${String(++shot).padStart(2, '0')}-${name}.png`);
-      await page.screenshot({ path }).catch((e) => log(`e2e: screenshot ${name} failed: ${e.message}`));
+      await page
+        .screenshot({ path })
+        .catch((e) => log(`e2e: screenshot ${name} failed: ${e.message}`));
       return path;
     };
     return {
-      page, workspace, url, tmp, screenshot,
+      page,
+      workspace,
+      url,
+      tmp,
+      screenshot,
       close: async (opts) => {
         writeFileSync(join(outDir, 'browser-console.log'), consoleLines.join('\n') + '\n');
         await close(opts);
@@ -156,8 +230,12 @@ function installUnpacked(extensionsDir, dirs) {
     const folder = `${manifest.publisher}.${manifest.name}-${manifest.version}`.toLowerCase();
     const path = join(extensionsDir, folder);
     cpSync(dir, path, { recursive: true });
-    list.push({ identifier: { id: `${manifest.publisher}.${manifest.name}`.toLowerCase() }, version: manifest.version,
-      location: { $mid: 1, path, scheme: 'file' }, relativeLocation: folder });
+    list.push({
+      identifier: { id: `${manifest.publisher}.${manifest.name}`.toLowerCase() },
+      version: manifest.version,
+      location: { $mid: 1, path, scheme: 'file' },
+      relativeLocation: folder,
+    });
   }
   writeFileSync(listPath, JSON.stringify(list));
 }
@@ -167,10 +245,12 @@ function copyLogs(tmp, outDir) {
   const dest = join(outDir, 'logs');
   rmSync(dest, { recursive: true, force: true });
   mkdirSync(dest, { recursive: true });
-  if (existsSync(join(tmp, 'code-server.log'))) cpSync(join(tmp, 'code-server.log'), join(dest, 'code-server.log'));
+  if (existsSync(join(tmp, 'code-server.log')))
+    cpSync(join(tmp, 'code-server.log'), join(dest, 'code-server.log'));
   const logsDir = join(tmp, 'user-data', 'logs');
   if (existsSync(logsDir)) {
-    for (const session of readdirSync(logsDir)) cpSync(join(logsDir, session), join(dest, session), { recursive: true });
+    for (const session of readdirSync(logsDir))
+      cpSync(join(logsDir, session), join(dest, session), { recursive: true });
   }
 }
 

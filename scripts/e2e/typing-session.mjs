@@ -29,8 +29,20 @@ const SNIPPET = [
 ];
 
 function parseArgs(argv) {
-  const opts = { keys: 80, pauseMs: 150, waitMs: 2000, budget: 0, file: 'shapes/square.py', fixture: join(repoRoot, 'test', 'fixtures', 'pyrepo') };
-  const numbers = { '--keys': 'keys', '--pause-ms': 'pauseMs', '--wait-ms': 'waitMs', '--budget': 'budget' };
+  const opts = {
+    keys: 80,
+    pauseMs: 150,
+    waitMs: 2000,
+    budget: 0,
+    file: 'shapes/square.py',
+    fixture: join(repoRoot, 'test', 'fixtures', 'pyrepo'),
+  };
+  const numbers = {
+    '--keys': 'keys',
+    '--pause-ms': 'pauseMs',
+    '--wait-ms': 'waitMs',
+    '--budget': 'budget',
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a in numbers) opts[numbers[a]] = Number(argv[++i]);
@@ -60,16 +72,23 @@ function keystrokes(n) {
 
 /** The extension's own account of the session, from its log: one line per request that reached the model. */
 function engineSide(tmp) {
-  const rows = ropewalkLog(tmp).split('\n')
+  const rows = ropewalkLog(tmp)
+    .split('\n')
     .map((l) => /completion in (\d+) ms, (\d+) prompt tokens \((\d+) cached\)/.exec(l))
     .filter(Boolean)
     .map((m) => ({ ms: Number(m[1]), prompt: Number(m[2]), cached: Number(m[3]) }));
   const ms = rows.map((r) => r.ms).sort((a, b) => a - b);
   const warm = rows.filter((r) => r.cached >= 0.9 * r.prompt).length;
   return {
-    engineRequests: rows.length, warmRequests: warm, warmShare: rows.length ? warm / rows.length : NaN,
-    promptTokensP50: percentile(rows.map((r) => r.prompt).sort((a, b) => a - b), 50),
-    engineLatencyP50Ms: percentile(ms, 50), engineLatencyP95Ms: percentile(ms, 95),
+    engineRequests: rows.length,
+    warmRequests: warm,
+    warmShare: rows.length ? warm / rows.length : NaN,
+    promptTokensP50: percentile(
+      rows.map((r) => r.prompt).sort((a, b) => a - b),
+      50,
+    ),
+    engineLatencyP50Ms: percentile(ms, 50),
+    engineLatencyP95Ms: percentile(ms, 95),
   };
 }
 
@@ -77,9 +96,14 @@ async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const outDir = process.env.E2E_OUT || join(repoRoot, 'test', 'e2e', 'out');
   mkdirSync(outDir, { recursive: true });
-  const vsix = process.env.E2E_VSIX || packageTarget(hostTarget(), join(repoRoot, 'out', 'vsix'), () => {}, { quiet: true });
+  const vsix =
+    process.env.E2E_VSIX ||
+    packageTarget(hostTarget(), join(repoRoot, 'out', 'vsix'), () => {}, { quiet: true });
   const session = await startSession({
-    vsix, fixture: opts.fixture, outDir: join(outDir, 'typing-session'), settings: { 'ropewalk.contextBudget': opts.budget },
+    vsix,
+    fixture: opts.fixture,
+    outDir: join(outDir, 'typing-session'),
+    settings: { 'ropewalk.contextBudget': opts.budget },
   });
   const samples = [];
   let engine;
@@ -99,7 +123,10 @@ async function main() {
   } finally {
     await session.close();
   }
-  const latencies = samples.filter((s) => s.ms !== undefined).map((s) => s.ms).sort((a, b) => a - b);
+  const latencies = samples
+    .filter((s) => s.ms !== undefined)
+    .map((s) => s.ms)
+    .sort((a, b) => a - b);
   const summary = {
     keystrokes: samples.length,
     withGhostText: latencies.length,
@@ -112,14 +139,23 @@ async function main() {
     budget: opts.budget,
     ...engine,
   };
-  writeFileSync(join(outDir, 'typing-session.json'), JSON.stringify({ summary, samples, file: opts.file, vsix }, null, 2) + '\n');
+  writeFileSync(
+    join(outDir, 'typing-session.json'),
+    JSON.stringify({ summary, samples, file: opts.file, vsix }, null, 2) + '\n',
+  );
   const f = (ms) => (Number.isNaN(ms) ? '–' : `${ms.toFixed(0)} ms`);
-  console.log('| keystrokes | with ghost text | without (within wait) | p50 | p95 | max |\n|---|---|---|---|---|---|');
-  console.log(`| ${summary.keystrokes} | ${summary.withGhostText} | ${summary.withoutGhostText} (${opts.waitMs} ms) | ${f(summary.p50Ms)} | ${f(summary.p95Ms)} | ${f(summary.maxMs)} |`);
+  console.log(
+    '| keystrokes | with ghost text | without (within wait) | p50 | p95 | max |\n|---|---|---|---|---|---|',
+  );
+  console.log(
+    `| ${summary.keystrokes} | ${summary.withGhostText} | ${summary.withoutGhostText} (${opts.waitMs} ms) | ${f(summary.p50Ms)} | ${f(summary.p95Ms)} | ${f(summary.maxMs)} |`,
+  );
   if (engine) {
-    console.log(`\nengine: ${engine.engineRequests} requests reached the model (the rest were served from the result cache, debounced or cancelled); ` +
-      `prompt ${engine.promptTokensP50} tokens (p50); ${engine.warmRequests} of them warm (≥ 90% of the prompt in the KV cache, ` +
-      `${(100 * engine.warmShare).toFixed(0)}%); model latency p50 ${f(engine.engineLatencyP50Ms)}, p95 ${f(engine.engineLatencyP95Ms)}`);
+    console.log(
+      `\nengine: ${engine.engineRequests} requests reached the model (the rest were served from the result cache, debounced or cancelled); ` +
+        `prompt ${engine.promptTokensP50} tokens (p50); ${engine.warmRequests} of them warm (≥ 90% of the prompt in the KV cache, ` +
+        `${(100 * engine.warmShare).toFixed(0)}%); model latency p50 ${f(engine.engineLatencyP50Ms)}, p95 ${f(engine.engineLatencyP95Ms)}`,
+    );
   }
 }
 

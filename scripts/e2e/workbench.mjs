@@ -9,9 +9,13 @@ export async function ropewalkStatus(page) {
     for (const item of document.querySelectorAll('.statusbar-item')) {
       const text = (item.textContent ?? '').trim();
       if (!/Ropewalk/.test(text)) continue;
-      const icon = [...item.querySelectorAll('.codicon')].flatMap((e) => [...e.classList])
+      const icon = [...item.querySelectorAll('.codicon')]
+        .flatMap((e) => [...e.classList])
         .find((c) => c.startsWith('codicon-') && !c.startsWith('codicon-modifier'));
-      const label = item.querySelector('[aria-label]')?.getAttribute('aria-label') ?? item.getAttribute('aria-label') ?? '';
+      const label =
+        item.querySelector('[aria-label]')?.getAttribute('aria-label') ??
+        item.getAttribute('aria-label') ??
+        '';
       return { icon: icon?.slice('codicon-'.length), text, label };
     }
     return undefined;
@@ -26,13 +30,17 @@ export async function waitForModelReady(page, timeoutMs = 120_000) {
     last = await ropewalkStatus(page);
     if (last?.icon === 'check') return last;
     if (last?.icon === 'error' || last?.icon === 'warning') {
-      throw new Error(`Ropewalk's status bar item shows ${last.icon}: '${last.label}' — the model check failed (see logs/)`);
+      throw new Error(
+        `Ropewalk's status bar item shows ${last.icon}: '${last.label}' — the model check failed (see logs/)`,
+      );
     }
     await page.waitForTimeout(250);
   }
-  throw new Error(last
-    ? `Ropewalk's status bar item still shows '${last.icon ?? ''} ${last.text}' after ${timeoutMs / 1000} s, not the check mark`
-    : `no Ropewalk status bar item after ${timeoutMs / 1000} s: the extension did not activate (see logs/)`);
+  throw new Error(
+    last
+      ? `Ropewalk's status bar item still shows '${last.icon ?? ''} ${last.text}' after ${timeoutMs / 1000} s, not the check mark`
+      : `no Ropewalk status bar item after ${timeoutMs / 1000} s: the extension did not activate (see logs/)`,
+  );
 }
 
 /** Runs a command by its title from the command palette, as a person would. */
@@ -57,7 +65,10 @@ export async function openFile(page, relPath) {
   await input.waitFor({ state: 'visible', timeout: 10_000 });
   await input.fill(relPath);
   const name = relPath.split('/').pop();
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 10_000 });
+  await page
+    .locator('.quick-input-list .monaco-list-row', { hasText: name })
+    .first()
+    .waitFor({ timeout: 10_000 });
   await input.press('Enter');
   await page.locator('.tab.active', { hasText: name }).waitFor({ timeout: 10_000 });
   const editor = page.locator('.editor-group-container.active .monaco-editor .view-lines').first();
@@ -68,17 +79,27 @@ export async function openFile(page, relPath) {
 export async function readGhostText(page) {
   return page.evaluate(() => {
     const clean = (s) => (s ?? '').replace(/\u00a0/g, ' ');
-    const inline = [...document.querySelectorAll('.monaco-editor .ghost-text-decoration')].map((e) => clean(e.textContent)).join('');
-    const lines = [...document.querySelectorAll('.monaco-editor .ghost-text')]
-      .flatMap((zone) => [...zone.querySelectorAll('.view-line')].map((l) => clean(l.textContent)));
+    const inline = [...document.querySelectorAll('.monaco-editor .ghost-text-decoration')]
+      .map((e) => clean(e.textContent))
+      .join('');
+    const lines = [...document.querySelectorAll('.monaco-editor .ghost-text')].flatMap((zone) =>
+      [...zone.querySelectorAll('.view-line')].map((l) => clean(l.textContent)),
+    );
     return inline || lines.length ? { inline, lines } : undefined;
   });
 }
 
 /** Polls the DOM for ghost text; resolves with it and the ms since `since`, or undefined after timeoutMs. */
 export async function waitForGhostText(page, timeoutMs, pollMs = 10, since = performance.now()) {
-  const found = await page.waitForFunction((sel) => document.querySelector(sel) !== null, GHOST_TEXT,
-    { timeout: timeoutMs, polling: pollMs }).then(() => true, () => false);
+  const found = await page
+    .waitForFunction((sel) => document.querySelector(sel) !== null, GHOST_TEXT, {
+      timeout: timeoutMs,
+      polling: pollMs,
+    })
+    .then(
+      () => true,
+      () => false,
+    );
   if (!found) return undefined;
   const ms = performance.now() - since;
   return { ms, ghost: await readGhostText(page) };

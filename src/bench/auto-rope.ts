@@ -35,7 +35,11 @@ function fileFor(dir: string, modelId: string): string {
 }
 
 /** A saved file with only its valid entries; undefined when missing or unreadable (the caller falls back). */
-export function readAutoRope(modelId: string, dir = defaultAutoRopeDir(), warn?: (line: string) => void): AutoRopeFile | undefined {
+export function readAutoRope(
+  modelId: string,
+  dir = defaultAutoRopeDir(),
+  warn?: (line: string) => void,
+): AutoRopeFile | undefined {
   let data: AutoRopeFile;
   try {
     data = JSON.parse(readFileSync(fileFor(dir, modelId), 'utf8')) as AutoRopeFile;
@@ -46,7 +50,10 @@ export function readAutoRope(modelId: string, dir = defaultAutoRopeDir(), warn?:
   const budgets: Record<string, AutoRopeChoice> = {};
   for (const [budget, choice] of Object.entries(data.budgets)) {
     if (Number.isFinite(Number(budget)) && isRopeMethod(choice?.method)) budgets[budget] = choice;
-    else warn?.(`auto RoPE file of ${modelId}: budget ${budget} names an unknown method ${JSON.stringify(choice?.method)}; ignored`);
+    else
+      warn?.(
+        `auto RoPE file of ${modelId}: budget ${budget} names an unknown method ${JSON.stringify(choice?.method)}; ignored`,
+      );
   }
   return { ...data, budgets };
 }
@@ -59,7 +66,10 @@ export function saveAutoRope(file: AutoRopeFile, dir = defaultAutoRopeDir()): st
   mkdirSync(dir, { recursive: true });
   const path = fileFor(dir, file.modelId);
   const earlier = readAutoRope(file.modelId, dir);
-  const merged = earlier && earlier.trainLength === file.trainLength ? { ...file, budgets: { ...earlier.budgets, ...file.budgets } } : file;
+  const merged =
+    earlier && earlier.trainLength === file.trainLength
+      ? { ...file, budgets: { ...earlier.budgets, ...file.budgets } }
+      : file;
   writeFileSync(path + '.tmp', JSON.stringify(merged, null, 1) + '\n');
   renameSync(path + '.tmp', path); // a reader never sees half a file
   return path;
@@ -69,24 +79,35 @@ export function saveAutoRope(file: AutoRopeFile, dir = defaultAutoRopeDir()): st
  * The saved choice for `budget` tokens: the one for the smallest benchmarked budget that holds it (the
  * largest past them all), at the benchmark's factor rule; undefined when the model was never benchmarked.
  */
-export function bestRopeIn(file: AutoRopeFile | undefined, budget: number): AutoRopeChoice | undefined {
+export function bestRopeIn(
+  file: AutoRopeFile | undefined,
+  budget: number,
+): AutoRopeChoice | undefined {
   const entries = Object.entries(file?.budgets ?? {})
     .map(([b, c]): [number, AutoRopeChoice] => [Number(b), c])
     .sort((x, y) => x[0] - y[0]);
   const hit = entries.find(([b]) => b >= budget) ?? entries.at(-1);
   if (!file || !hit) return undefined;
   const choice = hit[1];
-  return { method: choice.method, factor: extensionFactor(budget, file.trainLength), ...(choice.score !== undefined ? { score: choice.score } : {}) };
+  return {
+    method: choice.method,
+    factor: extensionFactor(budget, file.trainLength),
+    ...(choice.score !== undefined ? { score: choice.score } : {}),
+  };
 }
 
 /** The saved choices of every model, each file read once; `reload()` after a benchmark wrote new ones. */
 export class AutoRopeStore {
   private readonly files = new Map<string, AutoRopeFile | undefined>();
 
-  constructor(readonly dir = defaultAutoRopeDir(), private readonly warn?: (line: string) => void) {}
+  constructor(
+    readonly dir = defaultAutoRopeDir(),
+    private readonly warn?: (line: string) => void,
+  ) {}
 
   bestFor(modelId: string, budget: number): AutoRopeChoice | undefined {
-    if (!this.files.has(modelId)) this.files.set(modelId, readAutoRope(modelId, this.dir, this.warn));
+    if (!this.files.has(modelId))
+      this.files.set(modelId, readAutoRope(modelId, this.dir, this.warn));
     return bestRopeIn(this.files.get(modelId), budget);
   }
 

@@ -27,6 +27,10 @@ export const BENCH_LARGE: BenchPreset = {
   strategies: [...CONTEXT_STRATEGIES],
   samples: 50,
   maxTokens: 128,
-  needle: { lengths: [512, 1024, 2048, 4096, 8192, 16384, 32768], depths: [0, 0.25, 0.5, 0.75, 1], trials: 3 },
+  needle: {
+    lengths: [512, 1024, 2048, 4096, 8192, 16384, 32768],
+    depths: [0, 0.25, 0.5, 0.75, 1],
+    trials: 3,
+  },
   perplexity: { lengths: [512, 1024, 2048, 4096, 8192, 16384, 32768], windows: 3 },
 };

@@ -39,7 +39,10 @@ export interface ContextBenchResult {
 const summary = (xs: number[]) => ({ p50: quantile(xs, 0.5), p95: quantile(xs, 0.95) });
 
 export async function contextBench(
-  index: RepoIndex, builder: PromptBuilder, fileText: (path: string) => string | undefined, options: ContextBenchOptions,
+  index: RepoIndex,
+  builder: PromptBuilder,
+  fileText: (path: string) => string | undefined,
+  options: ContextBenchOptions,
 ): Promise<ContextBenchResult> {
   const random = seededRandom(options.seed);
   const paths = [...index.files.keys()].sort();
@@ -59,7 +62,11 @@ export async function contextBench(
     if (original === undefined) continue;
     const lines = original.split('\n');
     // A line with something to type, away from the top of the file (imports).
-    const candidates = lines.map((l, i) => ({ l, i })).filter(({ l, i }) => i >= Math.min(10, lines.length / 3) && l.trim().length >= options.keystrokes);
+    const candidates = lines
+      .map((l, i) => ({ l, i }))
+      .filter(
+        ({ l, i }) => i >= Math.min(10, lines.length / 3) && l.trim().length >= options.keystrokes,
+      );
     const pick = candidates[Math.floor(random() * candidates.length)];
     if (!pick) continue;
     const lineStart = lines.slice(0, pick.i).join('\n').length + 1;
@@ -78,12 +85,22 @@ export async function contextBench(
         const at = cursor + k - 1;
         const next = text.slice(0, at) + typed[k - 1] + text.slice(at);
         t = performance.now();
-        await index.editDocument(path, [{ start: at, end: at, text: typed[k - 1] as string }], next);
+        await index.editDocument(
+          path,
+          [{ start: at, end: at, text: typed[k - 1] as string }],
+          next,
+        );
         incremental.push(performance.now() - t);
         text = next;
       }
       t = performance.now();
-      const built = builder.build({ path, text, offset: cursor + k, budget: options.budget, strategy: options.strategy });
+      const built = builder.build({
+        path,
+        text,
+        offset: cursor + k,
+        budget: options.budget,
+        strategy: options.strategy,
+      });
       (k === 0 ? first : warm).push(performance.now() - t);
       if (k > 0) {
         warmProposals.push(built.proposalsMs);
@@ -98,9 +115,16 @@ export async function contextBench(
     done++;
   }
   return {
-    cursors: done, keystrokes: options.keystrokes,
-    warm: summary(warm), warmProposals: summary(warmProposals), warmPack: summary(warmPack), first: summary(first), reindexIncremental: summary(incremental), reindexFull: summary(full),
-    meanPromptTokens: builds ? tokens / builds : 0, meanChunks: builds ? chunks / builds : 0,
+    cursors: done,
+    keystrokes: options.keystrokes,
+    warm: summary(warm),
+    warmProposals: summary(warmProposals),
+    warmPack: summary(warmPack),
+    first: summary(first),
+    reindexIncremental: summary(incremental),
+    reindexFull: summary(full),
+    meanPromptTokens: builds ? tokens / builds : 0,
+    meanChunks: builds ? chunks / builds : 0,
   };
 }
 
@@ -124,7 +148,9 @@ export interface DefinitionCursor {
  * (`Name(`, `Name.`), does the packed prompt show that definition? The check RepoFusion's proposals exist for.
  */
 export function definitionRecall(
-  index: RepoIndex, builder: PromptBuilder, fileText: (path: string) => string | undefined,
+  index: RepoIndex,
+  builder: PromptBuilder,
+  fileText: (path: string) => string | undefined,
   options: Omit<ContextBenchOptions, 'keystrokes'>,
 ): DefinitionCursor[] {
   const random = seededRandom(options.seed);
@@ -151,15 +177,30 @@ export function definitionRecall(
     const def = index.definitionsOf(name).find((d) => imported.has(d.file) && !d.def.parent);
     if (!def || seen.has(`${path}:${name}`)) continue;
     seen.add(`${path}:${name}`);
-    const offset = (use.index) + name.length + 1;
-    const built = builder.build({ path, text: text.slice(0, offset), offset, budget: options.budget, strategy: options.strategy });
+    const offset = use.index + name.length + 1;
+    const built = builder.build({
+      path,
+      text: text.slice(0, offset),
+      offset,
+      budget: options.budget,
+      strategy: options.strategy,
+    });
     const defText = fileText(def.file) ?? '';
     const firstLine = (defText.split('\n')[def.def.startLine] ?? '').trim();
-    const holder = built.packed.chunks.find((c) => c.source === def.file && (c.text.includes(firstLine) || c.text.includes(def.def.signature)));
+    const holder = built.packed.chunks.find(
+      (c) =>
+        c.source === def.file && (c.text.includes(firstLine) || c.text.includes(def.def.signature)),
+    );
     const before = text.slice(0, offset).split('\n');
     out.push({
-      path, line: before.length, column: (before[before.length - 1] as string).length + 1, name, definedIn: def.file,
-      found: !!holder, via: holder?.type, promptTokens: built.packed.tokens,
+      path,
+      line: before.length,
+      column: (before[before.length - 1] as string).length + 1,
+      name,
+      definedIn: def.file,
+      found: !!holder,
+      via: holder?.type,
+      promptTokens: built.packed.tokens,
     });
   }
   return out;

@@ -18,7 +18,14 @@ export async function calibrate(model: OnnxModel): Promise<CostModel> {
   const time = async (n: number) => {
     const cache = model.newCache({ initialCapacity: n + 1 });
     const t0 = performance.now();
-    for (let at = 0; at < n; at += 512) await forwardOnCache(model, cache, Array.from({ length: Math.min(512, n - at) }, (_, i) => 100 + ((at + i) % 500)), at, plan);
+    for (let at = 0; at < n; at += 512)
+      await forwardOnCache(
+        model,
+        cache,
+        Array.from({ length: Math.min(512, n - at) }, (_, i) => 100 + ((at + i) % 500)),
+        at,
+        plan,
+      );
     const ms = performance.now() - t0;
     const t1 = performance.now();
     for (let i = 0; i < 4; i++) await forwardOnCache(model, cache, [7], n + i, plan);
@@ -26,7 +33,10 @@ export async function calibrate(model: OnnxModel): Promise<CostModel> {
   };
   await time(512); // warm-up: the first runs of a session are slower
   // The faster of two runs each: a busy machine's worst moments would inflate every estimate.
-  const best = (a: { ms: number; decode: number }, b: { ms: number; decode: number }) => ({ ms: Math.min(a.ms, b.ms), decode: Math.min(a.decode, b.decode) });
+  const best = (a: { ms: number; decode: number }, b: { ms: number; decode: number }) => ({
+    ms: Math.min(a.ms, b.ms),
+    decode: Math.min(a.decode, b.decode),
+  });
   const small = best(await time(512), await time(512));
   const large = best(await time(2048), await time(2048));
   // Solve ms = a·n + b·n² through the two points.
@@ -36,5 +46,7 @@ export async function calibrate(model: OnnxModel): Promise<CostModel> {
 }
 
 export function estimateMs(cost: CostModel, promptTokens: number, decodeTokens: number): number {
-  return cost.a * promptTokens + cost.b * promptTokens * promptTokens + cost.decodeMs * decodeTokens;
+  return (
+    cost.a * promptTokens + cost.b * promptTokens * promptTokens + cost.decodeMs * decodeTokens
+  );
 }

@@ -44,11 +44,24 @@ export function measureCopyBandwidth(bytes = 128 * 2 ** 20, repeats = 5): number
   return (2 * bytes) / (Math.min(...times) / 1000);
 }
 
-async function prefill(model: OnnxModel, cache: KvCache, ids: number[], start: number, plan: RopePlan, chunk: number): Promise<void> {
-  for (let at = 0; at < ids.length; at += chunk) await forwardOnCache(model, cache, ids.slice(at, at + chunk), start + at, plan);
+async function prefill(
+  model: OnnxModel,
+  cache: KvCache,
+  ids: number[],
+  start: number,
+  plan: RopePlan,
+  chunk: number,
+): Promise<void> {
+  for (let at = 0; at < ids.length; at += chunk)
+    await forwardOnCache(model, cache, ids.slice(at, at + chunk), start + at, plan);
 }
 
-async function decodeMs(model: OnnxModel, cache: KvCache, steps: number, plan: RopePlan): Promise<number> {
+async function decodeMs(
+  model: OnnxModel,
+  cache: KvCache,
+  steps: number,
+  plan: RopePlan,
+): Promise<number> {
   const times: number[] = [];
   for (let s = 0; s < steps; s++) {
     const t0 = performance.now();
@@ -58,7 +71,11 @@ async function decodeMs(model: OnnxModel, cache: KvCache, steps: number, plan: R
   return median(times);
 }
 
-export async function engineBench(model: OnnxModel, options: EngineBenchOptions, onRow?: (row: EngineBenchRow) => void): Promise<EngineBenchRow[]> {
+export async function engineBench(
+  model: OnnxModel,
+  options: EngineBenchOptions,
+  onRow?: (row: EngineBenchRow) => void,
+): Promise<EngineBenchRow[]> {
   const cfg = model.card.config;
   const geometry = ropeGeometry(cfg);
   const chunk = options.prefillChunk ?? 512;
@@ -66,7 +83,10 @@ export async function engineBench(model: OnnxModel, options: EngineBenchOptions,
   const weightBytes = statSync(model.files.onnx).size;
   const rows: EngineBenchRow[] = [];
   for (const context of options.contexts) {
-    const ids = Array.from({ length: context }, (_, i) => options.source[i % options.source.length] as number);
+    const ids = Array.from(
+      { length: context },
+      (_, i) => options.source[i % options.source.length] as number,
+    );
     const factor = extensionFactor(context, cfg.train_len);
     const plan = planRope('yarn', geometry, { factor, length: context });
     const cache = model.newCache({ initialCapacity: context + steps + 1 });
@@ -90,8 +110,14 @@ export async function engineBench(model: OnnxModel, options: EngineBenchOptions,
     // A decoded token reads every weight once and the whole cache once (keys and values, all layers).
     const bytesPerToken = weightBytes + cache.bytesFor(context);
     rows.push({
-      context, ep: model.provider, coldPrefillMs, warmPrefillMs, editTokens: options.editTokens,
-      decodeMsPerTokenAtDepth, decodeMsPerTokenAtZero, bandwidthBoundMsPerToken: bytesPerToken,
+      context,
+      ep: model.provider,
+      coldPrefillMs,
+      warmPrefillMs,
+      editTokens: options.editTokens,
+      decodeMsPerTokenAtDepth,
+      decodeMsPerTokenAtZero,
+      bandwidthBoundMsPerToken: bytesPerToken,
       peakRssMb: process.resourceUsage().maxRSS / 1024,
     });
   }
@@ -105,14 +131,33 @@ export async function engineBench(model: OnnxModel, options: EngineBenchOptions,
 }
 
 export function formatEngineBench(rows: EngineBenchRow[]): string {
-  const head = ['context', 'ep', 'cold prefill', 'warm prefill', 'warm/cold', 'decode@depth', 'decode@0', 'depth/0', 'bw bound', 'peak RSS'];
+  const head = [
+    'context',
+    'ep',
+    'cold prefill',
+    'warm prefill',
+    'warm/cold',
+    'decode@depth',
+    'decode@0',
+    'depth/0',
+    'bw bound',
+    'peak RSS',
+  ];
   const lines = rows.map((r) => [
-    String(r.context), r.ep, `${r.coldPrefillMs.toFixed(0)} ms`, `${r.warmPrefillMs.toFixed(1)} ms (${r.editTokens} tok)`,
-    (r.warmPrefillMs / r.coldPrefillMs).toFixed(3), `${r.decodeMsPerTokenAtDepth.toFixed(2)} ms`,
-    `${r.decodeMsPerTokenAtZero.toFixed(2)} ms`, `${(r.decodeMsPerTokenAtDepth / r.decodeMsPerTokenAtZero).toFixed(2)}×`,
-    `${r.bandwidthBoundMsPerToken.toFixed(2)} ms`, `${r.peakRssMb.toFixed(0)} MB`,
+    String(r.context),
+    r.ep,
+    `${r.coldPrefillMs.toFixed(0)} ms`,
+    `${r.warmPrefillMs.toFixed(1)} ms (${r.editTokens} tok)`,
+    (r.warmPrefillMs / r.coldPrefillMs).toFixed(3),
+    `${r.decodeMsPerTokenAtDepth.toFixed(2)} ms`,
+    `${r.decodeMsPerTokenAtZero.toFixed(2)} ms`,
+    `${(r.decodeMsPerTokenAtDepth / r.decodeMsPerTokenAtZero).toFixed(2)}×`,
+    `${r.bandwidthBoundMsPerToken.toFixed(2)} ms`,
+    `${r.peakRssMb.toFixed(0)} MB`,
   ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] as string).length)));
+  const widths = head.map((h, i) =>
+    Math.max(h.length, ...lines.map((l) => (l[i] as string).length)),
+  );
   const fmt = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] as number)).join('  ');
   return [fmt(head), ...lines.map(fmt)].join('\n');
 }

@@ -3,7 +3,15 @@
 // caller says the workspace is trusted (running tests runs the repository's code).
 
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 
@@ -23,14 +31,23 @@ export function detectTestCommand(root: string): TestCommand | undefined {
   const pkg = join(root, 'package.json');
   if (existsSync(pkg)) {
     try {
-      const test = (JSON.parse(readFileSync(pkg, 'utf8')) as { scripts?: Record<string, string> }).scripts?.test;
-      if (test && !/no test specified/.test(test) && existsSync(join(root, 'node_modules'))) return { argv: ['npm', 'test', '--silent'], reason: 'package.json scripts.test' };
+      const test = (JSON.parse(readFileSync(pkg, 'utf8')) as { scripts?: Record<string, string> })
+        .scripts?.test;
+      if (test && !/no test specified/.test(test) && existsSync(join(root, 'node_modules')))
+        return { argv: ['npm', 'test', '--silent'], reason: 'package.json scripts.test' };
     } catch {
       // not JSON: no npm tests
     }
   }
-  const hasPyTests = ['tests', 'test'].some((d) => existsSync(join(root, d))) || existsSync(join(root, 'pytest.ini')) || existsSync(join(root, 'setup.cfg'));
-  if (hasPyTests) return { argv: ['python3', '-m', 'pytest', '-x', '-q', '-p', 'no:cacheprovider'], reason: 'a tests folder (pytest)' };
+  const hasPyTests =
+    ['tests', 'test'].some((d) => existsSync(join(root, d))) ||
+    existsSync(join(root, 'pytest.ini')) ||
+    existsSync(join(root, 'setup.cfg'));
+  if (hasPyTests)
+    return {
+      argv: ['python3', '-m', 'pytest', '-x', '-q', '-p', 'no:cacheprovider'],
+      reason: 'a tests folder (pytest)',
+    };
   return undefined;
 }
 
@@ -44,7 +61,12 @@ export interface RunResult {
 export function runCommand(argv: string[], cwd: string, timeoutMs: number): Promise<RunResult> {
   return new Promise((resolve) => {
     const t0 = performance.now();
-    const child = spawn(argv[0] as string, argv.slice(1), { cwd, stdio: 'ignore', detached: true, env: { ...process.env, CI: '1', PYTHONDONTWRITEBYTECODE: '1' } });
+    const child = spawn(argv[0] as string, argv.slice(1), {
+      cwd,
+      stdio: 'ignore',
+      detached: true,
+      env: { ...process.env, CI: '1', PYTHONDONTWRITEBYTECODE: '1' },
+    });
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
@@ -68,10 +90,20 @@ export function runCommand(argv: string[], cwd: string, timeoutMs: number): Prom
  * (the tests on the untouched copy) must pass, or pass@1 would measure the repository, not the model.
  */
 export class ExecutionSandbox {
-  private constructor(readonly dir: string, private readonly root: string, readonly command: TestCommand, private readonly timeoutMs: number) {}
+  private constructor(
+    readonly dir: string,
+    private readonly root: string,
+    readonly command: TestCommand,
+    private readonly timeoutMs: number,
+  ) {}
 
-  static create(root: string, command: TestCommand, options: { trusted: boolean; timeoutMs?: number }): ExecutionSandbox {
-    if (!options.trusted) throw new UntrustedWorkspaceError('running the repository\'s tests needs a trusted workspace');
+  static create(
+    root: string,
+    command: TestCommand,
+    options: { trusted: boolean; timeoutMs?: number },
+  ): ExecutionSandbox {
+    if (!options.trusted)
+      throw new UntrustedWorkspaceError("running the repository's tests needs a trusted workspace");
     const dir = mkdtempSync(join(tmpdir(), 'ropewalk-exec-'));
     cpSync(root, dir, {
       recursive: true,
@@ -81,7 +113,8 @@ export class ExecutionSandbox {
       },
     });
     // Dependencies are read, not written, by tests: linked rather than copied.
-    if (existsSync(join(root, 'node_modules'))) symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
+    if (existsSync(join(root, 'node_modules')))
+      symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
     return new ExecutionSandbox(dir, root, command, options.timeoutMs ?? 120_000);
   }
 
@@ -92,7 +125,8 @@ export class ExecutionSandbox {
   /** Runs the tests with `path` holding `text`, then puts the original back. */
   async passes(path: string, text: string): Promise<RunResult> {
     const target = join(this.dir, path);
-    if (relative(this.dir, target).startsWith('..')) throw new RangeError(`${path} is outside the repository`);
+    if (relative(this.dir, target).startsWith('..'))
+      throw new RangeError(`${path} is outside the repository`);
     const original = readFileSync(join(this.root, path));
     writeFileSync(target, text);
     try {

@@ -3,7 +3,11 @@
 
 /** Whitespace at the ends and at line ends does not count: an editor would not show the difference. */
 export function normalizeCode(text: string): string {
-  return text.split('\n').map((l) => l.trimEnd()).join('\n').trim();
+  return text
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .join('\n')
+    .trim();
 }
 
 export function exactMatch(prediction: string, reference: string): number {
@@ -23,7 +27,11 @@ export function levenshtein(a: string, b: string): number {
     const ca = a.charCodeAt(i - 1);
     for (let j = 1; j <= b.length; j++) {
       const cost = ca === b.charCodeAt(j - 1) ? 0 : 1;
-      cur[j] = Math.min((prev[j] as number) + 1, (cur[j - 1] as number) + 1, (prev[j - 1] as number) + cost);
+      cur[j] = Math.min(
+        (prev[j] as number) + 1,
+        (cur[j - 1] as number) + 1,
+        (prev[j - 1] as number) + cost,
+      );
     }
     [prev, cur] = [cur, prev];
   }
@@ -75,5 +83,9 @@ export interface CompletionScores {
 }
 
 export function scoreCompletion(prediction: string, reference: string): CompletionScores {
-  return { exactMatch: exactMatch(prediction, reference), editSimilarity: editSimilarity(prediction, reference), identifierMatch: identifierMatch(prediction, reference) };
+  return {
+    exactMatch: exactMatch(prediction, reference),
+    editSimilarity: editSimilarity(prediction, reference),
+    identifierMatch: identifierMatch(prediction, reference),
+  };
 }

@@ -25,11 +25,20 @@ export class NeedleScorer {
   private cache: KvCache | undefined;
   private tokens: number[] = [];
 
-  constructor(private readonly model: OnnxModel, private readonly prefillChunk = 512) {}
+  constructor(
+    private readonly model: OnnxModel,
+    private readonly prefillChunk = 512,
+  ) {}
 
-  async score(prompt: number[], value: number[], plan: RopePlan, session: string): Promise<NeedleScore> {
+  async score(
+    prompt: number[],
+    value: number[],
+    plan: RopePlan,
+    session: string,
+  ): Promise<NeedleScore> {
     const t0 = performance.now();
-    if (value.length === 0 || prompt.length === 0) throw new RangeError('a needle needs a prompt and a value');
+    if (value.length === 0 || prompt.length === 0)
+      throw new RangeError('a needle needs a prompt and a value');
     // One live session: a new one (another length or method) starts from an empty cache.
     if (session !== this.session || !this.cache) {
       this.cache = this.model.newCache({ initialCapacity: prompt.length + value.length });
@@ -41,15 +50,25 @@ export class NeedleScorer {
     const keep = commonPrefixLength(this.tokens, head);
     cache.truncate(keep);
     for (let at = keep; at < head.length; at += this.prefillChunk) {
-      await forwardOnCache(this.model, cache, head.slice(at, Math.min(at + this.prefillChunk, head.length)), at, plan);
+      await forwardOnCache(
+        this.model,
+        cache,
+        head.slice(at, Math.min(at + this.prefillChunk, head.length)),
+        at,
+        plan,
+      );
     }
     // The last prompt token and the value but its last token, all logits: row i predicts value[i].
     const tail = [prompt[prompt.length - 1] as number, ...value.slice(0, -1)];
     const positions = tail.map((_, i) => head.length + i);
     const t = planTables(plan, positions);
     const out = await this.model.forward({
-      ids: tail, cosQ: t.cos, sinQ: t.sin, attentionScale: planAttentionScale(plan, positions, this.model.card.config.n_layers),
-      logitsIndices: tail.map((_, i) => i), past: cache.length > 0 ? cache.view() : undefined,
+      ids: tail,
+      cosQ: t.cos,
+      sinQ: t.sin,
+      attentionScale: planAttentionScale(plan, positions, this.model.card.config.n_layers),
+      logitsIndices: tail.map((_, i) => i),
+      past: cache.length > 0 ? cache.view() : undefined,
     });
     // The tail is not kept: the next prompt shares at most the head.
     this.tokens = head;
@@ -58,12 +77,18 @@ export class NeedleScorer {
     let nll = 0;
     for (let i = 0; i < tail.length; i++) {
       let best = 0;
-      for (let v = 1; v < vocab; v++) if ((out.logits[i * vocab + v] as number) > (out.logits[i * vocab + best] as number)) best = v;
+      for (let v = 1; v < vocab; v++)
+        if ((out.logits[i * vocab + v] as number) > (out.logits[i * vocab + best] as number))
+          best = v;
       argmaxTokens.push(best);
       nll += tokenNll(out.logits, i, vocab, value[i] as number);
     }
     return {
-      correct: argmaxTokens.every((tok, i) => tok === value[i]), argmaxTokens, valueNll: nll / value.length, reusedTokens: keep, ms: performance.now() - t0,
+      correct: argmaxTokens.every((tok, i) => tok === value[i]),
+      argmaxTokens,
+      valueNll: nll / value.length,
+      reusedTokens: keep,
+      ms: performance.now() - t0,
     };
   }
 }

@@ -33,14 +33,28 @@ export function needleFiles(language: NeedleLanguage, serial: number, value: num
   if (language === 'python') {
     return {
       name,
-      needle: { path: 'ropewalk_needle.py', text: `# Settings shared by the checks.\n${name} = ${value}\n` },
-      query: { path: 'check_needle.py', prefix: `from ropewalk_needle import ${name}\n\n\ndef test_needle():\n    assert ${name} ==`, suffix: '\n' },
+      needle: {
+        path: 'ropewalk_needle.py',
+        text: `# Settings shared by the checks.\n${name} = ${value}\n`,
+      },
+      query: {
+        path: 'check_needle.py',
+        prefix: `from ropewalk_needle import ${name}\n\n\ndef test_needle():\n    assert ${name} ==`,
+        suffix: '\n',
+      },
     };
   }
   return {
     name,
-    needle: { path: 'ropewalk-needle.ts', text: `// Settings shared by the checks.\nexport const ${name} = ${value};\n` },
-    query: { path: 'check-needle.ts', prefix: `import { ${name} } from './ropewalk-needle';\n\nconsole.assert(${name} ===`, suffix: ');\n' },
+    needle: {
+      path: 'ropewalk-needle.ts',
+      text: `// Settings shared by the checks.\nexport const ${name} = ${value};\n`,
+    },
+    query: {
+      path: 'check-needle.ts',
+      prefix: `import { ${name} } from './ropewalk-needle';\n\nconsole.assert(${name} ===`,
+      suffix: ');\n',
+    },
   };
 }
 
@@ -61,15 +75,22 @@ export class NeedleFillerError extends Error {
  * The prompt of one case: repository files (`filler`, repeated if need be) up to `length` tokens, the
  * needle file at `depth` of them, the asking file last as a fill-in-the-middle prompt.
  */
-export function buildNeedlePrompt(tok: TokenEncoder, specials: FimSpecials, filler: { path: string; text: string }[], c: NeedleCase): NeedlePrompt {
+export function buildNeedlePrompt(
+  tok: TokenEncoder,
+  specials: FimSpecials,
+  filler: { path: string; text: string }[],
+  c: NeedleCase,
+): NeedlePrompt {
   const files = needleFiles(c.language, c.serial, c.value);
   const needle = [specials.fileSep, ...tok.encode(`${files.needle.path}\n${files.needle.text}`)];
   const query = buildFimPrompt(tok, specials, files.query, 1 << 20).ids;
   const room = c.length - needle.length - query.length;
-  if (room < 0) throw new NeedleFillerError(`a needle prompt of ${c.length} tokens has no room for filler`);
+  if (room < 0)
+    throw new NeedleFillerError(`a needle prompt of ${c.length} tokens has no room for filler`);
   // The filler never mentions the needle's name, so the value can only come from the needle file.
   const usable = filler.filter((f) => !f.text.includes(files.name) && f.text.trim().length > 0);
-  if (room > 0 && usable.length === 0) throw new NeedleFillerError('no repository files to fill a needle prompt with');
+  if (room > 0 && usable.length === 0)
+    throw new NeedleFillerError('no repository files to fill a needle prompt with');
   const stream: number[] = [];
   for (let i = 0; stream.length < room; i++) {
     const f = usable[i % usable.length] as { path: string; text: string };

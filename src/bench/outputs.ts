@@ -19,19 +19,42 @@ export function reportMarkdown(data: ReportData): string {
   const parts = [
     `# Ropewalk benchmark — ${m.repository}\n`,
     `Model ${m.model} (trained at ${m.trainLength} tokens), ${m.tasks} tasks, ${(m.wallMs / 60000).toFixed(1)} min, ${m.createdAt}.\n`,
-    ...m.notes.map((n) => `- ${n}`), '',
+    ...m.notes.map((n) => `- ${n}`),
+    '',
     '## Best method per budget\n',
-    toMarkdown(Object.entries(data.best).map(([budget, c]) => ({ budget: Number(budget), method: c.method, factor: c.factor, editSimilarity: c.score }))),
+    toMarkdown(
+      Object.entries(data.best).map(([budget, c]) => ({
+        budget: Number(budget),
+        method: c.method,
+        factor: c.factor,
+        editSimilarity: c.score,
+      })),
+    ),
     '## Context strategies (edit similarity, best method per budget)\n',
-    toMarkdown(data.gains.map((g) => ({ budget: g.budget, rope: g.rope, ...g.editSimilarity, astOverInfile: g.astOverInfile, astOverJaccard: g.astOverJaccard }))),
-    '## Needle accuracy\n', toMarkdown(data.needles),
-    '## Perplexity\n', toMarkdown(data.perplexity),
-    '## Summary\n', toMarkdown(data.summary),
+    toMarkdown(
+      data.gains.map((g) => ({
+        budget: g.budget,
+        rope: g.rope,
+        ...g.editSimilarity,
+        astOverInfile: g.astOverInfile,
+        astOverJaccard: g.astOverJaccard,
+      })),
+    ),
+    '## Needle accuracy\n',
+    toMarkdown(data.needles),
+    '## Perplexity\n',
+    toMarkdown(data.perplexity),
+    '## Summary\n',
+    toMarkdown(data.summary),
   ];
   return parts.join('\n');
 }
 
-export function writeBenchOutputs(outDir: string, data: ReportData, options: { modelId: string; autoDir?: string; saveAuto?: boolean; assetsRoot: string }): WrittenFiles {
+export function writeBenchOutputs(
+  outDir: string,
+  data: ReportData,
+  options: { modelId: string; autoDir?: string; saveAuto?: boolean; assetsRoot: string },
+): WrittenFiles {
   mkdirSync(join(outDir, 'charts'), { recursive: true });
   const files: string[] = [];
   const write = (name: string, text: string) => {
@@ -49,12 +72,25 @@ export function writeBenchOutputs(outDir: string, data: ReportData, options: { m
   const script = readFileSync(join(options.assetsRoot, 'dist', 'report.js'), 'utf8');
   const style = readFileSync(join(options.assetsRoot, 'media', 'report.css'), 'utf8');
   write('report.html', renderReportHtml(data, { inline: true, script, style }));
-  for (const chart of reportCharts(data)) write(join('charts', `${chart.id.replace(/[^A-Za-z0-9._+-]/g, '_')}.svg`), chart.svg + '\n');
+  for (const chart of reportCharts(data))
+    write(join('charts', `${chart.id.replace(/[^A-Za-z0-9._+-]/g, '_')}.svg`), chart.svg + '\n');
   const auto: AutoRopeFile = {
-    modelId: options.modelId, trainLength: data.meta.trainLength, metric: 'editSimilarity (level all, mean over the strategies run); methods within two standard errors told apart by perplexity',
-    createdAt: data.meta.createdAt, budgets: Object.fromEntries(Object.entries(data.best).map(([b, c]) => [b, { method: c.method, factor: c.factor, score: c.score }])),
+    modelId: options.modelId,
+    trainLength: data.meta.trainLength,
+    metric:
+      'editSimilarity (level all, mean over the strategies run); methods within two standard errors told apart by perplexity',
+    createdAt: data.meta.createdAt,
+    budgets: Object.fromEntries(
+      Object.entries(data.best).map(([b, c]) => [
+        b,
+        { method: c.method, factor: c.factor, score: c.score },
+      ]),
+    ),
   };
   write('auto.json', JSON.stringify(auto, null, 1) + '\n');
-  const autoFile = options.saveAuto === false || Object.keys(auto.budgets).length === 0 ? undefined : saveAutoRope(auto, options.autoDir);
+  const autoFile =
+    options.saveAuto === false || Object.keys(auto.budgets).length === 0
+      ? undefined
+      : saveAutoRope(auto, options.autoDir);
   return { files, autoFile };
 }

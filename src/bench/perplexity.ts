@@ -17,7 +17,8 @@ export function dependencyOrder(files: { path: string; imports: string[] }[]): s
   const visit = (path: string) => {
     if (state.has(path)) return;
     state.set(path, 'visiting');
-    for (const dep of [...(byPath.get(path)?.imports ?? [])].sort()) if (byPath.has(dep)) visit(dep);
+    for (const dep of [...(byPath.get(path)?.imports ?? [])].sort())
+      if (byPath.has(dep)) visit(dep);
     state.set(path, 'done');
     out.push(path);
   };
@@ -45,7 +46,14 @@ export function tokenNll(logits: Float32Array, row: number, vocab: number, targe
  * Loss of the last `scoreTokens` tokens of `window` given everything before them, under `plan`.
  * The head of the window is prefilled in chunks; the scored tail goes in one call asking for all its logits.
  */
-export async function windowLoss(model: OnnxModel, window: number[], plan: RopePlan, scoreTokens: number, chunk = 512, signal?: AbortSignal): Promise<WindowLoss | undefined> {
+export async function windowLoss(
+  model: OnnxModel,
+  window: number[],
+  plan: RopePlan,
+  scoreTokens: number,
+  chunk = 512,
+  signal?: AbortSignal,
+): Promise<WindowLoss | undefined> {
   const n = window.length;
   const scored = Math.min(scoreTokens, n - 1);
   const headEnd = n - scored - 1; // the tail starts with the token that predicts the first scored one
@@ -58,13 +66,18 @@ export async function windowLoss(model: OnnxModel, window: number[], plan: RopeP
   const positions = tail.map((_, i) => headEnd + i);
   const t = planTables(plan, positions);
   const out = await model.forward({
-    ids: tail, cosQ: t.cos, sinQ: t.sin, attentionScale: planAttentionScale(plan, positions, model.card.config.n_layers),
-    logitsIndices: tail.map((_, i) => i), past: cache.length > 0 ? cache.view() : undefined,
+    ids: tail,
+    cosQ: t.cos,
+    sinQ: t.sin,
+    attentionScale: planAttentionScale(plan, positions, model.card.config.n_layers),
+    logitsIndices: tail.map((_, i) => i),
+    past: cache.length > 0 ? cache.view() : undefined,
   });
   // [tail.length, vocab]
   const vocab = model.card.config.vocab_size;
   let total = 0;
-  for (let i = 0; i < tail.length; i++) total += tokenNll(out.logits, i, vocab, window[headEnd + i + 1] as number);
+  for (let i = 0; i < tail.length; i++)
+    total += tokenNll(out.logits, i, vocab, window[headEnd + i + 1] as number);
   return { nll: total / tail.length, tokens: tail.length };
 }
 
@@ -72,5 +85,7 @@ export async function windowLoss(model: OnnxModel, window: number[], plan: RopeP
 export function windowStarts(streamLength: number, length: number, count: number): number[] {
   if (streamLength < length || count < 1) return [];
   const span = streamLength - length;
-  return Array.from({ length: count }, (_, k) => (count === 1 ? span : Math.floor((k * span) / (count - 1))));
+  return Array.from({ length: count }, (_, k) =>
+    count === 1 ? span : Math.floor((k * span) / (count - 1)),
+  );
 }

@@ -15,24 +15,55 @@ interface Element {
 }
 declare const document: { getElementById(id: string): Element | null };
 
-const pct = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? '—' : (100 * v).toFixed(1));
+const pct = (v: number | null | undefined) =>
+  v === null || v === undefined || !Number.isFinite(v) ? '—' : (100 * v).toFixed(1);
 
 function table(head: string[], rows: (string | number)[][]): string {
-  return `<table><thead><tr>${head.map((h) => `<th>${escapeXml(h)}</th>`).join('')}</tr></thead><tbody>${
-    rows.map((r) => `<tr>${r.map((c) => `<td>${escapeXml(String(c))}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
+  return `<table><thead><tr>${head.map((h) => `<th>${escapeXml(h)}</th>`).join('')}</tr></thead><tbody>${rows
+    .map((r) => `<tr>${r.map((c) => `<td>${escapeXml(String(c))}</td>`).join('')}</tr>`)
+    .join('')}</tbody></table>`;
 }
 
 export function renderReport(root: Element, data: ReportData): void {
   const m = data.meta;
-  const best = Object.entries(data.best).map(([b, c]) => [b, c.method, c.factor.toFixed(2), pct(c.score)]);
-  const gains = data.gains.map((g) => [g.budget, g.rope, ...CONTEXT_STRATEGIES.map((s) => pct(g.editSimilarity[s])), g.astOverInfile === null ? '—' : (100 * g.astOverInfile).toFixed(1), g.astOverJaccard === null ? '—' : (100 * g.astOverJaccard).toFixed(1)]);
+  const best = Object.entries(data.best).map(([b, c]) => [
+    b,
+    c.method,
+    c.factor.toFixed(2),
+    pct(c.score),
+  ]);
+  const gains = data.gains.map((g) => [
+    g.budget,
+    g.rope,
+    ...CONTEXT_STRATEGIES.map((s) => pct(g.editSimilarity[s])),
+    g.astOverInfile === null ? '—' : (100 * g.astOverInfile).toFixed(1),
+    g.astOverJaccard === null ? '—' : (100 * g.astOverJaccard).toFixed(1),
+  ]);
   const beyond = data.needles.filter((n) => n.length > m.trainLength);
   const needleByRope = [...new Set(data.needles.map((n) => n.rope))].map((rope) => {
     const within = data.needles.filter((n) => n.rope === rope && n.length <= m.trainLength);
     const out = beyond.filter((n) => n.rope === rope);
-    const acc = (rows: typeof out) => rows.reduce((a, r) => a + r.accuracy * r.n, 0) / Math.max(1, rows.reduce((a, r) => a + r.n, 0));
-    const prob = (rows: typeof out) => Math.exp(rows.reduce((a, r) => a + Math.log(r.valueProbability) * r.n, 0) / Math.max(1, rows.reduce((a, r) => a + r.n, 0)));
-    return [rope, within.length ? pct(acc(within)) : '—', out.length ? pct(acc(out)) : '—', within.length ? pct(prob(within)) : '—', out.length ? pct(prob(out)) : '—'];
+    const acc = (rows: typeof out) =>
+      rows.reduce((a, r) => a + r.accuracy * r.n, 0) /
+      Math.max(
+        1,
+        rows.reduce((a, r) => a + r.n, 0),
+      );
+    const prob = (rows: typeof out) =>
+      Math.exp(
+        rows.reduce((a, r) => a + Math.log(r.valueProbability) * r.n, 0) /
+          Math.max(
+            1,
+            rows.reduce((a, r) => a + r.n, 0),
+          ),
+      );
+    return [
+      rope,
+      within.length ? pct(acc(within)) : '—',
+      out.length ? pct(acc(out)) : '—',
+      within.length ? pct(prob(within)) : '—',
+      out.length ? pct(prob(out)) : '—',
+    ];
   });
   root.innerHTML = `
 <h1>Ropewalk benchmark — ${escapeXml(m.repository)}</h1>
@@ -48,13 +79,29 @@ ${table(['method', `accuracy ≤ ${m.trainLength}`, `accuracy > ${m.trainLength}
 <label>metric <select id="rw-metric">${METRICS.map((x) => `<option value="${x}">${x}</option>`).join('')}</select></label>
 <div id="rw-charts" class="charts"></div>
 <h2>All cells</h2>
-${table(['strategy', 'rope', 'budget', 'level', 'n', 'EM %', 'ES %', 'ID-F1 %', 'pass@1', 'latency ms'],
-    data.summary.map((r) => [r.strategy, r.rope, r.budget, r.level, r.n, pct(r.exactMatch), pct(r.editSimilarity), pct(r.identifierMatch), r.passAt1 === null ? '—' : pct(r.passAt1), r.meanLatencyMs.toFixed(0)]))}
+${table(
+  ['strategy', 'rope', 'budget', 'level', 'n', 'EM %', 'ES %', 'ID-F1 %', 'pass@1', 'latency ms'],
+  data.summary.map((r) => [
+    r.strategy,
+    r.rope,
+    r.budget,
+    r.level,
+    r.n,
+    pct(r.exactMatch),
+    pct(r.editSimilarity),
+    pct(r.identifierMatch),
+    r.passAt1 === null ? '—' : pct(r.passAt1),
+    r.meanLatencyMs.toFixed(0),
+  ]),
+)}
 `;
   const charts = root.querySelector('#rw-charts');
   const select = root.querySelector('#rw-metric');
   const draw = () => {
-    if (charts) charts.innerHTML = reportCharts(data, (select?.value ?? 'editSimilarity') as Metric).map((c) => `<figure>${c.svg}</figure>`).join('');
+    if (charts)
+      charts.innerHTML = reportCharts(data, (select?.value ?? 'editSimilarity') as Metric)
+        .map((c) => `<figure>${c.svg}</figure>`)
+        .join('');
   };
   select?.addEventListener('change', draw);
   draw();

@@ -54,7 +54,11 @@ const ES_SPREAD = 0.2;
  * perplexity at the probe length nearest the budget, which measures length extension with many more
  * tokens. The score stays the chosen method's edit similarity.
  */
-export function bestPerBudget(summary: SummaryRow[], trainLength: number, perplexity: PerplexityRow[] = []): ReportData['best'] {
+export function bestPerBudget(
+  summary: SummaryRow[],
+  trainLength: number,
+  perplexity: PerplexityRow[] = [],
+): ReportData['best'] {
   const all = summary.filter((r) => r.level === 'all');
   const best: ReportData['best'] = {};
   for (const budget of [...new Set(all.map((r) => r.budget))].sort((a, b) => a - b)) {
@@ -62,7 +66,8 @@ export function bestPerBudget(summary: SummaryRow[], trainLength: number, perple
     for (const rope of [...new Set(all.map((r) => r.rope))].filter(isRopeMethod)) {
       const rows = all.filter((r) => r.budget === budget && r.rope === rope);
       const score = mean(rows.map((r) => r.editSimilarity));
-      if (Number.isFinite(score)) scored.push({ method: rope, score, n: rows.reduce((a, r) => a + r.n, 0) });
+      if (Number.isFinite(score))
+        scored.push({ method: rope, score, n: rows.reduce((a, r) => a + r.n, 0) });
     }
     scored.sort((a, b) => b.score - a.score);
     const top = scored[0];
@@ -71,9 +76,19 @@ export function bestPerBudget(summary: SummaryRow[], trainLength: number, perple
     const tied = scored.filter((x) => top.score - x.score <= margin);
     const lengths = [...new Set(perplexity.map((p) => p.length))];
     const nearest = lengths.sort((a, b) => Math.abs(a - budget) - Math.abs(b - budget) || b - a)[0];
-    const ppl = (m: string) => perplexity.find((p) => p.rope === m && p.length === nearest)?.perplexity ?? Infinity;
-    const pick = tied.length > 1 && nearest !== undefined ? [...tied].sort((a, b) => ppl(a.method) - ppl(b.method) || b.score - a.score)[0] as typeof top : top;
-    best[String(budget)] = { method: pick.method, factor: extensionFactor(budget, trainLength), score: pick.score };
+    const ppl = (m: string) =>
+      perplexity.find((p) => p.rope === m && p.length === nearest)?.perplexity ?? Infinity;
+    const pick =
+      tied.length > 1 && nearest !== undefined
+        ? ([...tied].sort(
+            (a, b) => ppl(a.method) - ppl(b.method) || b.score - a.score,
+          )[0] as typeof top)
+        : top;
+    best[String(budget)] = {
+      method: pick.method,
+      factor: extensionFactor(budget, trainLength),
+      score: pick.score,
+    };
   }
   return best;
 }
@@ -84,9 +99,18 @@ export function strategyGains(summary: SummaryRow[], best: ReportData['best']): 
   for (const [b, choice] of Object.entries(best)) {
     const budget = Number(b);
     const es: Record<string, number> = {};
-    for (const r of summary) if (r.level === 'all' && r.budget === budget && r.rope === choice.method) es[r.strategy] = r.editSimilarity;
-    const diff = (a: string, c: string) => (es[a] !== undefined && es[c] !== undefined ? (es[a]) - (es[c]) : null);
-    out.push({ budget, rope: choice.method, editSimilarity: es, astOverInfile: diff('ast', 'infile'), astOverJaccard: diff('ast', 'jaccard') });
+    for (const r of summary)
+      if (r.level === 'all' && r.budget === budget && r.rope === choice.method)
+        es[r.strategy] = r.editSimilarity;
+    const diff = (a: string, c: string) =>
+      es[a] !== undefined && es[c] !== undefined ? es[a] - es[c] : null;
+    out.push({
+      budget,
+      rope: choice.method,
+      editSimilarity: es,
+      astOverInfile: diff('ast', 'infile'),
+      astOverJaccard: diff('ast', 'jaccard'),
+    });
   }
   return out;
 }
@@ -97,7 +121,12 @@ export interface Chart {
   svg: string;
 }
 
-const LABELS: Record<Metric, string> = { exactMatch: 'exact match', editSimilarity: 'edit similarity', identifierMatch: 'identifier F1', passAt1: 'pass@1' };
+const LABELS: Record<Metric, string> = {
+  exactMatch: 'exact match',
+  editSimilarity: 'edit similarity',
+  identifierMatch: 'identifier F1',
+  passAt1: 'pass@1',
+};
 
 /** Every chart of the report: per strategy, `metric` vs budget by method; strategies compared; perplexity; needle heat maps. */
 export function reportCharts(data: ReportData, metric: Metric = 'editSimilarity'): Chart[] {
@@ -108,34 +137,103 @@ export function reportCharts(data: ReportData, metric: Metric = 'editSimilarity'
   for (const strategy of strategies) {
     const series = ropes.map((rope) => ({
       name: rope,
-      points: all.filter((r) => r.strategy === strategy && r.rope === rope).map((r) => ({ x: r.budget, y: (r[metric] ?? NaN) })),
+      points: all
+        .filter((r) => r.strategy === strategy && r.rope === rope)
+        .map((r) => ({ x: r.budget, y: r[metric] ?? NaN })),
     }));
-    charts.push({ id: `${metric}-${strategy}`, title: `${LABELS[metric]} vs context budget — ${strategy}`, svg: lineChart({ title: `${LABELS[metric]} — ${strategy} context`, xLabel: 'context budget (tokens)', yLabel: LABELS[metric], series, logX: true, yRange: [0, 1] }) });
+    charts.push({
+      id: `${metric}-${strategy}`,
+      title: `${LABELS[metric]} vs context budget — ${strategy}`,
+      svg: lineChart({
+        title: `${LABELS[metric]} — ${strategy} context`,
+        xLabel: 'context budget (tokens)',
+        yLabel: LABELS[metric],
+        series,
+        logX: true,
+        yRange: [0, 1],
+      }),
+    });
   }
   if (data.gains.length && strategies.length > 1) {
-    const series = strategies.map((s) => ({ name: s, points: data.gains.map((g) => ({ x: g.budget, y: g.editSimilarity[s] ?? NaN })) }));
-    charts.push({ id: 'strategies', title: 'context strategies at each budget\'s best method', svg: lineChart({ title: 'edit similarity by context strategy (best method per budget)', xLabel: 'context budget (tokens)', yLabel: 'edit similarity', series, logX: true, yRange: [0, 1] }) });
+    const series = strategies.map((s) => ({
+      name: s,
+      points: data.gains.map((g) => ({ x: g.budget, y: g.editSimilarity[s] ?? NaN })),
+    }));
+    charts.push({
+      id: 'strategies',
+      title: "context strategies at each budget's best method",
+      svg: lineChart({
+        title: 'edit similarity by context strategy (best method per budget)',
+        xLabel: 'context budget (tokens)',
+        yLabel: 'edit similarity',
+        series,
+        logX: true,
+        yRange: [0, 1],
+      }),
+    });
   }
   if (data.perplexity.length) {
-    const series = [...new Set(data.perplexity.map((p) => p.rope))].map((rope) => ({ name: rope, points: data.perplexity.filter((p) => p.rope === rope).map((p) => ({ x: p.length, y: p.perplexity })) }));
+    const series = [...new Set(data.perplexity.map((p) => p.rope))].map((rope) => ({
+      name: rope,
+      points: data.perplexity
+        .filter((p) => p.rope === rope)
+        .map((p) => ({ x: p.length, y: p.perplexity })),
+    }));
     // Differences between methods are a few percent: the axis spans the data, not zero to the top.
     const ppl = data.perplexity.map((p) => p.perplexity).filter(Number.isFinite);
     const yRange: [number, number] = [Math.min(...ppl) * 0.97, Math.max(...ppl) * 1.03];
-    charts.push({ id: 'perplexity', title: 'perplexity vs context length', svg: lineChart({ title: `perplexity vs length (trained at ${data.meta.trainLength})`, xLabel: 'window length (tokens)', yLabel: 'perplexity', series, logX: true, yRange }) });
+    charts.push({
+      id: 'perplexity',
+      title: 'perplexity vs context length',
+      svg: lineChart({
+        title: `perplexity vs length (trained at ${data.meta.trainLength})`,
+        xLabel: 'window length (tokens)',
+        yLabel: 'perplexity',
+        series,
+        logX: true,
+        yRange,
+      }),
+    });
   }
   for (const rope of [...new Set(data.needles.map((n) => n.rope))]) {
     const rows = data.needles.filter((n) => n.rope === rope);
     const xs = [...new Set(rows.map((r) => r.length))].sort((a, b) => a - b);
     const ys = [...new Set(rows.map((r) => r.depth))].sort((a, b) => a - b);
-    charts.push({ id: `needle-${rope}`, title: `needle accuracy — ${rope}`, svg: heatMap({ title: `needle accuracy — ${rope}`, xLabel: 'prompt length', yLabel: 'depth', xs, ys, value: (x, y) => rows.find((r) => r.length === x && r.depth === y)?.accuracy }) });
+    charts.push({
+      id: `needle-${rope}`,
+      title: `needle accuracy — ${rope}`,
+      svg: heatMap({
+        title: `needle accuracy — ${rope}`,
+        xLabel: 'prompt length',
+        yLabel: 'depth',
+        xs,
+        ys,
+        value: (x, y) => rows.find((r) => r.length === x && r.depth === y)?.accuracy,
+      }),
+    });
   }
   // The value's probability shows retrieval where greedy accuracy is all zeros; one scale for all methods.
-  const maxProbability = Math.max(1e-9, ...data.needles.map((n) => n.valueProbability).filter(Number.isFinite));
+  const maxProbability = Math.max(
+    1e-9,
+    ...data.needles.map((n) => n.valueProbability).filter(Number.isFinite),
+  );
   for (const rope of [...new Set(data.needles.map((n) => n.rope))]) {
     const rows = data.needles.filter((n) => n.rope === rope);
     const xs = [...new Set(rows.map((r) => r.length))].sort((a, b) => a - b);
     const ys = [...new Set(rows.map((r) => r.depth))].sort((a, b) => a - b);
-    charts.push({ id: `needle-probability-${rope}`, title: `needle value probability — ${rope}`, svg: heatMap({ title: `value probability per token — ${rope}`, xLabel: 'prompt length', yLabel: 'depth', xs, ys, scaleMax: maxProbability, value: (x, y) => rows.find((r) => r.length === x && r.depth === y)?.valueProbability }) });
+    charts.push({
+      id: `needle-probability-${rope}`,
+      title: `needle value probability — ${rope}`,
+      svg: heatMap({
+        title: `value probability per token — ${rope}`,
+        xLabel: 'prompt length',
+        yLabel: 'depth',
+        xs,
+        ys,
+        scaleMax: maxProbability,
+        value: (x, y) => rows.find((r) => r.length === x && r.depth === y)?.valueProbability,
+      }),
+    });
   }
   return charts;
 }
@@ -147,15 +245,24 @@ export type ReportAssets =
 
 /** JSON that is safe inside a script element (no `</script>`, no HTML comment openers). */
 export function jsonForScript(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 export function renderReportHtml(data: ReportData, assets: ReportAssets): string {
   const csp = assets.inline
     ? `default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'unsafe-inline'`
     : `default-src 'none'; img-src ${assets.cspSource} data:; style-src ${assets.cspSource}; script-src 'nonce-${assets.nonce}'`;
-  const style = assets.inline ? `<style>\n${assets.style}\n</style>` : `<link rel="stylesheet" href="${escapeXml(assets.styleUri)}">`;
-  const script = assets.inline ? `<script>\n${assets.script.replace(/<\/script/gi, '<\\/script')}\n</script>` : `<script nonce="${escapeXml(assets.nonce)}" src="${escapeXml(assets.scriptUri)}"></script>`;
+  const style = assets.inline
+    ? `<style>\n${assets.style}\n</style>`
+    : `<link rel="stylesheet" href="${escapeXml(assets.styleUri)}">`;
+  const script = assets.inline
+    ? `<script>\n${assets.script.replace(/<\/script/gi, '<\\/script')}\n</script>`
+    : `<script nonce="${escapeXml(assets.nonce)}" src="${escapeXml(assets.scriptUri)}"></script>`;
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

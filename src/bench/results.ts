@@ -106,7 +106,10 @@ const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.l
  * One row per (strategy, rope, budget, level), and one with level "all" per (strategy, rope, budget);
  * rows come in the order of `order` (the run's lists) so that tables read the same way every time.
  */
-export function summarize(records: CompletionRecord[], order: { strategies: string[]; ropes: string[]; budgets: number[]; levels: string[] }): SummaryRow[] {
+export function summarize(
+  records: CompletionRecord[],
+  order: { strategies: string[]; ropes: string[]; budgets: number[]; levels: string[] },
+): SummaryRow[] {
   const groups = new Map<string, CompletionRecord[]>();
   for (const r of records) {
     for (const level of [r.level, 'all']) {
@@ -116,13 +119,23 @@ export function summarize(records: CompletionRecord[], order: { strategies: stri
       groups.set(k, g);
     }
   }
-  const rank = (list: (string | number)[], x: string | number) => (list.indexOf(x) === -1 ? list.length : list.indexOf(x));
+  const rank = (list: (string | number)[], x: string | number) =>
+    list.indexOf(x) === -1 ? list.length : list.indexOf(x);
   const rows: SummaryRow[] = [];
   for (const [k, g] of groups) {
-    const [strategy, rope, budget, level] = JSON.parse(k) as [ContextStrategy, string, number, HoleLevel | 'all'];
+    const [strategy, rope, budget, level] = JSON.parse(k) as [
+      ContextStrategy,
+      string,
+      number,
+      HoleLevel | 'all',
+    ];
     const passes = g.map((r) => r.passAt1).filter((p): p is number => p !== null);
     rows.push({
-      strategy, rope, budget, level, n: g.length,
+      strategy,
+      rope,
+      budget,
+      level,
+      n: g.length,
       exactMatch: mean(g.map((r) => r.exactMatch)),
       editSimilarity: mean(g.map((r) => r.editSimilarity)),
       identifierMatch: mean(g.map((r) => r.identifierMatch)),
@@ -131,9 +144,13 @@ export function summarize(records: CompletionRecord[], order: { strategies: stri
     });
   }
   const levels = [...order.levels, 'all'];
-  return rows.sort((a, b) => rank(order.strategies, a.strategy) - rank(order.strategies, b.strategy)
-    || rank(order.ropes, a.rope) - rank(order.ropes, b.rope) || rank(order.budgets, a.budget) - rank(order.budgets, b.budget)
-    || rank(levels, a.level) - rank(levels, b.level));
+  return rows.sort(
+    (a, b) =>
+      rank(order.strategies, a.strategy) - rank(order.strategies, b.strategy) ||
+      rank(order.ropes, a.rope) - rank(order.ropes, b.rope) ||
+      rank(order.budgets, a.budget) - rank(order.budgets, b.budget) ||
+      rank(levels, a.level) - rank(levels, b.level),
+  );
 }
 
 export interface NeedleRow {
@@ -152,10 +169,19 @@ export function summarizeNeedles(records: NeedleRecord[]): NeedleRow[] {
     const k = JSON.stringify([r.rope, r.length, r.depth]);
     groups.set(k, [...(groups.get(k) ?? []), r]);
   }
-  return [...groups].map(([k, g]) => {
-    const [rope, length, depth] = JSON.parse(k) as [string, number, number];
-    return { rope, length, depth, n: g.length, accuracy: mean(g.map((r) => r.correct)), valueProbability: Math.exp(-mean(g.map((r) => r.valueNll))) };
-  }).sort((a, b) => a.rope.localeCompare(b.rope) || a.length - b.length || a.depth - b.depth);
+  return [...groups]
+    .map(([k, g]) => {
+      const [rope, length, depth] = JSON.parse(k) as [string, number, number];
+      return {
+        rope,
+        length,
+        depth,
+        n: g.length,
+        accuracy: mean(g.map((r) => r.correct)),
+        valueProbability: Math.exp(-mean(g.map((r) => r.valueNll))),
+      };
+    })
+    .sort((a, b) => a.rope.localeCompare(b.rope) || a.length - b.length || a.depth - b.depth);
 }
 
 export interface PerplexityRow {
@@ -166,7 +192,8 @@ export interface PerplexityRow {
 }
 
 export function summarizePerplexity(records: PerplexityRecord[]): PerplexityRow[] {
-  return records.map((r) => ({ rope: r.rope, length: r.length, perplexity: r.perplexity, nll: r.nll }))
+  return records
+    .map((r) => ({ rope: r.rope, length: r.length, perplexity: r.perplexity, nll: r.nll }))
     .sort((a, b) => a.rope.localeCompare(b.rope) || a.length - b.length);
 }
 
@@ -194,7 +221,12 @@ export function toCsv<R extends Row<R>>(rows: R[]): string {
 
 function formatCell(v: Cell): string {
   if (v === null || v === undefined) return '—';
-  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : Math.abs(v) < 0.001 ? v.toExponential(2) : v.toFixed(3);
+  if (typeof v === 'number')
+    return Number.isInteger(v)
+      ? String(v)
+      : Math.abs(v) < 0.001
+        ? v.toExponential(2)
+        : v.toFixed(3);
   return String(v).replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
@@ -204,9 +236,11 @@ export function toMarkdown<R extends Row<R>>(rows: R[]): string {
   const first = rows[0] as R;
   const keys = keysOf(first);
   const right = keys.map((k) => typeof first[k] === 'number');
-  return [
-    `| ${keys.join(' | ')} |`,
-    `|${right.map((r) => (r ? '---:' : '---')).join('|')}|`,
-    ...rows.map((r) => `| ${keys.map((k) => formatCell(r[k])).join(' | ')} |`),
-  ].join('\n') + '\n';
+  return (
+    [
+      `| ${keys.join(' | ')} |`,
+      `|${right.map((r) => (r ? '---:' : '---')).join('|')}|`,
+      ...rows.map((r) => `| ${keys.map((k) => formatCell(r[k])).join(' | ')} |`),
+    ].join('\n') + '\n'
+  );
 }

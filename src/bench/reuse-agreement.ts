@@ -28,9 +28,17 @@ export interface SourceFile {
 }
 
 /** Deterministic prompts: sliding groups of files, each file's head as one chunk, a file's start as the cursor. */
-export function buildReusePrompts(tok: TextTokenizer, files: SourceFile[], count: number, chunkTokens: number, chunksPerPrompt = 4): number[][][] {
+export function buildReusePrompts(
+  tok: TextTokenizer,
+  files: SourceFile[],
+  count: number,
+  chunkTokens: number,
+  chunksPerPrompt = 4,
+): number[][][] {
   const sep = tok.special['<|file_sep|>'];
-  const chunks = files.map((f) => [sep, ...tok.encode(`${f.path}\n${f.text}`).slice(0, chunkTokens)]).filter((c) => c.length >= 48);
+  const chunks = files
+    .map((f) => [sep, ...tok.encode(`${f.path}\n${f.text}`).slice(0, chunkTokens)])
+    .filter((c) => c.length >= 48);
   const prompts: number[][][] = [];
   for (let i = 0; prompts.length < count && i + chunksPerPrompt < chunks.length; i++) {
     prompts.push(chunks.slice(i, i + chunksPerPrompt + 1));
@@ -38,7 +46,13 @@ export function buildReusePrompts(tok: TextTokenizer, files: SourceFile[], count
   return prompts;
 }
 
-export async function reuseAgreement(model: OnnxModel, tok: TextTokenizer, prompts: number[][][], compareTokens = 8, editLast = 0): Promise<ReuseAgreementRow> {
+export async function reuseAgreement(
+  model: OnnxModel,
+  tok: TextTokenizer,
+  prompts: number[][][],
+  compareTokens = 8,
+  editLast = 0,
+): Promise<ReuseAgreementRow> {
   const none = { method: 'none' };
   let top1 = 0;
   let agree = 0;
@@ -54,10 +68,15 @@ export async function reuseAgreement(model: OnnxModel, tok: TextTokenizer, promp
     if (editLast > 0) {
       // The user typed: the cursor chunk's last tokens become the first tokens of the chunk that was dropped.
       const last = shorter[shorter.length - 1] as number[];
-      shorter[shorter.length - 1] = [...last.slice(0, last.length - editLast), ...(segments[1] as number[]).slice(1, 1 + editLast)];
+      shorter[shorter.length - 1] = [
+        ...last.slice(0, last.length - editLast),
+        ...(segments[1] as number[]).slice(1, 1 + editLast),
+      ];
     }
     const reused = await warm.generate(shorter, none, { maxTokens: compareTokens });
-    const cold = await new Generator(model, tok).generate(shorter, none, { maxTokens: compareTokens });
+    const cold = await new Generator(model, tok).generate(shorter, none, {
+      maxTokens: compareTokens,
+    });
     if (reused.tokens[0] === cold.tokens[0]) top1++;
     const n = Math.min(reused.tokens.length, cold.tokens.length);
     // Count agreement up to the first divergence: after it the two continuations see different text.
@@ -72,7 +91,8 @@ export async function reuseAgreement(model: OnnxModel, tok: TextTokenizer, promp
   const k = Math.max(prompts.length, 1);
   return {
     prompts: prompts.length,
-    chunkTokens: prompts.flat().reduce((a, c) => a + c.length, 0) / Math.max(prompts.flat().length, 1),
+    chunkTokens:
+      prompts.flat().reduce((a, c) => a + c.length, 0) / Math.max(prompts.flat().length, 1),
     top1Agreement: top1 / k,
     tokenAgreement: agree / Math.max(compared, 1),
     tokensCompared: compareTokens,

@@ -9,7 +9,13 @@ import type { ContextStrategy } from '../context/proposals';
 import type { RepoIndex } from '../context/repo-index';
 import type { SyntaxLoader } from '../context/syntax';
 import type { OnnxModel } from '../model/onnx-backend';
-import { extensionFactor, planRope, ropeGeometry, type RopeMethod, type RopeOptions } from '../model/rope';
+import {
+  extensionFactor,
+  planRope,
+  ropeGeometry,
+  type RopeMethod,
+  type RopeOptions,
+} from '../model/rope';
 import type { TextTokenizer } from '../model/tokenizer';
 import type { CellContext, RopePlanning } from './cells/cell-context';
 import { buildCompletionPrompts, completionCells, completionTasks } from './cells/completion';
@@ -72,12 +78,21 @@ export interface BenchOutcome {
  * Methods whose plans give the same angles and scales (at factor 1 most methods are `none`) get one
  * key: the later ones take the first one's results instead of recomputing them.
  */
-export function planSignature(method: string, geometry: ReturnType<typeof ropeGeometry>, options: RopeOptions): string {
+export function planSignature(
+  method: string,
+  geometry: ReturnType<typeof ropeGeometry>,
+  options: RopeOptions,
+): string {
   const plan = planRope(method, geometry, options);
   const L = geometry.trainLength;
   const scales: number[] = [];
-  for (const m of [0, L / 2, L - 1, 2 * L, 8 * L, 32 * L]) for (let layer = 0; layer < geometry.nLayers; layer++) scales.push(plan.logitScale(m, layer));
-  return [...plan.inverseFrequencies].map((x) => x.toPrecision(10)).join(',') + '|' + scales.map((x) => x.toPrecision(10)).join(',');
+  for (const m of [0, L / 2, L - 1, 2 * L, 8 * L, 32 * L])
+    for (let layer = 0; layer < geometry.nLayers; layer++) scales.push(plan.logitScale(m, layer));
+  return (
+    [...plan.inverseFrequencies].map((x) => x.toPrecision(10)).join(',') +
+    '|' +
+    scales.map((x) => x.toPrecision(10)).join(',')
+  );
 }
 
 export interface PreparedBench {
@@ -88,7 +103,10 @@ export interface PreparedBench {
   /** Estimated time of the pending cells. */
   estimateMs: number;
   counts: { completion: number; needle: number; perplexity: number };
-  run(options?: { signal?: AbortSignal; onProgress?: (p: BenchProgress) => void }): Promise<BenchOutcome>;
+  run(options?: {
+    signal?: AbortSignal;
+    onProgress?: (p: BenchProgress) => void;
+  }): Promise<BenchOutcome>;
 }
 
 /** Factors, options and shared plans of the RoPE methods of `plan` for this model. */
@@ -96,11 +114,17 @@ function ropePlanning(ctx: BenchContext, plan: BenchPlan): RopePlanning {
   const card = ctx.model.card;
   const geometry = ropeGeometry(card.config);
   const factor = (length: number) => extensionFactor(length, card.trainLength);
-  const options = (rope: RopeMethod, f: number, length: number): RopeOptions => ({ ...(ctx.ropeSettings?.[rope] ?? {}), factor: f, length });
+  const options = (rope: RopeMethod, f: number, length: number): RopeOptions => ({
+    ...(ctx.ropeSettings?.[rope] ?? {}),
+    factor: f,
+    length,
+  });
   const canonical = (rope: RopeMethod, length: number): RopeMethod => {
     const f = factor(length);
     const sig = planSignature(rope, geometry, options(rope, f, length));
-    return plan.ropes.find((r) => planSignature(r, geometry, options(r, f, length)) === sig) ?? rope;
+    return (
+      plan.ropes.find((r) => planSignature(r, geometry, options(r, f, length)) === sig) ?? rope
+    );
   };
   return { geometry, factor, options, canonical };
 }
@@ -119,26 +143,56 @@ function indexedTexts(ctx: BenchContext): Map<string, string> {
  * Builds the tasks and every prompt, orders the cells, estimates their time. Nothing runs through the
  * model until `run` (except the short calibration), so the caller can show the plan first.
  */
-export async function prepareBench(ctx: BenchContext, plan: BenchPlan, resultsPath: string, options: {
-  cost?: CostModel; onProgress?: (p: BenchProgress) => void; signal?: AbortSignal; onCost?: (cost: CostModel) => void;
-} = {}): Promise<PreparedBench> {
+export async function prepareBench(
+  ctx: BenchContext,
+  plan: BenchPlan,
+  resultsPath: string,
+  options: {
+    cost?: CostModel;
+    onProgress?: (p: BenchProgress) => void;
+    signal?: AbortSignal;
+    onCost?: (cost: CostModel) => void;
+  } = {},
+): Promise<PreparedBench> {
   const started = performance.now();
   const cost = options.cost ?? (await calibrate(ctx.model));
   options.onCost?.(cost);
   const cc: CellContext = {
-    bench: ctx, plan, cost, existing: readRecords(resultsPath), files: indexedTexts(ctx), rope: ropePlanning(ctx, plan), signal: options.signal,
+    bench: ctx,
+    plan,
+    cost,
+    existing: readRecords(resultsPath),
+    files: indexedTexts(ctx),
+    rope: ropePlanning(ctx, plan),
+    signal: options.signal,
   };
   const tasks = await completionTasks(cc);
   const prompts = await buildCompletionPrompts(cc, tasks, (done, total, label) => {
-    options.onProgress?.({ phase: 'prepare', done, total, elapsedMs: performance.now() - started, etaMs: 0, label });
+    options.onProgress?.({
+      phase: 'prepare',
+      done,
+      total,
+      elapsedMs: performance.now() - started,
+      etaMs: 0,
+      label,
+    });
   });
-  const cells = [...completionCells(cc, tasks, prompts), ...needleCells(cc), ...perplexityCells(cc)];
+  const cells = [
+    ...completionCells(cc, tasks, prompts),
+    ...needleCells(cc),
+    ...perplexityCells(cc),
+  ];
   const schedule = scheduleCells(cells, cc.existing, (record) => appendRecord(resultsPath, record));
   return {
-    tasks, pending: schedule.pending.length, done: schedule.done, estimateMs: schedule.estimateMs, counts: schedule.counts,
-    run: (runOptions = {}) => schedule.run({
-      signal: runOptions.signal,
-      onProgress: ({ kind, ...p }) => runOptions.onProgress?.({ phase: kind, ...p }),
-    }),
+    tasks,
+    pending: schedule.pending.length,
+    done: schedule.done,
+    estimateMs: schedule.estimateMs,
+    counts: schedule.counts,
+    run: (runOptions = {}) =>
+      schedule.run({
+        signal: runOptions.signal,
+        onProgress: ({ kind, ...p }) => runOptions.onProgress?.({ phase: kind, ...p }),
+      }),
   };
 }

@@ -59,7 +59,10 @@ export interface Schedule {
   done: number;
   estimateMs: number;
   counts: Record<CellKind, number>;
-  run(options?: { signal?: AbortSignal; onProgress?: (p: CellProgress) => void }): Promise<ScheduleOutcome>;
+  run(options?: {
+    signal?: AbortSignal;
+    onProgress?: (p: CellProgress) => void;
+  }): Promise<ScheduleOutcome>;
 }
 
 /** Keeps the given order, except that an alias waits until its base (when that is pending) has run. */
@@ -84,17 +87,26 @@ function orderCells(cells: readonly BenchCell[]): BenchCell[] {
   return out;
 }
 
-async function runCell(cell: BenchCell, results: ReadonlyMap<string, BenchRecord>): Promise<BenchRecord | undefined> {
+async function runCell(
+  cell: BenchCell,
+  results: ReadonlyMap<string, BenchRecord>,
+): Promise<BenchRecord | undefined> {
   if (cell.aliasOf === undefined) return cell.run();
   const base = results.get(cell.aliasOf);
-  return base ? { ...base, key: cell.key, rope: cell.rope, factor: cell.factor, sameAs: base.rope } : undefined;
+  return base
+    ? { ...base, key: cell.key, rope: cell.rope, factor: cell.factor, sameAs: base.rope }
+    : undefined;
 }
 
 /**
  * Plans the run of `cells`: those whose key is in `existing` are skipped; each record made is handed to
  * `save` (the results file) as soon as its cell ends, so an interrupted run resumes.
  */
-export function scheduleCells(cells: readonly BenchCell[], existing: ReadonlyMap<string, BenchRecord>, save: (record: BenchRecord) => void): Schedule {
+export function scheduleCells(
+  cells: readonly BenchCell[],
+  existing: ReadonlyMap<string, BenchRecord>,
+  save: (record: BenchRecord) => void,
+): Schedule {
   const planKeys = new Set(cells.map((c) => c.key));
   const pending = orderCells(cells.filter((c) => !existing.has(c.key)));
   const estimateOf = (c: BenchCell) => (c.aliasOf === undefined ? c.estimateMs : 0);
@@ -104,14 +116,21 @@ export function scheduleCells(cells: readonly BenchCell[], existing: ReadonlyMap
   const results = new Map<string, BenchRecord>(existing);
 
   return {
-    pending, done: planKeys.size - pending.length, estimateMs: estimateTotal, counts,
+    pending,
+    done: planKeys.size - pending.length,
+    estimateMs: estimateTotal,
+    counts,
     async run(options = {}) {
       const t0 = performance.now();
       let estimatedDone = 0;
       let ran = 0;
       let skipped = 0;
       const finish = (cancelled: boolean): ScheduleOutcome => ({
-        records: [...results.values()].filter((r) => planKeys.has(r.key)), cancelled, ranCells: ran, skippedCells: skipped, wallMs: performance.now() - t0,
+        records: [...results.values()].filter((r) => planKeys.has(r.key)),
+        cancelled,
+        ranCells: ran,
+        skippedCells: skipped,
+        wallMs: performance.now() - t0,
       });
       for (const [i, cell] of pending.entries()) {
         if (options.signal?.aborted) return finish(true);
@@ -125,7 +144,14 @@ export function scheduleCells(cells: readonly BenchCell[], existing: ReadonlyMap
         estimatedDone += estimateOf(cell);
         const elapsed = performance.now() - t0;
         const speed = estimatedDone > 0 ? elapsed / estimatedDone : 1;
-        options.onProgress?.({ kind: cell.kind, done: i + 1, total: pending.length, elapsedMs: elapsed, etaMs: (estimateTotal - estimatedDone) * speed, label: cell.label });
+        options.onProgress?.({
+          kind: cell.kind,
+          done: i + 1,
+          total: pending.length,
+          elapsedMs: elapsed,
+          etaMs: (estimateTotal - estimatedDone) * speed,
+          label: cell.label,
+        });
       }
       return finish(false);
     },

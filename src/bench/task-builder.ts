@@ -8,13 +8,28 @@ import type { SyntaxLoader } from '../context/syntax';
 import { Random, shortHash } from './random';
 
 export type HoleLevel = 'expression' | 'statement' | 'block' | 'line' | 'span';
-export const HOLE_LEVELS: readonly HoleLevel[] = ['expression', 'statement', 'block', 'line', 'span'];
+export const HOLE_LEVELS: readonly HoleLevel[] = [
+  'expression',
+  'statement',
+  'block',
+  'line',
+  'span',
+];
 
 export type { StatementKind };
 
 /** ExecRepoBench's node-type weights for statement-level holes. */
 export const STATEMENT_WEIGHTS: Readonly<Record<StatementKind, number>> = {
-  import: 0.1, comment: 0.05, return: 0.1, if: 0.15, for: 0.15, while: 0.1, class: 0.1, function: 0.1, assignment: 0.05, expression: 0.05,
+  import: 0.1,
+  comment: 0.05,
+  return: 0.1,
+  if: 0.15,
+  for: 0.15,
+  while: 0.1,
+  class: 0.1,
+  function: 0.1,
+  assignment: 0.05,
+  expression: 0.05,
 };
 
 export interface CompletionTask {
@@ -55,7 +70,23 @@ interface FileCandidates {
   block: SpanOf[];
 }
 
-const TRIVIAL_WORDS = new Set(['pass', '...', 'continue', 'break', 'return', 'None', 'null', 'undefined', 'true', 'false', 'True', 'False', 'this', 'self', 'super()']);
+const TRIVIAL_WORDS = new Set([
+  'pass',
+  '...',
+  'continue',
+  'break',
+  'return',
+  'None',
+  'null',
+  'undefined',
+  'true',
+  'false',
+  'True',
+  'False',
+  'this',
+  'self',
+  'super()',
+]);
 
 /** A middle not worth asking for: only punctuation or whitespace, a bare keyword, or nothing once trimmed. */
 export function isTrivialMiddle(middle: string): boolean {
@@ -66,7 +97,9 @@ export function isTrivialMiddle(middle: string): boolean {
 /** The statement kind of a node, by its language's table; an expression statement that assigns is an assignment. */
 function statementKind(node: Node, spec: LanguageSpec): StatementKind | undefined {
   // Own properties only: a node type may be named like an Object.prototype member.
-  const kind = Object.hasOwn(spec.holes.statements, node.type) ? spec.holes.statements[node.type] : undefined;
+  const kind = Object.hasOwn(spec.holes.statements, node.type)
+    ? spec.holes.statements[node.type]
+    : undefined;
   if (kind !== 'expression') return kind;
   const first = node.namedChild(0)?.type ?? '';
   return /assignment/.test(first) ? 'assignment' : 'expression';
@@ -100,7 +133,12 @@ function collect(root: Node, spec: LanguageSpec, ok: (s: SpanOf) => boolean): Fi
         }
       };
       walk(node);
-      out.statement.push({ ...span, kind, lines: node.endPosition.row - node.startPosition.row + 1, descendants });
+      out.statement.push({
+        ...span,
+        kind,
+        lines: node.endPosition.row - node.startPosition.row + 1,
+        descendants,
+      });
     }
     const block = blockSpan(node, spec);
     if (block && ok(block)) out.block.push(block);
@@ -115,17 +153,29 @@ function collect(root: Node, spec: LanguageSpec, ok: (s: SpanOf) => boolean): Fi
  * Levels take turns; each task draws a file, then a hole of its level; a file or level without a
  * fitting hole is drawn again (a bounded number of times).
  */
-export async function buildTasks(files: ReadonlyMap<string, string>, loader: SyntaxLoader, options: TaskOptions): Promise<CompletionTask[]> {
+export async function buildTasks(
+  files: ReadonlyMap<string, string>,
+  loader: SyntaxLoader,
+  options: TaskOptions,
+): Promise<CompletionTask[]> {
   const minChars = options.minChars ?? 10;
   const maxChars = options.maxChars ?? 512;
   const levels = options.levels ?? HOLE_LEVELS;
   const rng = new Random(options.seed);
   const eligible = [...files.keys()].sort().filter((p) => {
     const spec = languageForPath(p);
-    return spec && (!options.languages || options.languages.includes(spec.id)) && (files.get(p)?.length ?? 0) > 2 * minChars;
+    return (
+      spec &&
+      (!options.languages || options.languages.includes(spec.id)) &&
+      (files.get(p)?.length ?? 0) > 2 * minChars
+    );
   });
   const cache = new Map<string, FileCandidates | null>();
-  const candidatesOf = async (path: string, spec: LanguageSpec, text: string): Promise<FileCandidates | null> => {
+  const candidatesOf = async (
+    path: string,
+    spec: LanguageSpec,
+    text: string,
+  ): Promise<FileCandidates | null> => {
     if (cache.has(path)) return cache.get(path) ?? null;
     let result: FileCandidates | null;
     try {
@@ -154,7 +204,14 @@ export async function buildTasks(files: ReadonlyMap<string, string>, loader: Syn
     const path = rng.pick(eligible);
     const text = files.get(path) as string;
     const spec = languageForPath(path) as LanguageSpec;
-    const hole = drawHole(level, text, await candidatesOf(path, spec, text), rng, minChars, maxChars);
+    const hole = drawHole(
+      level,
+      text,
+      await candidatesOf(path, spec, text),
+      rng,
+      minChars,
+      maxChars,
+    );
     if (!hole) continue;
     const middle = text.slice(hole.start, hole.end);
     if (middle.length < minChars || middle.length > maxChars || isTrivialMiddle(middle)) continue;
@@ -162,14 +219,29 @@ export async function buildTasks(files: ReadonlyMap<string, string>, loader: Syn
     if (seen.has(key)) continue;
     seen.add(key);
     tasks.push({
-      id: `${level}-${shortHash(key)}`, level, ...(hole.kind ? { kind: hole.kind } : {}), path, language: spec.id,
-      start: hole.start, end: hole.end, prefix: text.slice(0, hole.start), middle, suffix: text.slice(hole.end),
+      id: `${level}-${shortHash(key)}`,
+      level,
+      ...(hole.kind ? { kind: hole.kind } : {}),
+      path,
+      language: spec.id,
+      start: hole.start,
+      end: hole.end,
+      prefix: text.slice(0, hole.start),
+      middle,
+      suffix: text.slice(hole.end),
     });
   }
   return tasks;
 }
 
-function drawHole(level: HoleLevel, text: string, c: FileCandidates | null, rng: Random, minChars: number, maxChars: number): (SpanOf & { kind?: StatementKind }) | undefined {
+function drawHole(
+  level: HoleLevel,
+  text: string,
+  c: FileCandidates | null,
+  rng: Random,
+  minChars: number,
+  maxChars: number,
+): (SpanOf & { kind?: StatementKind }) | undefined {
   switch (level) {
     case 'expression':
       return c?.expression.length ? rng.pick(c.expression) : undefined;
@@ -185,10 +257,18 @@ function drawHole(level: HoleLevel, text: string, c: FileCandidates | null, rng:
       const node = rng.pick(nodes);
       const size = node.end - node.start;
       // Whole node when short (p = .8), else a random descendant.
-      if (node.lines < 10 && size >= minChars && size <= maxChars && !isTrivialMiddle(text.slice(node.start, node.end)) && rng.next() < 0.8) {
+      if (
+        node.lines < 10 &&
+        size >= minChars &&
+        size <= maxChars &&
+        !isTrivialMiddle(text.slice(node.start, node.end)) &&
+        rng.next() < 0.8
+      ) {
         return { start: node.start, end: node.end, kind: node.kind };
       }
-      return node.descendants.length ? { ...rng.pick(node.descendants), kind: node.kind } : undefined;
+      return node.descendants.length
+        ? { ...rng.pick(node.descendants), kind: node.kind }
+        : undefined;
     }
     case 'line': {
       const starts = [0];

@@ -108,17 +108,21 @@ export class ParsedArgs {
   }
 
   private required(name: string, v: unknown): unknown {
-    if (v === undefined) throw new Error(`--${name} has no value and no default; check has() first`);
+    if (v === undefined)
+      throw new Error(`--${name} has no value and no default; check has() first`);
     return Array.isArray(v) ? [...(v as unknown[])] : v;
   }
 }
 
 function parseNumber(o: OptionSpec, text: string, integer: boolean): number {
   const n = text.trim() === '' ? NaN : Number(text);
-  if (!Number.isFinite(n)) throw new UsageError(`--${o.name} takes ${integer ? 'an integer' : 'a number'}, got '${text}'`);
-  if (integer && !Number.isInteger(n)) throw new UsageError(`--${o.name} takes an integer, got '${text}'`);
+  if (!Number.isFinite(n))
+    throw new UsageError(`--${o.name} takes ${integer ? 'an integer' : 'a number'}, got '${text}'`);
+  if (integer && !Number.isInteger(n))
+    throw new UsageError(`--${o.name} takes an integer, got '${text}'`);
   if ((o.min !== undefined && n < o.min) || (o.max !== undefined && n > o.max)) {
-    const range = o.min !== undefined && o.max !== undefined ? `between ${o.min} and ${o.max}` : rangeText(o);
+    const range =
+      o.min !== undefined && o.max !== undefined ? `between ${o.min} and ${o.max}` : rangeText(o);
     throw new UsageError(`--${o.name} must be ${range}, got ${text}`);
   }
   return n;
@@ -132,7 +136,8 @@ export function rangeText(o: Pick<OptionSpec, 'min' | 'max'>): string {
 }
 
 function parseChoice(o: OptionSpec, text: string): string {
-  if (o.choices && !o.choices.includes(text)) throw new UsageError(`--${o.name} takes ${o.choices.join(', ')}; got '${text}'`);
+  if (o.choices && !o.choices.includes(text))
+    throw new UsageError(`--${o.name} takes ${o.choices.join(', ')}; got '${text}'`);
   return text;
 }
 
@@ -145,10 +150,15 @@ function parseValue(o: OptionSpec, text: string): Value {
     case 'string':
       return parseChoice(o, text);
     case 'list': {
-      const items = text.split(',').map((x) => x.trim()).filter(Boolean);
+      const items = text
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean);
       if (items.length === 0) throw new UsageError(`--${o.name} needs at least one value`);
       const item = o.item ?? 'string';
-      return items.map((x) => (item === 'string' ? parseChoice(o, x) : parseNumber(o, x, item === 'int')));
+      return items.map((x) =>
+        item === 'string' ? parseChoice(o, x) : parseNumber(o, x, item === 'int'),
+      );
     }
     case 'flag':
       return true;
@@ -162,7 +172,8 @@ export function asksForHelp(argv: readonly string[]): boolean {
 }
 
 /** A word that is an option rather than a value or operand; `-5` and `-0.5` are numbers. */
-const looksLikeOption = (a: string) => a.startsWith('-') && a.length > 1 && !Number.isFinite(Number(a));
+const looksLikeOption = (a: string) =>
+  a.startsWith('-') && a.length > 1 && !Number.isFinite(Number(a));
 
 /**
  * Checks argv against the command's spec: `--name value`, `--name=value`, `--flag`, operands, `--`
@@ -200,12 +211,17 @@ export function parseArgs(spec: CommandSpec, argv: readonly string[]): ParsedArg
       // a string that starts with a dash is given as --name=-value).
       if (next !== undefined && !looksLikeOption(next)) text = argv[++i];
     }
-    if (text === undefined) throw new UsageError(`--${name} needs a value${o.value ? ` (${o.value})` : ''}`);
+    if (text === undefined)
+      throw new UsageError(`--${name} needs a value${o.value ? ` (${o.value})` : ''}`);
     values.set(name, parseValue(o, text));
   }
-  for (const o of spec.options) if (o.required && !values.has(o.name)) throw new UsageError(`--${o.name} is required`);
+  for (const o of spec.options)
+    if (o.required && !values.has(o.name)) throw new UsageError(`--${o.name} is required`);
   const { min, max } = spec.positionals;
   if (positional.length > max) throw new UsageError(`unexpected argument '${positional[max]}'`);
-  if (positional.length < min) throw new UsageError(`${spec.operands ?? `${min} arguments`} ${min > 1 ? 'are' : 'is'} required`);
+  if (positional.length < min)
+    throw new UsageError(
+      `${spec.operands ?? `${min} arguments`} ${min > 1 ? 'are' : 'is'} required`,
+    );
   return new ParsedArgs(spec, positional, values);
 }

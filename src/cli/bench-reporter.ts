@@ -72,7 +72,10 @@ export function ipcReporter(
       const once = () => {
         if (cancelled) return;
         cancelled = true;
-        post({ type: 'log', line: 'cancelled: finishing the current cell (results so far are kept; run again to resume)' });
+        post({
+          type: 'log',
+          line: 'cancelled: finishing the current cell (results so far are kept; run again to resume)',
+        });
         onCancel();
       };
       const onMessage = (m: unknown) => {
@@ -99,5 +102,7 @@ export function benchReporter(): BenchReporter {
   const send = process.send?.bind(process);
   if (!send) return terminalReporter();
   // After the parent has gone there is no one to tell; sending then would throw.
-  return ipcReporter((message, done) => (process.connected ? send(message, undefined, undefined, () => done()) : done()));
+  return ipcReporter((message, done) =>
+    process.connected ? send(message, undefined, undefined, () => done()) : done(),
+  );
 }

@@ -32,24 +32,57 @@ report.html, charts/*.svg and auto.json (also saved for the model's auto RoPE se
 };
 
 function planLines(plan: BenchPlan): string[] {
-  const lines = [`planned: ${plan.samples} tasks (${plan.levels.join(', ')}) × budgets ${plan.budgets.join(', ')} × ${plan.ropes.length} methods (${plan.ropes.join(', ')}) × strategies ${plan.strategies.join(', ')}`];
-  if (plan.needle) lines.push(`         needle: lengths ${plan.needle.lengths.join(', ')} × depths ${plan.needle.depths.join(', ')} × ${plan.needle.trials} trials × ${plan.ropes.length} methods`);
-  if (plan.perplexity) lines.push(`         perplexity: lengths ${plan.perplexity.lengths.join(', ')} × ${plan.perplexity.windows} windows × ${plan.ropes.length} methods`);
+  const lines = [
+    `planned: ${plan.samples} tasks (${plan.levels.join(', ')}) × budgets ${plan.budgets.join(', ')} × ${plan.ropes.length} methods (${plan.ropes.join(', ')}) × strategies ${plan.strategies.join(', ')}`,
+  ];
+  if (plan.needle)
+    lines.push(
+      `         needle: lengths ${plan.needle.lengths.join(', ')} × depths ${plan.needle.depths.join(', ')} × ${plan.needle.trials} trials × ${plan.ropes.length} methods`,
+    );
+  if (plan.perplexity)
+    lines.push(
+      `         perplexity: lengths ${plan.perplexity.lengths.join(', ')} × ${plan.perplexity.windows} windows × ${plan.ropes.length} methods`,
+    );
   return lines;
 }
 
 /** The scratch copy that runs the repository's tests when --exec says it is trusted, and notes on why not. */
-async function executionOf(args: ParsedArgs, root: string, say: (line: string) => void): Promise<{ execution?: ExecutionSandbox; notes: string[] }> {
-  if (!args.flag('exec')) return { notes: ['passAt1 is null: execution was not asked for (--exec runs the repository\'s tests on a scratch copy, for trusted repositories).'] };
+async function executionOf(
+  args: ParsedArgs,
+  root: string,
+  say: (line: string) => void,
+): Promise<{ execution?: ExecutionSandbox; notes: string[] }> {
+  if (!args.flag('exec'))
+    return {
+      notes: [
+        "passAt1 is null: execution was not asked for (--exec runs the repository's tests on a scratch copy, for trusted repositories).",
+      ],
+    };
   const given = args.optionalString('test-command');
-  const command = given ? { argv: given.split(/\s+/).filter(Boolean), reason: '--test-command' } : detectTestCommand(root);
-  if (!command) return { notes: ['passAt1 is null: --exec was given but the repository has no test command Ropewalk recognises (give one with --test-command).'] };
-  const sandbox = ExecutionSandbox.create(root, command, { trusted: true, timeoutMs: args.int('exec-timeout') * 1000 });
-  say(`running the tests once untouched (${command.argv.join(' ')}, from ${command.reason}) in ${sandbox.dir}…`);
+  const command = given
+    ? { argv: given.split(/\s+/).filter(Boolean), reason: '--test-command' }
+    : detectTestCommand(root);
+  if (!command)
+    return {
+      notes: [
+        'passAt1 is null: --exec was given but the repository has no test command Ropewalk recognises (give one with --test-command).',
+      ],
+    };
+  const sandbox = ExecutionSandbox.create(root, command, {
+    trusted: true,
+    timeoutMs: args.int('exec-timeout') * 1000,
+  });
+  say(
+    `running the tests once untouched (${command.argv.join(' ')}, from ${command.reason}) in ${sandbox.dir}…`,
+  );
   const base = await sandbox.baseline();
   if (base.passed) return { execution: sandbox, notes: [] };
   sandbox.dispose();
-  return { notes: [`passAt1 is null: the repository's tests (${command.argv.join(' ')}) do not pass untouched${base.timedOut ? ' (timed out)' : ''}.`] };
+  return {
+    notes: [
+      `passAt1 is null: the repository's tests (${command.argv.join(' ')}) do not pass untouched${base.timedOut ? ' (timed out)' : ''}.`,
+    ],
+  };
 }
 
 async function runBench(args: ParsedArgs, reporter: BenchReporter): Promise<number> {
@@ -66,7 +99,9 @@ async function runBench(args: ParsedArgs, reporter: BenchReporter): Promise<numb
   try {
     const tok = TextTokenizer.load(model.files.tokenizer);
     const { index, stats } = await buildIndex(root, args);
-    say(`indexed ${stats.parsedFiles} files in ${formatDuration(stats.ms)}; building tasks and prompts…`);
+    say(
+      `indexed ${stats.parsedFiles} files in ${formatDuration(stats.ms)}; building tasks and prompts…`,
+    );
     const ropeSettings = factorsFile ? { longrope: readLongRopeFactors(factorsFile) } : undefined;
     const exec = await executionOf(args, root, say);
     execution = exec.execution;
@@ -74,29 +109,72 @@ async function runBench(args: ParsedArgs, reporter: BenchReporter): Promise<numb
     const stopListening = reporter.onInterrupt(() => controller.abort());
     const onProgress = (p: BenchProgress) => reporter.emit({ type: 'progress', ...p });
     const results = join(out, 'results.jsonl');
-    const ctx = { model, tok, index, texts: new FileTexts(root), loader: new SyntaxLoader(defaultGrammarsDir()), ropeSettings, execution };
+    const ctx = {
+      model,
+      tok,
+      index,
+      texts: new FileTexts(root),
+      loader: new SyntaxLoader(defaultGrammarsDir()),
+      ropeSettings,
+      execution,
+    };
     const prepared = await prepareBench(ctx, plan, results, {
-      onProgress, signal: controller.signal,
-      onCost: (c) => say(`cost model: prefill ${(c.a * 1000).toFixed(1)} µs/token + ${(c.b * 1e6).toFixed(3)} ns/token², decode ${c.decodeMs.toFixed(1)} ms/token`),
+      onProgress,
+      signal: controller.signal,
+      onCost: (c) =>
+        say(
+          `cost model: prefill ${(c.a * 1000).toFixed(1)} µs/token + ${(c.b * 1e6).toFixed(3)} ns/token², decode ${c.decodeMs.toFixed(1)} ms/token`,
+        ),
     });
     const setupMs = performance.now() - t0;
-    reporter.emit({ type: 'estimate', tasks: prepared.tasks.length, pending: prepared.pending, done: prepared.done, counts: prepared.counts, estimateMs: prepared.estimateMs, setupMs });
-    say(`${prepared.tasks.length} tasks; ${prepared.pending} cells to run (${prepared.counts.completion} completions, ${prepared.counts.needle} needle, ${prepared.counts.perplexity} perplexity), ${prepared.done} already in ${results}`);
-    say(`estimated time: ${formatDuration(prepared.estimateMs)} (setup took ${formatDuration(setupMs)})`);
+    reporter.emit({
+      type: 'estimate',
+      tasks: prepared.tasks.length,
+      pending: prepared.pending,
+      done: prepared.done,
+      counts: prepared.counts,
+      estimateMs: prepared.estimateMs,
+      setupMs,
+    });
+    say(
+      `${prepared.tasks.length} tasks; ${prepared.pending} cells to run (${prepared.counts.completion} completions, ${prepared.counts.needle} needle, ${prepared.counts.perplexity} perplexity), ${prepared.done} already in ${results}`,
+    );
+    say(
+      `estimated time: ${formatDuration(prepared.estimateMs)} (setup took ${formatDuration(setupMs)})`,
+    );
     const outcome = await prepared.run({ signal: controller.signal, onProgress });
     stopListening();
     const wallMs = performance.now() - t0;
     const data = buildReportData({
-      repository: basename(root), model: model.card, plan, tasks: prepared.tasks.length, wallMs,
-      records: outcome.records, cancelled: outcome.cancelled, notes: exec.notes,
+      repository: basename(root),
+      model: model.card,
+      plan,
+      tasks: prepared.tasks.length,
+      wallMs,
+      records: outcome.records,
+      cancelled: outcome.cancelled,
+      notes: exec.notes,
     });
-    const written = writeBenchOutputs(out, data, { modelId: model.card.name, assetsRoot: join(__dirname, '..'), saveAuto: !outcome.cancelled,
-      autoDir: args.optionalString('auto-dir') });
-    say(`${outcome.ranCells} cells run in ${formatDuration(outcome.wallMs)}; wall time ${formatDuration(wallMs)}${outcome.cancelled ? ' (interrupted)' : ''}`);
+    const written = writeBenchOutputs(out, data, {
+      modelId: model.card.name,
+      assetsRoot: join(__dirname, '..'),
+      saveAuto: !outcome.cancelled,
+      autoDir: args.optionalString('auto-dir'),
+    });
+    say(
+      `${outcome.ranCells} cells run in ${formatDuration(outcome.wallMs)}; wall time ${formatDuration(wallMs)}${outcome.cancelled ? ' (interrupted)' : ''}`,
+    );
     console.log(reportMarkdown(data).split('## Summary')[0]);
     console.log(`report: ${join(out, 'report.html')}`);
     if (written.autoFile) console.log(`auto RoPE choices: ${written.autoFile}`);
-    reporter.emit({ type: 'done', report: join(out, 'report.json'), autoFile: written.autoFile, cancelled: outcome.cancelled, ranCells: outcome.ranCells, wallMs });
+    reporter.emit({
+      type: 'done',
+      report: join(out, 'report.json'),
+      autoFile: written.autoFile,
+      cancelled: outcome.cancelled,
+      ranCells: outcome.ranCells,
+      wallMs,
+    });
     return outcome.cancelled ? 130 : 0;
   } finally {
     execution?.dispose();
@@ -112,7 +190,11 @@ export const benchCommand: Command = {
       return await runBench(args, reporter);
     } catch (error) {
       // The parent learns of the failure as a message; the one-line message on stderr comes from main.
-      reporter.emit({ type: 'error', name: (error as Error).name, message: (error as Error).message });
+      reporter.emit({
+        type: 'error',
+        name: (error as Error).name,
+        message: (error as Error).message,
+      });
       throw error;
     } finally {
       await reporter.flush();

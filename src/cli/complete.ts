@@ -16,7 +16,15 @@ import { Generator } from '../model/generate';
 import { readLongRopeFactors } from '../model/rope';
 import { TextTokenizer } from '../model/tokenizer';
 import { UsageError, type Command, type CommandSpec } from './args';
-import { budgetOption, CURSOR_OPTIONS, INDEX_OPTIONS, JSON_OPTION, MODEL_OPTIONS, ROPE_FACTORS_OPTION, strategyOption } from './common-options';
+import {
+  budgetOption,
+  CURSOR_OPTIONS,
+  INDEX_OPTIONS,
+  JSON_OPTION,
+  MODEL_OPTIONS,
+  ROPE_FACTORS_OPTION,
+  strategyOption,
+} from './common-options';
 import { loadModel, ropeFactorsPath } from './model-options';
 import { buildIndex, cursorFrom } from './repo-options';
 import { ropeSpecOf } from './rope-option';
@@ -32,17 +40,39 @@ directory is the repository root; --strategy infile uses the file alone.`,
     ...CURSOR_OPTIONS,
     ...MODEL_OPTIONS,
     {
-      name: 'rope', kind: 'string', value: 'METHOD[:FACTOR]', default: 'auto',
-      description: "how positions past the training length are scaled, e.g. yarn or yarn:4; auto: the benchmark's best, else the model's own scaling, else YaRN beyond the training length",
+      name: 'rope',
+      kind: 'string',
+      value: 'METHOD[:FACTOR]',
+      default: 'auto',
+      description:
+        "how positions past the training length are scaled, e.g. yarn or yarn:4; auto: the benchmark's best, else the model's own scaling, else YaRN beyond the training length",
     },
     ROPE_FACTORS_OPTION,
-    { name: 'auto-dir', kind: 'string', value: 'DIR', defaultText: '~/.cache/ropewalk/auto', description: "where the benchmark's choices for auto are read" },
-    { name: 'max-tokens', kind: 'int', min: 1, max: 4096, default: DEFAULT_MAX_TOKENS, description: 'most tokens of a multi-line suggestion' },
+    {
+      name: 'auto-dir',
+      kind: 'string',
+      value: 'DIR',
+      defaultText: '~/.cache/ropewalk/auto',
+      description: "where the benchmark's choices for auto are read",
+    },
+    {
+      name: 'max-tokens',
+      kind: 'int',
+      min: 1,
+      max: 4096,
+      default: DEFAULT_MAX_TOKENS,
+      description: 'most tokens of a multi-line suggestion',
+    },
     budgetOption('4096 on the CPU, 16384 on a GPU'),
     strategyOption(DEFAULT_STRATEGY),
     ...INDEX_OPTIONS,
     JSON_OPTION,
-    { name: 'raw', kind: 'flag', description: "print the model's own text (it begins with the healed part of the word before the cursor), not post-processed" },
+    {
+      name: 'raw',
+      kind: 'flag',
+      description:
+        "print the model's own text (it begins with the healed part of the word before the cursor), not post-processed",
+    },
   ],
 };
 
@@ -58,20 +88,40 @@ export const completeCommand: Command = {
     const model = await loadModel(args);
     try {
       const tok = TextTokenizer.load(model.files.tokenizer);
-      const autoRope = new AutoRopeStore(args.has('auto-dir') ? args.string('auto-dir') : undefined, (l) => process.stderr.write(l + '\n'));
+      const autoRope = new AutoRopeStore(
+        args.has('auto-dir') ? args.string('auto-dir') : undefined,
+        (l) => process.stderr.write(l + '\n'),
+      );
       const settings = completionSettings(
-        { budget: args.has('budget') ? args.int('budget') : undefined, strategy: args.string('strategy') as ContextStrategy, rope: pinned?.method ?? 'auto', maxTokens: args.int('max-tokens') },
-        { provider: model.provider, card: model.card, tok, measuredBest: (b) => autoRope.bestFor(model.card.name, b)?.method },
+        {
+          budget: args.has('budget') ? args.int('budget') : undefined,
+          strategy: args.string('strategy') as ContextStrategy,
+          rope: pinned?.method ?? 'auto',
+          maxTokens: args.int('max-tokens'),
+        },
+        {
+          provider: model.provider,
+          card: model.card,
+          tok,
+          measuredBest: (b) => autoRope.bestFor(model.card.name, b)?.method,
+        },
       );
       // METHOD:FACTOR pins the factor; LongRoPE's per-pair factors come from a file.
       if (rope.includes(':') && pinned) settings.rope.options.factor = pinned.factor;
       if (factorsFile) Object.assign(settings.rope.options, readLongRopeFactors(factorsFile));
       // In-file context needs no index; the other strategies index the current directory first.
       const loader = new SyntaxLoader(defaultGrammarsDir());
-      const index = settings.strategy === 'infile' ? RepoIndex.empty(cursor.root, loader) : (await buildIndex(cursor.root, args)).index;
+      const index =
+        settings.strategy === 'infile'
+          ? RepoIndex.empty(cursor.root, loader)
+          : (await buildIndex(cursor.root, args)).index;
       const builder = new PromptBuilder(index, tok, new FileTexts(cursor.root).get);
       const engine = localEngine(new Generator(model, tok), model.provider);
-      const result = await completeOnce({ path: cursor.path, text: cursor.text, offset: cursor.offset, language: language.id }, settings, { builder, engine, loader });
+      const result = await completeOnce(
+        { path: cursor.path, text: cursor.text, offset: cursor.offset, language: language.id },
+        settings,
+        { builder, engine, loader },
+      );
       if (!result) return 130;
       if (args.flag('json')) console.log(JSON.stringify(completionJson(result, settings)));
       else process.stdout.write((args.flag('raw') ? result.raw : (result.text ?? '')) + '\n');
@@ -85,8 +135,21 @@ export const completeCommand: Command = {
 function completionJson(result: CompletionResult, settings: CompletionSettings) {
   const g = result.generation;
   return {
-    completion: result.text ?? null, raw: result.raw, shape: result.prepared.shape.mode, rope: settings.rope, budget: settings.budget,
-    strategy: settings.strategy, stopReason: g.stopReason, promptTokens: g.promptTokens, tokens: g.tokens, prefillMs: g.prefillMs,
-    decodeMs: g.decodeMs, context: result.prepared.built.packed.chunks.map((c) => ({ type: c.type, source: c.source, tokens: c.tokens })),
+    completion: result.text ?? null,
+    raw: result.raw,
+    shape: result.prepared.shape.mode,
+    rope: settings.rope,
+    budget: settings.budget,
+    strategy: settings.strategy,
+    stopReason: g.stopReason,
+    promptTokens: g.promptTokens,
+    tokens: g.tokens,
+    prefillMs: g.prefillMs,
+    decodeMs: g.decodeMs,
+    context: result.prepared.built.packed.chunks.map((c) => ({
+      type: c.type,
+      source: c.source,
+      tokens: c.tokens,
+    })),
   };
 }

@@ -5,7 +5,14 @@ import { FileTexts } from '../context/file-texts';
 import type { ContextStrategy } from '../context/proposals';
 import type { ChunkOrder } from '../packing/pack';
 import type { Command, CommandSpec } from './args';
-import { budgetOption, CURSOR_OPTIONS, INDEX_OPTIONS, JSON_OPTION, MODEL_DIR_OPTION, strategyOption } from './common-options';
+import {
+  budgetOption,
+  CURSOR_OPTIONS,
+  INDEX_OPTIONS,
+  JSON_OPTION,
+  MODEL_DIR_OPTION,
+  strategyOption,
+} from './common-options';
 import { tokenizerOf } from './model-options';
 import { buildIndex, cursorFrom } from './repo-options';
 
@@ -21,7 +28,14 @@ current directory is the repository root; the model is only read for its tokeniz
     ...CURSOR_OPTIONS,
     budgetOption(4096),
     strategyOption(),
-    { name: 'order', kind: 'string', value: 'O', choices: ORDERS, default: 'stable', description: 'the order of the chunks in the prompt' },
+    {
+      name: 'order',
+      kind: 'string',
+      value: 'O',
+      choices: ORDERS,
+      default: 'stable',
+      description: 'the order of the chunks in the prompt',
+    },
     { ...MODEL_DIR_OPTION, description: 'model folder whose tokenizer counts the tokens' },
     ...INDEX_OPTIONS,
     JSON_OPTION,
@@ -38,15 +52,37 @@ export const contextCommand: Command = {
     const tok = tokenizerOf(args);
     const builder = new PromptBuilder(index, tok, new FileTexts(cursor.root).get);
     const t0 = performance.now();
-    const { packed, proposals } = builder.build({ ...cursor, budget: args.int('budget'), strategy, order });
+    const { packed, proposals } = builder.build({
+      ...cursor,
+      budget: args.int('budget'),
+      strategy,
+      order,
+    });
     const ms = performance.now() - t0;
-    const rows = packed.chunks.map((c) => ({ type: c.type, source: c.source, score: Number(c.score.toFixed(4)), tokens: c.tokens }));
+    const rows = packed.chunks.map((c) => ({
+      type: c.type,
+      source: c.source,
+      score: Number(c.score.toFixed(4)),
+      tokens: c.tokens,
+    }));
     if (args.flag('json')) {
-      console.log(JSON.stringify({ prompt: tok.decode(packed.segments.flat()), tokens: packed.tokens, ms, proposals: rows }));
+      console.log(
+        JSON.stringify({
+          prompt: tok.decode(packed.segments.flat()),
+          tokens: packed.tokens,
+          ms,
+          proposals: rows,
+        }),
+      );
     } else {
       process.stdout.write(tok.decode(packed.segments.flat()) + '\n\n');
-      console.log(`${packed.tokens} tokens, ${rows.length} chunks of ${proposals.length} proposals, ${ms.toFixed(1)} ms`);
-      for (const r of rows) console.log(`  ${r.type.padEnd(17)} ${String(r.tokens).padStart(5)} tok  score ${r.score}  ${r.source}`);
+      console.log(
+        `${packed.tokens} tokens, ${rows.length} chunks of ${proposals.length} proposals, ${ms.toFixed(1)} ms`,
+      );
+      for (const r of rows)
+        console.log(
+          `  ${r.type.padEnd(17)} ${String(r.tokens).padStart(5)} tok  score ${r.score}  ${r.source}`,
+        );
     }
     return 0;
   },

@@ -12,7 +12,14 @@ import { reuseBenchCommand } from './reuse-bench';
 import { commandList, commandUsage } from './usage';
 
 export const COMMANDS: readonly Command[] = [
-  completeCommand, contextCommand, indexCommand, contextBenchCommand, engineBenchCommand, reuseBenchCommand, benchCommand, modelCheckCommand,
+  completeCommand,
+  contextCommand,
+  indexCommand,
+  contextBenchCommand,
+  engineBenchCommand,
+  reuseBenchCommand,
+  benchCommand,
+  modelCheckCommand,
 ];
 
 export interface CliOutput {
@@ -20,7 +27,10 @@ export interface CliOutput {
   err(text: string): void;
 }
 
-const processOutput: CliOutput = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
+const processOutput: CliOutput = {
+  out: (t) => process.stdout.write(t),
+  err: (t) => process.stderr.write(t),
+};
 
 function find(name: string): Command | undefined {
   return COMMANDS.find((c) => c.spec.name === name);
@@ -43,7 +53,10 @@ function help(topic: string | undefined, io: CliOutput): number {
 }
 
 /** Runs one command line; the exit code: 0 ok, 1 failed (bad paths included), 2 bad usage, 130 interrupted. */
-export async function runCli(argv: readonly string[], io: CliOutput = processOutput): Promise<number> {
+export async function runCli(
+  argv: readonly string[],
+  io: CliOutput = processOutput,
+): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined) {
     io.err(commandList(COMMANDS.map((c) => c.spec)));

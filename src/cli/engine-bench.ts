@@ -15,8 +15,22 @@ const spec: CommandSpec = {
 depth and at zero, and the memory-bandwidth bound, for each context size.`,
   options: [
     ...MODEL_OPTIONS,
-    { name: 'context', kind: 'list', item: 'int', min: 16, value: 'N,N,…', default: [2048, 8192, 16384], description: 'context sizes in tokens' },
-    { name: 'edit-tokens', kind: 'int', min: 1, default: 64, description: 'tokens edited before the warm prefill (below the smallest context)' },
+    {
+      name: 'context',
+      kind: 'list',
+      item: 'int',
+      min: 16,
+      value: 'N,N,…',
+      default: [2048, 8192, 16384],
+      description: 'context sizes in tokens',
+    },
+    {
+      name: 'edit-tokens',
+      kind: 'int',
+      min: 1,
+      default: 64,
+      description: 'tokens edited before the warm prefill (below the smallest context)',
+    },
     { name: 'chunk', kind: 'int', min: 1, default: 512, description: 'prefill chunk in tokens' },
     { ...JSON_OPTION, description: 'print one JSON object per context size' },
   ],
@@ -27,15 +41,23 @@ export const engineBenchCommand: Command = {
   async run(args) {
     const contexts = args.numbers('context');
     const editTokens = args.int('edit-tokens');
-    if (editTokens >= Math.min(...contexts)) throw new UsageError(`--edit-tokens must be below the smallest context (${Math.min(...contexts)})`);
+    if (editTokens >= Math.min(...contexts))
+      throw new UsageError(
+        `--edit-tokens must be below the smallest context (${Math.min(...contexts)})`,
+      );
     const model = await loadModel(args);
     try {
       const tok = TextTokenizer.load(model.files.tokenizer);
       // Real code as the prompt: this program's own bundled source.
       const source = tok.encode(readFileSync(__filename, 'utf8'));
       const json = args.flag('json');
-      const rows = await engineBench(model, { contexts, editTokens, source, prefillChunk: args.int('chunk') },
-        (row) => { if (json) console.log(JSON.stringify(row)); });
+      const rows = await engineBench(
+        model,
+        { contexts, editTokens, source, prefillChunk: args.int('chunk') },
+        (row) => {
+          if (json) console.log(JSON.stringify(row));
+        },
+      );
       if (!json) console.log(formatEngineBench(rows));
     } finally {
       await model.dispose();

@@ -13,7 +13,10 @@ const spec: CommandSpec = {
   about: `Indexes the repository REPO with tree-sitter, as the extension does: definitions, imports
 resolved to repository files, and the files it skipped and why. The index is persisted outside the
 repository, so a second run reads what did not change.`,
-  options: [...INDEX_OPTIONS, { ...JSON_OPTION, description: "print the index's statistics as JSON" }],
+  options: [
+    ...INDEX_OPTIONS,
+    { ...JSON_OPTION, description: "print the index's statistics as JSON" },
+  ],
 };
 
 export const indexCommand: Command = {
@@ -23,9 +26,15 @@ export const indexCommand: Command = {
     const { stats } = await buildIndex(root, args);
     if (args.flag('json')) console.log(JSON.stringify(stats));
     else {
-      console.log(`${stats.parsedFiles} of ${stats.files} files indexed (${stats.fromCache} unchanged, from the cache) in ${(stats.ms / 1000).toFixed(1)} s, peak RSS ${stats.peakRssMb.toFixed(0)} MB`);
-      console.log(`${stats.definitions} definitions, ${stats.imports} imports (${stats.resolvedImports} resolved to repository files)`);
-      const skipped = Object.entries(stats.skipped).map(([k, v]) => `${k} ${v}`).join(', ');
+      console.log(
+        `${stats.parsedFiles} of ${stats.files} files indexed (${stats.fromCache} unchanged, from the cache) in ${(stats.ms / 1000).toFixed(1)} s, peak RSS ${stats.peakRssMb.toFixed(0)} MB`,
+      );
+      console.log(
+        `${stats.definitions} definitions, ${stats.imports} imports (${stats.resolvedImports} resolved to repository files)`,
+      );
+      const skipped = Object.entries(stats.skipped)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ');
       if (skipped) console.log(`skipped: ${skipped}`);
       if (stats.capMessage) console.log(stats.capMessage);
     }

@@ -24,12 +24,21 @@ export const modelCheckCommand: Command = {
     if (args.flag('json')) {
       console.log(JSON.stringify(report));
     } else {
-      console.log(`${report.model}: ${(report.parameters / 1e6).toFixed(2)}M parameters, loaded in ${report.loadMs.toFixed(0)} ms on ${report.provider}`);
+      console.log(
+        `${report.model}: ${(report.parameters / 1e6).toFixed(2)}M parameters, loaded in ${report.loadMs.toFixed(0)} ms on ${report.provider}`,
+      );
       for (const c of report.cases) {
-        const reuse = c.reuseMaxAbsDiff === undefined ? '' : `, reused cache vs cold ${c.reuseMaxAbsDiff.toExponential(2)}`;
-        console.log(`  ${c.name.padEnd(14)} max |ort − torch| ${c.maxAbsDiff.toExponential(2)}${reuse}`);
+        const reuse =
+          c.reuseMaxAbsDiff === undefined
+            ? ''
+            : `, reused cache vs cold ${c.reuseMaxAbsDiff.toExponential(2)}`;
+        console.log(
+          `  ${c.name.padEnd(14)} max |ort − torch| ${c.maxAbsDiff.toExponential(2)}${reuse}`,
+        );
       }
-      console.log(report.ok ? `ok (tolerance ${report.tolerance})` : `FAILED (tolerance ${report.tolerance})`);
+      console.log(
+        report.ok ? `ok (tolerance ${report.tolerance})` : `FAILED (tolerance ${report.tolerance})`,
+      );
     }
     return report.ok ? 0 : 1;
   },

@@ -19,9 +19,10 @@ export function modelDirOf(args: ParsedArgs): string {
  * The `log` for model loading: every probe failure under --verbose; otherwise they are counted, and
  * `settle` says in one line why `auto` ended on the CPU, since that is slower than the user may expect.
  */
-export function probeLog(args: ParsedArgs, write: (line: string) => void = stderr): {
-  provider: ProviderSetting; log: (line: string) => void; settle: (used: string) => void;
-} {
+export function probeLog(
+  args: ParsedArgs,
+  write: (line: string) => void = stderr,
+): { provider: ProviderSetting; log: (line: string) => void; settle: (used: string) => void } {
   const provider = args.string('provider') as ProviderSetting;
   const verbose = args.flag('verbose');
   let skipped = 0;
@@ -31,7 +32,9 @@ export function probeLog(args: ParsedArgs, write: (line: string) => void = stder
     settle: (used) => {
       if (verbose || provider !== 'auto' || used !== 'cpu' || skipped === 0) return;
       const tried = candidateProviders('auto').filter((p) => p !== 'cpu');
-      write(`ropewalk ${args.command}: running on the CPU: ${tried.join(' and ')} could not run the model here (--verbose says why)`);
+      write(
+        `ropewalk ${args.command}: running on the CPU: ${tried.join(' and ')} could not run the model here (--verbose says why)`,
+      );
     },
   };
 }

@@ -18,7 +18,9 @@ export function buildIndex(root: string, args: ParsedArgs) {
     // The bundled CLI (dist/cli.js) has the worker beside it.
     workerScript: join(__dirname, 'index-worker.js'),
     grammarsDir,
-    cacheDir: args.flag('no-cache') ? undefined : args.optionalString('cache') ?? join(homedir(), '.cache', 'ropewalk'),
+    cacheDir: args.flag('no-cache')
+      ? undefined
+      : (args.optionalString('cache') ?? join(homedir(), '.cache', 'ropewalk')),
   });
 }
 

@@ -4,7 +4,9 @@ import { rangeText, type CommandSpec, type OptionSpec } from './args';
 
 const WIDTH = 100;
 
-const placeholder = (o: OptionSpec) => o.value ?? (o.kind === 'int' || o.kind === 'number' ? 'N' : o.kind === 'list' ? 'A,B,…' : 'VALUE');
+const placeholder = (o: OptionSpec) =>
+  o.value ??
+  (o.kind === 'int' || o.kind === 'number' ? 'N' : o.kind === 'list' ? 'A,B,…' : 'VALUE');
 
 function optionWords(o: OptionSpec): string {
   return o.kind === 'flag' ? `--${o.name}` : `--${o.name} ${placeholder(o)}`;
@@ -17,7 +19,8 @@ function optionText(o: OptionSpec): string {
   const range = rangeText(o);
   if (range) extra.push(o.kind === 'list' ? `each ${range}` : range);
   if (o.required) extra.push('required');
-  else if (o.default !== undefined) extra.push(`default ${Array.isArray(o.default) ? o.default.join(',') : String(o.default)}`);
+  else if (o.default !== undefined)
+    extra.push(`default ${Array.isArray(o.default) ? o.default.join(',') : String(o.default)}`);
   else if (o.defaultText) extra.push(`default ${o.defaultText}`);
   return extra.length ? `${o.description} (${extra.join('; ')})` : o.description;
 }
@@ -36,19 +39,35 @@ export function wrap(text: string, width: number): string[] {
 }
 
 function optionRows(options: readonly OptionSpec[]): string[] {
-  const all = [...options.map((o) => ({ words: optionWords(o), text: optionText(o) })), { words: '--help, -h', text: 'this text' }];
+  const all = [
+    ...options.map((o) => ({ words: optionWords(o), text: optionText(o) })),
+    { words: '--help, -h', text: 'this text' },
+  ];
   const col = Math.min(26, Math.max(...all.map((r) => r.words.length)) + 4);
   return all.flatMap(({ words, text }) => {
     const [first = '', ...more] = wrap(text, WIDTH - col);
-    const head = words.length + 4 > col ? [`  ${words}`, `${' '.repeat(col)}${first}`] : [`  ${words.padEnd(col - 2)}${first}`];
+    const head =
+      words.length + 4 > col
+        ? [`  ${words}`, `${' '.repeat(col)}${first}`]
+        : [`  ${words.padEnd(col - 2)}${first}`];
     return [...head, ...more.map((l) => `${' '.repeat(col)}${l}`)];
   });
 }
 
 export function commandUsage(spec: CommandSpec): string {
   const required = spec.options.filter((o) => o.required).map(optionWords);
-  const line = ['usage: ropewalk', spec.name, ...required, ...(spec.operands ? [spec.operands] : []), '[options]'].join(' ');
-  const about = spec.about.trim().split(/\n\s*\n/).map((p) => wrap(p, WIDTH).join('\n')).join('\n\n');
+  const line = [
+    'usage: ropewalk',
+    spec.name,
+    ...required,
+    ...(spec.operands ? [spec.operands] : []),
+    '[options]',
+  ].join(' ');
+  const about = spec.about
+    .trim()
+    .split(/\n\s*\n/)
+    .map((p) => wrap(p, WIDTH).join('\n'))
+    .join('\n\n');
   return `${line}\n\n${about}\n\noptions:\n${optionRows(spec.options).join('\n')}\n`;
 }
 

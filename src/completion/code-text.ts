@@ -131,7 +131,11 @@ export function unclosedBrackets(text: string, language: CompletionLanguage): Op
   const stack: OpenBracket[] = [];
   for (const hit of scanBrackets(text, language)) {
     if (OPENERS.includes(hit.char)) {
-      stack.push({ char: hit.char, index: hit.index, lineIndent: indentWidth(text.slice(hit.lineStart, hit.lineStart + 200)) });
+      stack.push({
+        char: hit.char,
+        index: hit.index,
+        lineIndent: indentWidth(text.slice(hit.lineStart, hit.lineStart + 200)),
+      });
       continue;
     }
     // A stray closer pops back to its partner if there is one, else it is ignored.
@@ -163,7 +167,11 @@ export function strayClosers(text: string, language: CompletionLanguage): StrayC
     } else {
       const before = text.slice(hit.lineStart, hit.index);
       const startsLine = hit.lineStart > 0 && isBlank(before);
-      stray.push({ char: hit.char, index: hit.index, lineIndent: startsLine ? indentWidth(before) : undefined });
+      stray.push({
+        char: hit.char,
+        index: hit.index,
+        lineIndent: startsLine ? indentWidth(before) : undefined,
+      });
     }
   }
   return stray;
@@ -174,14 +182,21 @@ export function strayClosers(text: string, language: CompletionLanguage): StrayC
  * that starts a line must sit at its opener's indentation, so a class's `}` below the cursor is not
  * taken for the `}` of the method being written.
  */
-export function closedBySuffix(open: OpenBracket[], suffix: string, language: CompletionLanguage): boolean[] {
+export function closedBySuffix(
+  open: OpenBracket[],
+  suffix: string,
+  language: CompletionLanguage,
+): boolean[] {
   const closed = open.map(() => false);
   let j = open.length - 1;
   for (const closer of strayClosers(suffix, language)) {
     while (j >= 0) {
       const o = open[j] as OpenBracket;
       j--;
-      if (o.char === openerOf(closer.char) && (closer.lineIndent === undefined || closer.lineIndent === o.lineIndent)) {
+      if (
+        o.char === openerOf(closer.char) &&
+        (closer.lineIndent === undefined || closer.lineIndent === o.lineIndent)
+      ) {
         closed[j + 1] = true;
         break;
       }

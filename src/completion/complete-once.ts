@@ -20,7 +20,9 @@ export const SINGLE_LINE_MAX_TOKENS = 48;
 
 export interface CompletionEngine {
   generate(
-    prompt: number[][], rope: Pick<RopeChoice, 'method' | 'options'>, options: WireGenerateOptions,
+    prompt: number[][],
+    rope: Pick<RopeChoice, 'method' | 'options'>,
+    options: WireGenerateOptions,
     live: { signal?: AbortSignal },
   ): Promise<GenerateResult & { provider?: string }>;
 }
@@ -74,40 +76,82 @@ export interface CompletionResult {
 }
 
 /** Builds the healed prompt and the request's shape. Pure apart from the builder's token caches. */
-export function prepareCompletion(req: CursorRequest, settings: Pick<CompletionSettings, 'budget' | 'strategy'>, builder: PromptBuilder): PreparedCompletion {
+export function prepareCompletion(
+  req: CursorRequest,
+  settings: Pick<CompletionSettings, 'budget' | 'strategy'>,
+  builder: PromptBuilder,
+): PreparedCompletion {
   const heal = healCursor(req.text, req.offset);
-  const built = builder.build({ path: req.path, text: heal.text, offset: heal.offset, budget: settings.budget, strategy: settings.strategy });
-  const shape = requestShape(req.text.slice(0, req.offset), req.text.slice(req.offset), req.language);
+  const built = builder.build({
+    path: req.path,
+    text: heal.text,
+    offset: heal.offset,
+    budget: settings.budget,
+    strategy: settings.strategy,
+  });
+  const shape = requestShape(
+    req.text.slice(0, req.offset),
+    req.text.slice(req.offset),
+    req.language,
+  );
   return { request: req, heal, built, shape };
 }
 
 /** Runs a prepared prompt through the engine and shapes the answer; undefined when cancelled. */
 export async function finishCompletion(
-  prepared: PreparedCompletion, settings: CompletionSettings, deps: Pick<CompletionDeps, 'engine' | 'loader'>, signal?: AbortSignal,
+  prepared: PreparedCompletion,
+  settings: CompletionSettings,
+  deps: Pick<CompletionDeps, 'engine' | 'loader'>,
+  signal?: AbortSignal,
 ): Promise<CompletionResult | undefined> {
   const { request: req, heal, built, shape } = prepared;
-  const generation = await deps.engine.generate(built.packed.segments, settings.rope, {
-    maxTokens: shape.mode === 'single-line' ? Math.min(SINGLE_LINE_MAX_TOKENS, settings.maxTokens) : settings.maxTokens,
-    stop: shape.stop, stopTokens: settings.stopTokens, session: req.session ?? req.path, startsWith: heal.healed,
-  }, { signal });
+  const generation = await deps.engine.generate(
+    built.packed.segments,
+    settings.rope,
+    {
+      maxTokens:
+        shape.mode === 'single-line'
+          ? Math.min(SINGLE_LINE_MAX_TOKENS, settings.maxTokens)
+          : settings.maxTokens,
+      stop: shape.stop,
+      stopTokens: settings.stopTokens,
+      session: req.session ?? req.path,
+      startsWith: heal.healed,
+    },
+    { signal },
+  );
   if (generation.stopReason === 'cancelled' || signal?.aborted) return undefined;
   const raw = generation.text;
   const prefix = req.text.slice(0, req.offset);
   const suffix = req.text.slice(req.offset);
   const text = postProcess(
     { raw: unheal(raw, heal.healed), prefix, suffix, language: req.language, mode: shape.mode },
-    { maxLines: shape.maxLines, isCompleteBlock: shape.mode === 'multi-line' ? blockCheck(deps.loader, req.path, prefix, suffix) : undefined },
+    {
+      maxLines: shape.maxLines,
+      isCompleteBlock:
+        shape.mode === 'multi-line' ? blockCheck(deps.loader, req.path, prefix, suffix) : undefined,
+    },
   );
   return { text, raw, prepared, generation };
 }
 
 /** The whole path: prompt, generation, post-processing. */
-export async function completeOnce(req: CursorRequest, settings: CompletionSettings, deps: CompletionDeps, signal?: AbortSignal): Promise<CompletionResult | undefined> {
+export async function completeOnce(
+  req: CursorRequest,
+  settings: CompletionSettings,
+  deps: CompletionDeps,
+  signal?: AbortSignal,
+): Promise<CompletionResult | undefined> {
   return finishCompletion(prepareCompletion(req, settings, deps.builder), settings, deps, signal);
 }
 
 /** Multi-line suggestions are kept to the longest cut that leaves the file parsing cleanly. */
-function blockCheck(loader: SyntaxLoader | undefined, path: string, prefix: string, suffix: string): BlockCheck | undefined {
+function blockCheck(
+  loader: SyntaxLoader | undefined,
+  path: string,
+  prefix: string,
+  suffix: string,
+): BlockCheck | undefined {
   const spec = languageForPath(path);
   if (!loader || !spec) return undefined;
   return (candidate) => loader.parsesCleanly(spec, prefix + candidate + suffix) ?? true;

@@ -5,7 +5,13 @@
 
 import type { GenerateResult } from '../model/generate';
 import type { SyntaxLoader } from '../context/syntax';
-import { finishCompletion, prepareCompletion, type CompletionEngine, type CompletionSettings, type CursorRequest } from './complete-once';
+import {
+  finishCompletion,
+  prepareCompletion,
+  type CompletionEngine,
+  type CompletionSettings,
+  type CursorRequest,
+} from './complete-once';
 import { AdaptiveDebounce, delay } from './debounce';
 import { isCancelled } from './errors';
 import type { PromptBuilder } from './prompt-builder';
@@ -61,7 +67,10 @@ export class CompletionService {
     },
     debounceMs = 150,
   ) {
-    this.debounce = new AdaptiveDebounce({ baseMs: debounceMs, maxMs: Math.max(600, debounceMs * 3) });
+    this.debounce = new AdaptiveDebounce({
+      baseMs: debounceMs,
+      maxMs: Math.max(600, debounceMs * 3),
+    });
   }
 
   /** The user typed at the cursor (feeds the adaptive debounce). */
@@ -82,7 +91,11 @@ export class CompletionService {
     const hit = this.cache.get(req.path, prefix, suffix);
     if (hit !== undefined) {
       this.stats.fromCache++;
-      return this.done({ text: hit || undefined, source: 'cache', latencyMs: performance.now() - started });
+      return this.done({
+        text: hit || undefined,
+        source: 'cache',
+        latencyMs: performance.now() - started,
+      });
     }
     // This request supersedes the previous one and any background warm-up.
     this.inFlight?.abort();
@@ -99,15 +112,25 @@ export class CompletionService {
       const settings = this.deps.settings();
       const prepared = prepareCompletion(req, settings, this.deps.builder());
       if (signal.aborted) return cancelled();
-      const done = await finishCompletion(prepared, settings, { engine: this.deps.engine, loader: this.deps.loader }, signal);
+      const done = await finishCompletion(
+        prepared,
+        settings,
+        { engine: this.deps.engine, loader: this.deps.loader },
+        signal,
+      );
       if (!done) return cancelled();
       this.debounce.recordLatency(performance.now() - started);
       const { text, generation: g } = done;
       this.cache.set(req.path, prefix, suffix, text ?? '');
       this.stats.fromEngine++;
       return this.done({
-        text, source: 'engine', latencyMs: performance.now() - started, promptTokens: g.promptTokens,
-        reusedTokens: g.reusedTokens, provider: g.provider, stopReason: g.stopReason,
+        text,
+        source: 'engine',
+        latencyMs: performance.now() - started,
+        promptTokens: g.promptTokens,
+        reusedTokens: g.reusedTokens,
+        provider: g.provider,
+        stopReason: g.stopReason,
         context: prepared.built.packed.chunks.map((c) => `${c.type} ${c.source}`),
       });
     } catch (error) {
@@ -122,7 +145,9 @@ export class CompletionService {
    * Computes the KV cache for the prompt at this cursor while the user pauses (llama.vscode's idea),
    * so that the next keystroke computes only the changed tail. Any completion request cancels it.
    */
-  async prewarm(req: CursorRequest): Promise<{ promptTokens: number; reusedTokens: number } | undefined> {
+  async prewarm(
+    req: CursorRequest,
+  ): Promise<{ promptTokens: number; reusedTokens: number } | undefined> {
     if (this.inFlight) return undefined;
     this.warming?.abort();
     const mine = new AbortController();
@@ -131,8 +156,15 @@ export class CompletionService {
       const settings = this.deps.settings();
       // Exactly the prompt the next request at this cursor asks for.
       const { built } = prepareCompletion(req, settings, this.deps.builder());
-      const r = await this.deps.engine.generate(built.packed.segments, settings.rope, { maxTokens: 0, session: req.path }, { signal: mine.signal });
-      return r.stopReason === 'cancelled' ? undefined : { promptTokens: r.promptTokens, reusedTokens: r.reusedTokens };
+      const r = await this.deps.engine.generate(
+        built.packed.segments,
+        settings.rope,
+        { maxTokens: 0, session: req.path },
+        { signal: mine.signal },
+      );
+      return r.stopReason === 'cancelled'
+        ? undefined
+        : { promptTokens: r.promptTokens, reusedTokens: r.reusedTokens };
     } catch (error) {
       if (isCancelled(error) || mine.signal.aborted) return undefined;
       throw error;

@@ -24,7 +24,9 @@ export const DEFAULT_DEBOUNCE_MS = 150;
  * default, so that a bad setting degrades instead of throwing.
  */
 export function debounceMsFrom(value: unknown): number {
-  return typeof value === 'number' && Number.isFinite(value) ? Math.min(2000, Math.max(0, Math.round(value))) : DEFAULT_DEBOUNCE_MS;
+  return typeof value === 'number' && Number.isFinite(value)
+    ? Math.min(2000, Math.max(0, Math.round(value)))
+    : DEFAULT_DEBOUNCE_MS;
 }
 
 /**
@@ -46,7 +48,11 @@ export class AdaptiveDebounce {
 
   constructor(options: DebounceOptions) {
     this.opts = {
-      minMs: 0, maxMs: 1000, fastLatencyMs: 250, pauseMs: 1000, window: 16,
+      minMs: 0,
+      maxMs: 1000,
+      fastLatencyMs: 250,
+      pauseMs: 1000,
+      window: 16,
       ...options,
     };
     if (this.opts.maxMs < this.opts.minMs) this.opts.maxMs = this.opts.minMs;
@@ -93,10 +99,13 @@ export function delay(ms: number, signal?: AbortSignal): Promise<void> {
       clearTimeout(timer);
       reject(new CancelledError({ cause: signal?.reason }));
     };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, Math.max(0, ms));
+    const timer = setTimeout(
+      () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      Math.max(0, ms),
+    );
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
@@ -110,7 +119,9 @@ function median(values: number[]): number | undefined {
   if (values.length === 0) return undefined;
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
-  return sorted.length % 2 ? (sorted[mid]) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  return sorted.length % 2
+    ? sorted[mid]
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 function clamp(x: number, lo: number, hi: number): number {

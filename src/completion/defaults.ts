@@ -29,7 +29,12 @@ export interface SettingsInput {
 /** The settings of one completion: the user's choices over the defaults, the RoPE policy for the budget. */
 export function completionSettings(
   input: SettingsInput,
-  model: { provider: string; card: RopeCard; tok: TextTokenizer; measuredBest?: (budget: number) => RopeMethod | undefined },
+  model: {
+    provider: string;
+    card: RopeCard;
+    tok: TextTokenizer;
+    measuredBest?: (budget: number) => RopeMethod | undefined;
+  },
 ): CompletionSettings {
   const budget = input.budget || deviceBudget(model.provider);
   return {

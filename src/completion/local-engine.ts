@@ -6,6 +6,9 @@ import type { CompletionEngine } from './complete-once';
 
 export function localEngine(generator: Generator, provider?: string): CompletionEngine {
   return {
-    generate: async (prompt, rope, options, live) => ({ ...(await generator.generate(prompt, rope, { ...options, signal: live.signal })), provider }),
+    generate: async (prompt, rope, options, live) => ({
+      ...(await generator.generate(prompt, rope, { ...options, signal: live.signal })),
+      provider,
+    }),
   };
 }

@@ -2,8 +2,18 @@
 // repeating what is already in the document, balance its brackets, and match the file's layout.
 
 import {
-  CLOSERS, type CompletionLanguage, closedBySuffix, firstLine, indentWidth, isBlank, lastLine, leadingWhitespace,
-  openerOf, opensBlock, scanBrackets, unclosedBrackets,
+  CLOSERS,
+  type CompletionLanguage,
+  closedBySuffix,
+  firstLine,
+  indentWidth,
+  isBlank,
+  lastLine,
+  leadingWhitespace,
+  openerOf,
+  opensBlock,
+  scanBrackets,
+  unclosedBrackets,
 } from './code-text';
 import type { CompletionMode } from './request-shape';
 
@@ -37,7 +47,10 @@ export interface PostProcessOptions {
  *
  * Lines are joined with `\n`; the editor converts them to the document's line ending on insert.
  */
-export function postProcess(input: PostProcessInput, options: PostProcessOptions = {}): string | undefined {
+export function postProcess(
+  input: PostProcessInput,
+  options: PostProcessOptions = {},
+): string | undefined {
   const { language, mode } = input;
   const noCr = (s: string) => (s.includes('\r') ? s.replace(/\r\n?/g, '\n') : s);
   const prefix = noCr(input.prefix);
@@ -52,7 +65,8 @@ export function postProcess(input: PostProcessInput, options: PostProcessOptions
   text = matchIndentation(text, prefix);
   text = tidyWhitespace(text);
   if (options.maxLines !== undefined) text = capLines(text, options.maxLines);
-  if (options.isCompleteBlock && mode === 'multi-line') text = longestCompleteCut(text, options.isCompleteBlock);
+  if (options.isCompleteBlock && mode === 'multi-line')
+    text = longestCompleteCut(text, options.isCompleteBlock);
   return isRedundant(text, suffix) ? undefined : text;
 }
 
@@ -91,7 +105,8 @@ export function cutAtBlockEnd(text: string, prefix: string, language: Completion
     const width = indentWidth(line);
     if (width > bodyIndent) wentDeeper = true;
     if (startsWithCloser(line)) continue;
-    if (width < bodyIndent || (bodyIndent === 0 && width === 0 && wentDeeper)) return lines.slice(0, i).join('\n');
+    if (width < bodyIndent || (bodyIndent === 0 && width === 0 && wentDeeper))
+      return lines.slice(0, i).join('\n');
   }
   return text;
 }
@@ -106,7 +121,12 @@ function startsWithCloser(line: string): boolean {
  * suggestion right before it. `foo(|)` with model text `a, b)` gives `a, b`. Brackets inside
  * strings and comments are skipped roughly (see `scanBrackets`).
  */
-export function balanceBrackets(text: string, prefix: string, suffix: string, language: CompletionLanguage): string {
+export function balanceBrackets(
+  text: string,
+  prefix: string,
+  suffix: string,
+  language: CompletionLanguage,
+): string {
   const open = unclosedBrackets(prefix, language);
   let closed: boolean[] | undefined; // the suffix scan is only needed once the text closes a prefix bracket
   let next = open.length - 1;
@@ -134,7 +154,11 @@ export function balanceBrackets(text: string, prefix: string, suffix: string, la
  * already there. `if (|) {` with model text `a > 0) {` gives `a > 0`. An occurrence inside a
  * bracket the suggestion opened itself is the suggestion's own code and does not count.
  */
-export function cutAtLineSuffix(text: string, suffix: string, language: CompletionLanguage): string {
+export function cutAtLineSuffix(
+  text: string,
+  suffix: string,
+  language: CompletionLanguage,
+): string {
   const rest = firstLine(suffix).trim();
   if (rest === '') return text;
   const line = firstLine(text);
@@ -151,7 +175,11 @@ export function cutAtLineSuffix(text: string, suffix: string, language: Completi
  * text `x);` gives `x`. The longest overlap wins, but not one that would take a closer the
  * suggestion needs for its own brackets (`bar(1)` keeps its `)`), nor one that splits a word.
  */
-export function trimSuffixOverlap(text: string, suffix: string, language: CompletionLanguage): string {
+export function trimSuffixOverlap(
+  text: string,
+  suffix: string,
+  language: CompletionLanguage,
+): string {
   const head = suffix.slice(0, Math.min(suffix.length, text.length, 1000));
   const ownOpen = unclosedBrackets(text, language).length;
   for (let k = head.length; k > 0; k--) {
@@ -170,7 +198,10 @@ export function trimSuffixOverlap(text: string, suffix: string, language: Comple
  * suggestion's own blocks end with the same `}` one level deeper.
  */
 export function cutAtRepeatedLines(text: string, prefix: string, suffix: string): string {
-  const below = suffix.split('\n').slice(1).find((l) => !isBlank(l));
+  const below = suffix
+    .split('\n')
+    .slice(1)
+    .find((l) => !isBlank(l));
   if (below === undefined) return text;
   const want = below.trim();
   const punctuationOnly = !/[\p{L}\p{N}_$]/u.test(want);
@@ -248,7 +279,11 @@ export function matchIndentation(text: string, prefix: string): string {
 
 /** No trailing whitespace on any line, and no blank lines at the end. */
 export function tidyWhitespace(text: string): string {
-  return text.split('\n').map((l) => l.trimEnd()).join('\n').trimEnd();
+  return text
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .join('\n')
+    .trimEnd();
 }
 
 /** At most `maxLines` lines; an empty first line (the rest of the cursor's line) does not count. */

@@ -49,7 +49,12 @@ export class PromptBuilder {
 
   build(req: PromptRequest): BuiltPrompt {
     const t0 = performance.now();
-    const proposals = proposalsFor(req.strategy, this.index, { path: req.path, text: req.text, offset: req.offset }, this.fileText);
+    const proposals = proposalsFor(
+      req.strategy,
+      this.index,
+      { path: req.path, text: req.text, offset: req.offset },
+      this.fileText,
+    );
     const t1 = performance.now();
     const encodeChunk = (text: string) => {
       let ids = this.chunkIds.get(text);
@@ -59,9 +64,20 @@ export class PromptBuilder {
       }
       return ids;
     };
-    const packed = packPrompt(this.tok, this.tok.fimSpecials(), proposals,
+    const packed = packPrompt(
+      this.tok,
+      this.tok.fimSpecials(),
+      proposals,
       { path: req.path, prefix: req.text.slice(0, req.offset), suffix: req.text.slice(req.offset) },
-      { budget: req.budget, order: req.order, fileShare: req.fileShare, previous: this.lastPrompt.get(req.path), encodeChunk, fileEncoder: this.fileEncoder });
+      {
+        budget: req.budget,
+        order: req.order,
+        fileShare: req.fileShare,
+        previous: this.lastPrompt.get(req.path),
+        encodeChunk,
+        fileEncoder: this.fileEncoder,
+      },
+    );
     this.lastPrompt.set(req.path, packed.segments.flat());
     return { packed, proposals, proposalsMs: t1 - t0, packMs: performance.now() - t1 };
   }

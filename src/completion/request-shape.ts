@@ -1,12 +1,20 @@
 // Decides from the text around the cursor whether to ask the model for one line or a block,
 // and how the generation should stop.
 
-import { type CompletionLanguage, firstLine, isBlank, lastLine, opensBlock, openerOf } from './code-text';
+import {
+  type CompletionLanguage,
+  firstLine,
+  isBlank,
+  lastLine,
+  opensBlock,
+  openerOf,
+} from './code-text';
 
 export type CompletionMode = 'single-line' | 'multi-line';
 
 /** Why a shape was chosen; for logs and tests. */
-export type ShapeReason = 'mid-line' | 'end-of-line' | 'blank-line' | 'end-of-opener' | 'after-opener' | 'empty-body';
+export type ShapeReason =
+  'mid-line' | 'end-of-line' | 'blank-line' | 'end-of-opener' | 'after-opener' | 'empty-body';
 
 export interface RequestShape {
   mode: CompletionMode;
@@ -34,7 +42,12 @@ const DEFAULT_MAX_LINES = 12;
  * line between statements. Users complain most about long wrong blocks, so a block is only asked
  * for where a body is clearly expected.
  */
-export function requestShape(prefix: string, suffix: string, language: CompletionLanguage, options: ShapeOptions = {}): RequestShape {
+export function requestShape(
+  prefix: string,
+  suffix: string,
+  language: CompletionLanguage,
+  options: ShapeOptions = {},
+): RequestShape {
   const multi = (reason: ShapeReason): RequestShape => ({
     mode: 'multi-line',
     maxLines: Math.max(1, options.maxLines ?? DEFAULT_MAX_LINES),
@@ -42,18 +55,30 @@ export function requestShape(prefix: string, suffix: string, language: Completio
     stop: ['\n\n\n'],
     reason,
   });
-  const single = (reason: ShapeReason): RequestShape => ({ mode: 'single-line', maxLines: 1, stop: ['\n'], reason });
+  const single = (reason: ShapeReason): RequestShape => ({
+    mode: 'single-line',
+    maxLines: 1,
+    stop: ['\n'],
+    reason,
+  });
 
   const before = lastLine(prefix);
   const after = firstLine(suffix).replace(/\r$/, '').trim();
   if (after !== '') {
     // Only braces hold bodies; `f(|)` and `[|]` are filled in on the line.
-    if (before.trimEnd().endsWith('{') && openerOf(after[0] as string) === '{' && opensBlock(before, language)) return multi('empty-body');
+    if (
+      before.trimEnd().endsWith('{') &&
+      openerOf(after[0] as string) === '{' &&
+      opensBlock(before, language)
+    )
+      return multi('empty-body');
     return single('mid-line');
   }
   if (isBlank(before)) {
     const above = previousNonBlankLine(prefix);
-    return above !== undefined && opensBlock(above, language) ? multi('after-opener') : single('blank-line');
+    return above !== undefined && opensBlock(above, language)
+      ? multi('after-opener')
+      : single('blank-line');
   }
   return opensBlock(before, language) ? multi('end-of-opener') : single('end-of-line');
 }

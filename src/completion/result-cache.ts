@@ -73,8 +73,10 @@ export class ResultCache {
   private key(path: string, prefix: string, suffix: string): string {
     // NUL cannot appear in a path, so the three parts cannot run into each other.
     return createHash('sha1')
-      .update(path).update('\0')
-      .update(prefix.slice(-this.prefixChars)).update('\0')
+      .update(path)
+      .update('\0')
+      .update(prefix.slice(-this.prefixChars))
+      .update('\0')
       .update(suffix.slice(0, this.suffixChars))
       .digest('base64');
   }

@@ -23,7 +23,10 @@ export interface RopeCard {
 }
 
 export function chooseRope(
-  setting: RopeSetting, budget: number, card: RopeCard, measuredBest?: (budget: number) => RopeMethod | undefined,
+  setting: RopeSetting,
+  budget: number,
+  card: RopeCard,
+  measuredBest?: (budget: number) => RopeMethod | undefined,
 ): RopeChoice {
   const factor = extensionFactor(budget, card.trainLength);
   if (setting !== 'auto') return { method: setting, options: { factor }, source: 'setting' };
@@ -32,6 +35,11 @@ export function chooseRope(
   const own = card.defaultRope;
   // Within the training length nothing needs scaling; a card that names its own scaling (a model trained
   // for it, or with a built-in linear factor) keeps it.
-  if (factor === 1 || own.method !== 'none') return { method: own.method, options: { factor: own.factor ?? factor }, source: 'model card' };
-  return { method: UNMEASURED_EXTENSION_METHOD, options: { factor }, source: 'beyond training length' };
+  if (factor === 1 || own.method !== 'none')
+    return { method: own.method, options: { factor: own.factor ?? factor }, source: 'model card' };
+  return {
+    method: UNMEASURED_EXTENSION_METHOD,
+    options: { factor },
+    source: 'beyond training length',
+  };
 }

@@ -18,7 +18,11 @@ export function healCursor(text: string, offset: number): HealedCursor {
   const m = /[A-Za-z0-9_$]+$/.exec(before);
   if (!m || m[0].length === before.length) return { text, offset, healed: '' };
   const healed = m[0];
-  return { text: text.slice(0, offset - healed.length) + text.slice(offset), offset: offset - healed.length, healed };
+  return {
+    text: text.slice(0, offset - healed.length) + text.slice(offset),
+    offset: offset - healed.length,
+    healed,
+  };
 }
 
 /** The model's output without the healed characters it was made to begin with. */

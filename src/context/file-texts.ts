@@ -9,7 +9,10 @@ export class FileTexts {
   private readonly open = new Map<string, string>();
   private readonly disk: LruMap<string, string | null>;
 
-  constructor(private readonly root: string, maxCached = 2048) {
+  constructor(
+    private readonly root: string,
+    maxCached = 2048,
+  ) {
     this.disk = new LruMap(maxCached);
   }
 

@@ -25,9 +25,9 @@ export function readTsconfigPaths(root: string): TsconfigPaths {
     return { aliases: [] };
   }
   try {
-    const json = JSON.parse(text.replace(/\/\*[\s\S]*?\*\/|(^|[^:"'])\/\/.*$/gm, '$1').replace(/,(\s*[}\]])/g, '$1')) as {
-      compilerOptions?: { baseUrl?: string; paths?: Record<string, string[]> };
-    };
+    const json = JSON.parse(
+      text.replace(/\/\*[\s\S]*?\*\/|(^|[^:"'])\/\/.*$/gm, '$1').replace(/,(\s*[}\]])/g, '$1'),
+    ) as { compilerOptions?: { baseUrl?: string; paths?: Record<string, string[]> } };
     const opts = json.compilerOptions ?? {};
     const base = posix.normalize(opts.baseUrl ?? '.');
     const aliases = Object.entries(opts.paths ?? {}).map(([pattern, targets]) => {
@@ -53,27 +53,50 @@ export interface ResolveContext {
 
 type Resolver = (source: string, ctx: ResolveContext) => string | undefined;
 
-const JS_CANDIDATES = ['', '.ts', '.tsx', '.d.ts', '.js', '.jsx', '.mjs', '.cjs', '/index.ts', '/index.tsx', '/index.js', '/index.jsx'];
+const JS_CANDIDATES = [
+  '',
+  '.ts',
+  '.tsx',
+  '.d.ts',
+  '.js',
+  '.jsx',
+  '.mjs',
+  '.cjs',
+  '/index.ts',
+  '/index.tsx',
+  '/index.js',
+  '/index.jsx',
+];
 
 function firstPresent(candidates: string[], has: (path: string) => boolean): string | undefined {
   return candidates.map((c) => posix.normalize(c)).find(has);
 }
 
 /** `.util`, `..pkg.mod`, `pkg.mod`: a module file in the language's extensions, or a package's __init__. */
-function resolvePython(source: string, { extensions, from, has }: ResolveContext): string | undefined {
+function resolvePython(
+  source: string,
+  { extensions, from, has }: ResolveContext,
+): string | undefined {
   const dir = posix.dirname(from);
   const dots = source.length - source.replace(/^\.+/, '').length;
   const parts = source.slice(dots).split('.').filter(Boolean);
-  const moduleCandidates = (base: string) => parts.length
-    ? [...extensions.map((e) => posix.join(base, ...parts) + e), posix.join(base, ...parts, '__init__.py')]
-    : [posix.join(base, '__init__.py')];
+  const moduleCandidates = (base: string) =>
+    parts.length
+      ? [
+          ...extensions.map((e) => posix.join(base, ...parts) + e),
+          posix.join(base, ...parts, '__init__.py'),
+        ]
+      : [posix.join(base, '__init__.py')];
   if (dots > 0) {
     let base = dir;
     for (let i = 1; i < dots; i++) base = posix.dirname(base);
     return firstPresent(moduleCandidates(base), has);
   }
   // Absolute: the repository's own packages, at the root, under src/, or beside the importing file.
-  return firstPresent([...moduleCandidates('.'), ...moduleCandidates('src'), ...moduleCandidates(dir)], has);
+  return firstPresent(
+    [...moduleCandidates('.'), ...moduleCandidates('src'), ...moduleCandidates(dir)],
+    has,
+  );
 }
 
 /** `./util`, `../lib/x.js`, tsconfig `paths` aliases and `baseUrl`; bare package names stay unresolved. */
@@ -83,15 +106,24 @@ function resolveJs(source: string, { from, has, tsconfig }: ResolveContext): str
     const stripped = base.replace(/\.(m|c)?js$/, '');
     return [...JS_CANDIDATES.map((e) => base + e), ...JS_CANDIDATES.map((e) => stripped + e)];
   };
-  if (source.startsWith('.')) return firstPresent(withExt(posix.join(posix.dirname(from), source)), has);
+  if (source.startsWith('.'))
+    return firstPresent(withExt(posix.join(posix.dirname(from), source)), has);
   for (const a of tsconfig.aliases) {
-    if (source.startsWith(a.prefix) && source.endsWith(a.suffix) && source.length >= a.prefix.length + a.suffix.length) {
+    if (
+      source.startsWith(a.prefix) &&
+      source.endsWith(a.suffix) &&
+      source.length >= a.prefix.length + a.suffix.length
+    ) {
       const star = source.slice(a.prefix.length, source.length - a.suffix.length);
-      const hit = firstPresent(a.targets.flatMap((t) => withExt(t.replace('*', star))), has);
+      const hit = firstPresent(
+        a.targets.flatMap((t) => withExt(t.replace('*', star))),
+        has,
+      );
       if (hit) return hit;
     }
   }
-  if (tsconfig.baseUrl !== undefined) return firstPresent(withExt(posix.join(tsconfig.baseUrl, source)), has);
+  if (tsconfig.baseUrl !== undefined)
+    return firstPresent(withExt(posix.join(tsconfig.baseUrl, source)), has);
   return undefined;
 }
 
@@ -102,8 +134,16 @@ const RESOLVERS: Readonly<Record<ImportStyle, Resolver>> = { python: resolvePyth
  * tsconfig paths. A file of an unknown language resolves the JavaScript way.
  */
 export function resolveImport(
-  from: { path: string; language: string }, source: string, has: (path: string) => boolean, tsconfig: TsconfigPaths,
+  from: { path: string; language: string },
+  source: string,
+  has: (path: string) => boolean,
+  tsconfig: TsconfigPaths,
 ): string | undefined {
   const spec = languageById(from.language);
-  return RESOLVERS[spec?.importStyle ?? 'js'](source, { extensions: spec?.extensions ?? [], from: from.path, has, tsconfig });
+  return RESOLVERS[spec?.importStyle ?? 'js'](source, {
+    extensions: spec?.extensions ?? [],
+    from: from.path,
+    has,
+    tsconfig,
+  });
 }

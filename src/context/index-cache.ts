@@ -13,7 +13,10 @@ import type { IndexedFile } from './repo-index';
 const CACHE_VERSION = 2;
 
 export function cachePath(cacheDir: string, root: string): string {
-  return join(cacheDir, `index-${createHash('sha1').update(root).digest('hex').slice(0, 16)}.json.gz`);
+  return join(
+    cacheDir,
+    `index-${createHash('sha1').update(root).digest('hex').slice(0, 16)}.json.gz`,
+  );
 }
 
 /**
@@ -24,7 +27,10 @@ export async function readCache(file: string): Promise<Map<string, IndexedFile>>
   const files = new Map<string, IndexedFile>();
   if (!existsSync(file)) return files;
   try {
-    const lines = createInterface({ input: createReadStream(file).pipe(createGunzip()), crlfDelay: Infinity });
+    const lines = createInterface({
+      input: createReadStream(file).pipe(createGunzip()),
+      crlfDelay: Infinity,
+    });
     let header = true;
     for await (const line of lines) {
       if (header) {
@@ -45,7 +51,8 @@ export async function writeCache(file: string, files: Iterable<IndexedFile>): Pr
   const tmp = `${file}.${process.pid}.tmp`;
   const gzip = createGzip();
   const done = pipeline(gzip, createWriteStream(tmp));
-  const write = (line: string) => (gzip.write(line + '\n') ? Promise.resolve() : once(gzip, 'drain').then(() => undefined));
+  const write = (line: string) =>
+    gzip.write(line + '\n') ? Promise.resolve() : once(gzip, 'drain').then(() => undefined);
   try {
     await write(JSON.stringify({ version: CACHE_VERSION }));
     for (const f of files) await write(JSON.stringify(f));

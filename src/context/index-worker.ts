@@ -19,7 +19,8 @@ const loader = new SyntaxLoader(data.grammarsDir);
 
 async function reply(req: ParseRequest): Promise<void> {
   const results: ParsedFile[] = [];
-  for (const f of req.files) results.push(await parseFile(loader, f.path, f.absolute, data.maxFileBytes));
+  for (const f of req.files)
+    results.push(await parseFile(loader, f.path, f.absolute, data.maxFileBytes));
   parentPort?.postMessage({ batch: req.batch, results } satisfies ParseReply);
 }
 

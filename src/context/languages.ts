@@ -7,7 +7,13 @@ import { PYTHON } from './languages/python';
 import { TSX, TYPESCRIPT } from './languages/typescript';
 
 export { LANGUAGE_IDS };
-export type { DefinitionKind, ImportStyle, LanguageId, LanguageSpec, StatementKind } from './languages/language-spec';
+export type {
+  DefinitionKind,
+  ImportStyle,
+  LanguageId,
+  LanguageSpec,
+  StatementKind,
+} from './languages/language-spec';
 
 // Keyed by id, so that the compiler checks each id has its spec and each spec sits under its own id.
 const BY_ID: { readonly [Id in LanguageId]: LanguageSpec & { id: Id } } = {

@@ -14,7 +14,12 @@ export type ParsedFile =
   | { path: string; skip: SkipReason }
   | { path: string; error: string };
 
-export async function parseFile(loader: SyntaxLoader, path: string, absolute: string, maxBytes?: number): Promise<ParsedFile> {
+export async function parseFile(
+  loader: SyntaxLoader,
+  path: string,
+  absolute: string,
+  maxBytes?: number,
+): Promise<ParsedFile> {
   const spec = languageForPath(path);
   if (!spec) return { path, error: 'no grammar for this file' };
   let bytes: Buffer;

@@ -8,7 +8,8 @@ import { languageForPath, languageSpec } from './languages';
 import type { IndexedFile, RepoIndex } from './repo-index';
 import type { Definition } from './syntax';
 
-export type ProposalType = 'definition' | 'parent-class' | 'imported-outline' | 'sibling' | 'similar-window';
+export type ProposalType =
+  'definition' | 'parent-class' | 'imported-outline' | 'sibling' | 'similar-window';
 export { CONTEXT_STRATEGIES, isContextStrategy, type ContextStrategy } from './context-strategy';
 
 export interface Proposal {
@@ -36,7 +37,9 @@ const MAX_PROPOSALS = 64;
 /** The lines of `file`'s text covered by a span, cut to `maxLines`. */
 function sliceLines(text: string, def: Definition, maxLines: number): string {
   const lines = text.split('\n').slice(def.startLine, def.endLine + 1);
-  return lines.length > maxLines ? [...lines.slice(0, maxLines), '    ...'].join('\n') : lines.join('\n');
+  return lines.length > maxLines
+    ? [...lines.slice(0, maxLines), '    ...'].join('\n')
+    : lines.join('\n');
 }
 
 /** Signatures of a file's definitions, members indented under their class: what a reader skims first. */
@@ -59,7 +62,13 @@ function siblingNames(path: string): string[] {
   const names = new Set(out.filter((n) => n !== base));
   const found: string[] = [];
   for (const n of names) {
-    for (const d of [dir, posix.join(dir, 'tests'), posix.join(dir, '__tests__'), posix.dirname(dir), posix.join(posix.dirname(dir), 'tests')]) {
+    for (const d of [
+      dir,
+      posix.join(dir, 'tests'),
+      posix.join(dir, '__tests__'),
+      posix.dirname(dir),
+      posix.join(posix.dirname(dir), 'tests'),
+    ]) {
       found.push(posix.normalize(posix.join(d, n)));
     }
   }
@@ -67,20 +76,34 @@ function siblingNames(path: string): string[] {
 }
 
 /** RepoFusion-style proposals from the index, scored so that nearer, more direct evidence ranks first. */
-export function astProposals(index: RepoIndex, cursor: Cursor, fileText: (path: string) => string | undefined): Proposal[] {
+export function astProposals(
+  index: RepoIndex,
+  cursor: Cursor,
+  fileText: (path: string) => string | undefined,
+): Proposal[] {
   const out: Proposal[] = [];
   const seen = new Set<string>();
   const push = (p: Proposal) => {
     // The same text from the same file (a class's outline, and its file's outline) is said once.
-    if (seen.has(p.key) || !p.text.trim() || out.some((o) => o.source === p.source && o.text.includes(p.text))) return;
+    if (
+      seen.has(p.key) ||
+      !p.text.trim() ||
+      out.some((o) => o.source === p.source && o.text.includes(p.text))
+    )
+      return;
     seen.add(p.key);
     out.push(p);
   };
   const current = index.files.get(cursor.path);
-  const imported = new Set((current?.imports ?? []).map((i) => i.resolved).filter((x): x is string => !!x));
+  const imported = new Set(
+    (current?.imports ?? []).map((i) => i.resolved).filter((x): x is string => !!x),
+  );
 
   // Identifiers before the cursor, nearest first (the line being typed weighs most).
-  const before = cursor.text.slice(Math.max(0, cursor.text.lastIndexOf('\n', cursor.offset - 1) - 2000), cursor.offset);
+  const before = cursor.text.slice(
+    Math.max(0, cursor.text.lastIndexOf('\n', cursor.offset - 1) - 2000),
+    cursor.offset,
+  );
   const idents = [...before.matchAll(IDENT)].map((m) => m[0]).reverse();
   const order = [...new Set(idents)];
   const localNames = new Set((current?.definitions ?? []).map((d) => d.name));
@@ -90,46 +113,80 @@ export function astProposals(index: RepoIndex, cursor: Cursor, fileText: (path: 
     const all = index.definitionsOf(name).filter((d) => d.file !== cursor.path);
     // Resolution through imports first; a name defined in many unrelated places says little on its own.
     const viaImports = all.filter((d) => imported.has(d.file));
-    const candidates = viaImports.length ? viaImports : all.length <= MAX_UNRESOLVED_DEFINITIONS ? all : [];
+    const candidates = viaImports.length
+      ? viaImports
+      : all.length <= MAX_UNRESOLVED_DEFINITIONS
+        ? all
+        : [];
     for (const { file, def } of candidates) {
       const text = fileText(file);
       if (text === undefined) continue;
       const direct = imported.has(file) ? 1 : 0.5; // reached through an import, or only by name
-      const body = def.kind === 'class' ? outline(index.files.get(file) as IndexedFile, def.name) : sliceLines(text, def, MAX_DEFINITION_LINES);
+      const body =
+        def.kind === 'class'
+          ? outline(index.files.get(file) as IndexedFile, def.name)
+          : sliceLines(text, def, MAX_DEFINITION_LINES);
       const score = direct / (1 + rank * 0.1);
-      push({ type: 'definition', source: file, text: body, score, key: `def:${file}:${def.name}:${def.startLine}` });
+      push({
+        type: 'definition',
+        source: file,
+        text: body,
+        score,
+        key: `def:${file}:${def.name}:${def.startLine}`,
+      });
       if (def.kind === 'class') usedClasses.push({ file, name: def.name, score });
     }
   });
 
   // Parent classes: of the classes in this file, and of the classes proposed above (their inherited members).
-  const parentsOf = (parents: Record<string, string[]>, only: string | undefined, score: number) => {
+  const parentsOf = (
+    parents: Record<string, string[]>,
+    only: string | undefined,
+    score: number,
+  ) => {
     for (const [cls, bases] of Object.entries(parents)) {
       if (only && cls !== only) continue;
       for (const base of bases) {
         const name = base.replace(/<.*$/, '').split('.').pop() as string;
         for (const { file, def } of index.definitionsOf(name)) {
           if (def.kind !== 'class' && def.kind !== 'interface') continue;
-          push({ type: 'parent-class', source: file, text: outline(index.files.get(file) as IndexedFile, name), score, key: `parent:${file}:${name}` });
+          push({
+            type: 'parent-class',
+            source: file,
+            text: outline(index.files.get(file) as IndexedFile, name),
+            score,
+            key: `parent:${file}:${name}`,
+          });
         }
       }
     }
   };
   parentsOf(current?.parents ?? {}, undefined, 0.9);
-  for (const c of usedClasses) parentsOf(index.files.get(c.file)?.parents ?? {}, c.name, c.score * 0.8);
+  for (const c of usedClasses)
+    parentsOf(index.files.get(c.file)?.parents ?? {}, c.name, c.score * 0.8);
 
   // Outlines of imported files.
   for (const file of imported) {
     const f = index.files.get(file);
-    if (f) push({ type: 'imported-outline', source: file, text: outline(f), score: 0.6, key: `outline:${file}` });
+    if (f)
+      push({
+        type: 'imported-outline',
+        source: file,
+        text: outline(f),
+        score: 0.6,
+        key: `outline:${file}`,
+      });
   }
 
   // Test ↔ implementation.
   for (const file of siblingNames(cursor.path)) {
     const f = index.files.get(file);
-    if (f && file !== cursor.path) push({ type: 'sibling', source: file, text: outline(f), score: 0.5, key: `sibling:${file}` });
+    if (f && file !== cursor.path)
+      push({ type: 'sibling', source: file, text: outline(f), score: 0.5, key: `sibling:${file}` });
   }
-  return out.sort((a, b) => b.score - a.score || a.key.localeCompare(b.key)).slice(0, MAX_PROPOSALS);
+  return out
+    .sort((a, b) => b.score - a.score || a.key.localeCompare(b.key))
+    .slice(0, MAX_PROPOSALS);
 }
 
 function tokenSet(text: string): Set<string> {
@@ -148,7 +205,12 @@ function jaccard(a: Set<string>, b: Set<string>): number {
  * (idf-weighted), from the index's inverted table, so that a query reads a few dozen files instead of
  * the whole repository.
  */
-function candidateFiles(index: RepoIndex, query: Set<string>, exclude: string, limit: number): string[] {
+function candidateFiles(
+  index: RepoIndex,
+  query: Set<string>,
+  exclude: string,
+  limit: number,
+): string[] {
   const n = index.files.size;
   const score = new Map<string, number>();
   for (const name of query) {
@@ -158,11 +220,21 @@ function candidateFiles(index: RepoIndex, query: Set<string>, exclude: string, l
     const idf = Math.log(1 + n / users.size);
     for (const f of users) if (f !== exclude) score.set(f, (score.get(f) ?? 0) + idf);
   }
-  return [...score].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, limit).map(([f]) => f);
+  return [...score]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .slice(0, limit)
+    .map(([f]) => f);
 }
 
 /** RepoCoder's retrieval: windows of `size` lines (stride size/2) over other files, by Jaccard with the last 20 lines. */
-export function similarWindows(index: RepoIndex, cursor: Cursor, fileText: (path: string) => string | undefined, top = 8, size = 30, maxFiles = 48): Proposal[] {
+export function similarWindows(
+  index: RepoIndex,
+  cursor: Cursor,
+  fileText: (path: string) => string | undefined,
+  top = 8,
+  size = 30,
+  maxFiles = 48,
+): Proposal[] {
   const query = tokenSet(cursor.text.slice(0, cursor.offset).split('\n').slice(-20).join('\n'));
   const scored: { p: Proposal; start: number }[] = [];
   for (const path of candidateFiles(index, query, cursor.path, maxFiles)) {
@@ -172,7 +244,17 @@ export function similarWindows(index: RepoIndex, cursor: Cursor, fileText: (path
     for (let start = 0; start < lines.length; start += size / 2) {
       const window = lines.slice(start, start + size).join('\n');
       const score = jaccard(query, tokenSet(window));
-      if (score > 0) scored.push({ p: { type: 'similar-window', source: path, text: window, score, key: `window:${path}:${start}` }, start });
+      if (score > 0)
+        scored.push({
+          p: {
+            type: 'similar-window',
+            source: path,
+            text: window,
+            score,
+            key: `window:${path}:${start}`,
+          },
+          start,
+        });
       if (start + size >= lines.length) break;
     }
   }
@@ -187,7 +269,12 @@ export function similarWindows(index: RepoIndex, cursor: Cursor, fileText: (path
   return kept.map((k) => k.p);
 }
 
-export function proposalsFor(strategy: ContextStrategy, index: RepoIndex, cursor: Cursor, fileText: (path: string) => string | undefined): Proposal[] {
+export function proposalsFor(
+  strategy: ContextStrategy,
+  index: RepoIndex,
+  cursor: Cursor,
+  fileText: (path: string) => string | undefined,
+): Proposal[] {
   switch (strategy) {
     case 'infile':
       return [];
@@ -198,7 +285,10 @@ export function proposalsFor(strategy: ContextStrategy, index: RepoIndex, cursor
     case 'ast+jaccard': {
       const ast = astProposals(index, cursor, fileText);
       // Reciprocal-rank fusion keeps the two scales comparable.
-      const fused = [...ast.map((p, i) => ({ ...p, score: 1 / (60 + i) })), ...similarWindows(index, cursor, fileText).map((p, i) => ({ ...p, score: 1 / (60 + i) }))];
+      const fused = [
+        ...ast.map((p, i) => ({ ...p, score: 1 / (60 + i) })),
+        ...similarWindows(index, cursor, fileText).map((p, i) => ({ ...p, score: 1 / (60 + i) })),
+      ];
       return fused.sort((a, b) => b.score - a.score || a.key.localeCompare(b.key));
     }
   }

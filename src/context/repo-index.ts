@@ -9,7 +9,13 @@ import { languageForPath, SOURCE_EXTENSIONS } from './languages';
 import { contentHash, walkRepository, type SkipReason, type WalkOptions } from './repo-walk';
 import type { ParseReply, ParseRequest } from './index-worker';
 import { parseFile, type ParsedFile } from './parse-file';
-import { IncrementalDocument, type Definition, type FileSyntax, type SyntaxLoader, type TextChange } from './syntax';
+import {
+  IncrementalDocument,
+  type Definition,
+  type FileSyntax,
+  type SyntaxLoader,
+  type TextChange,
+} from './syntax';
 
 export interface IndexedImport {
   source: string;
@@ -63,14 +69,21 @@ export class RepoIndex {
   private byIdentifier = new Map<string, Set<string>>();
   private tsconfig: TsconfigPaths = { aliases: [] };
 
-  private constructor(readonly root: string, private readonly loader: SyntaxLoader) {}
+  private constructor(
+    readonly root: string,
+    private readonly loader: SyntaxLoader,
+  ) {}
 
   /** An index with no files (in-file context only). */
   static empty(root: string, loader: SyntaxLoader): RepoIndex {
     return new RepoIndex(root, loader);
   }
 
-  static async build(root: string, loader: SyntaxLoader, options: IndexOptions = {}): Promise<{ index: RepoIndex; stats: IndexStats }> {
+  static async build(
+    root: string,
+    loader: SyntaxLoader,
+    options: IndexOptions = {},
+  ): Promise<{ index: RepoIndex; stats: IndexStats }> {
     const t0 = performance.now();
     const index = new RepoIndex(root, loader);
     index.tsconfig = readTsconfigPaths(root);
@@ -98,14 +111,24 @@ export class RepoIndex {
         // Changed since the walk saw it (now binary, too large, deleted, …): counted like the walk would.
         skipped[r.skip] = (skipped[r.skip] ?? 0) + 1;
       } else {
-        index.addParsed(r.path, r.hash, { ...r.syntax, identifiers: new Set(r.syntax.identifiers) });
+        index.addParsed(r.path, r.hash, {
+          ...r.syntax,
+          identifiers: new Set(r.syntax.identifiers),
+        });
         parsed++;
       }
     };
     if (workers > 0 && options.workerScript && options.grammarsDir && toParse.length > 0) {
-      await parseInWorkers(toParse, workers, options.workerScript, { grammarsDir: options.grammarsDir, maxFileBytes: options.maxFileBytes }, take);
+      await parseInWorkers(
+        toParse,
+        workers,
+        options.workerScript,
+        { grammarsDir: options.grammarsDir, maxFileBytes: options.maxFileBytes },
+        take,
+      );
     } else {
-      for (const f of toParse) take(await parseFile(loader, f.path, f.absolute, options.maxFileBytes));
+      for (const f of toParse)
+        take(await parseFile(loader, f.path, f.absolute, options.maxFileBytes));
     }
     index.resolveAll();
     if (cacheFile && options.cacheDir) {
@@ -123,8 +146,15 @@ export class RepoIndex {
     return {
       index,
       stats: {
-        files: walked.files.length, parsedFiles: parsed, skipped, definitions, imports, resolvedImports: resolved, fromCache,
-        ms: performance.now() - t0, peakRssMb: process.resourceUsage().maxRSS / 1024,
+        files: walked.files.length,
+        parsedFiles: parsed,
+        skipped,
+        definitions,
+        imports,
+        resolvedImports: resolved,
+        fromCache,
+        ms: performance.now() - t0,
+        peakRssMb: process.resourceUsage().maxRSS / 1024,
         capMessage: walked.capped
           ? `Indexed the first ${walked.files.length} source files; ${walked.skipped['over-file-cap']} more were left out. Raise the file cap or exclude folders to index them.`
           : undefined,
@@ -142,8 +172,14 @@ export class RepoIndex {
     const spec = languageForPath(path);
     if (!spec) return;
     this.insert({
-      path, language: spec.id, hash, definitions: s.definitions,
-      imports: s.imports.map((source) => ({ source })), parents: s.parents, identifiers: [...s.identifiers], hasErrors: s.hasErrors,
+      path,
+      language: spec.id,
+      hash,
+      definitions: s.definitions,
+      imports: s.imports.map((source) => ({ source })),
+      parents: s.parents,
+      identifiers: [...s.identifiers],
+      hasErrors: s.hasErrors,
     });
   }
 
@@ -249,32 +285,42 @@ export class RepoIndex {
 
 /** Reads and parses files in `count` worker threads, in batches handed out as workers free up; each result goes to `take` as it comes. */
 async function parseInWorkers(
-  files: { path: string; absolute: string }[], count: number, script: string,
-  data: { grammarsDir: string; maxFileBytes?: number }, take: (r: ParsedFile) => void,
+  files: { path: string; absolute: string }[],
+  count: number,
+  script: string,
+  data: { grammarsDir: string; maxFileBytes?: number },
+  take: (r: ParsedFile) => void,
 ): Promise<void> {
   const BATCH = 64;
   const batches: ParseRequest[] = [];
   for (let i = 0; i < files.length; i += BATCH) {
-    batches.push({ batch: batches.length, files: files.slice(i, i + BATCH).map((f) => ({ path: f.path, absolute: f.absolute })) });
+    batches.push({
+      batch: batches.length,
+      files: files.slice(i, i + BATCH).map((f) => ({ path: f.path, absolute: f.absolute })),
+    });
   }
   let next = 0;
-  const run = (worker: Worker) => new Promise<void>((resolve, reject) => {
-    const send = () => {
-      const req = batches[next++];
-      if (!req) {
-        resolve();
-        return;
-      }
-      worker.postMessage(req);
-    };
-    worker.on('message', (reply: ParseReply) => {
-      reply.results.forEach(take);
+  const run = (worker: Worker) =>
+    new Promise<void>((resolve, reject) => {
+      const send = () => {
+        const req = batches[next++];
+        if (!req) {
+          resolve();
+          return;
+        }
+        worker.postMessage(req);
+      };
+      worker.on('message', (reply: ParseReply) => {
+        reply.results.forEach(take);
+        send();
+      });
+      worker.on('error', reject);
       send();
     });
-    worker.on('error', reject);
-    send();
-  });
-  const workers = Array.from({ length: Math.max(1, Math.min(count, batches.length)) }, () => new Worker(script, { workerData: data }));
+  const workers = Array.from(
+    { length: Math.max(1, Math.min(count, batches.length)) },
+    () => new Worker(script, { workerData: data }),
+  );
   try {
     await Promise.all(workers.map(run));
   } finally {

@@ -16,8 +16,15 @@ export function readSourceFile(path: string): string {
   } catch (cause) {
     throw new UnreadableSourceError(`cannot read ${path}: ${(cause as Error).message}`, { cause });
   }
-  if (size > MAX_SOURCE_BYTES) throw new UnreadableSourceError(`${path} is ${(size / 1e6).toFixed(1)} MB; files over ${MAX_SOURCE_BYTES / 1e6} MB are not completed`);
+  if (size > MAX_SOURCE_BYTES)
+    throw new UnreadableSourceError(
+      `${path} is ${(size / 1e6).toFixed(1)} MB; files over ${MAX_SOURCE_BYTES / 1e6} MB are not completed`,
+    );
   const decoded = decodeText(readFileSync(path));
   if (!('skip' in decoded)) return decoded.text;
-  throw new UnreadableSourceError(decoded.skip === 'binary' ? `${path} looks binary (it contains NUL bytes)` : `${path} is not valid UTF-8`);
+  throw new UnreadableSourceError(
+    decoded.skip === 'binary'
+      ? `${path} looks binary (it contains NUL bytes)`
+      : `${path} is not valid UTF-8`,
+  );
 }

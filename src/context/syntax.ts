@@ -63,7 +63,9 @@ export class SyntaxLoader {
   constructor(private readonly grammarsDir: string) {}
 
   private async init(): Promise<void> {
-    runtime ??= Parser.init({ locateFile: () => require.resolve('web-tree-sitter/tree-sitter.wasm') });
+    runtime ??= Parser.init({
+      locateFile: () => require.resolve('web-tree-sitter/tree-sitter.wasm'),
+    });
     await runtime;
   }
 
@@ -73,19 +75,26 @@ export class SyntaxLoader {
       p = (async () => {
         await this.init();
         const file = join(this.grammarsDir, spec.grammar);
-        if (!existsSync(file)) throw new GrammarError(`grammar ${spec.grammar} is missing from ${this.grammarsDir}`);
+        if (!existsSync(file))
+          throw new GrammarError(`grammar ${spec.grammar} is missing from ${this.grammarsDir}`);
         const language = await Language.load(file);
         const query = (name: string, source: string) => {
           try {
             return new Query(language, source);
           } catch (cause) {
-            throw new GrammarError(`the ${name} query of ${spec.id} does not compile: ${(cause as Error).message}`, { cause });
+            throw new GrammarError(
+              `the ${name} query of ${spec.id} does not compile: ${(cause as Error).message}`,
+              { cause },
+            );
           }
         };
         const lang = {
-          spec, language,
-          definitions: query('definitions', spec.definitions), imports: query('imports', spec.imports),
-          parents: query('parents', spec.parents), identifiers: query('identifiers', spec.identifiers),
+          spec,
+          language,
+          definitions: query('definitions', spec.definitions),
+          imports: query('imports', spec.imports),
+          parents: query('parents', spec.parents),
+          identifiers: query('identifiers', spec.identifiers),
         };
         this.ready.set(spec.id, lang);
         return lang;
@@ -106,7 +115,11 @@ export class SyntaxLoader {
     return parser;
   }
 
-  async parse(spec: LanguageSpec, text: string, old?: Tree): Promise<{ tree: Tree; lang: LoadedLanguage }> {
+  async parse(
+    spec: LanguageSpec,
+    text: string,
+    old?: Tree,
+  ): Promise<{ tree: Tree; lang: LoadedLanguage }> {
     const lang = await this.load(spec);
     const tree = this.parserFor(lang).parse(text, old);
     if (!tree) throw new GrammarError(`tree-sitter returned no tree for a ${spec.id} file`);
@@ -167,11 +180,18 @@ function pointAt(text: string, offset: number): Point {
  */
 export class IncrementalDocument {
   private constructor(
-    private readonly loader: SyntaxLoader, private readonly spec: LanguageSpec,
-    private tree: Tree, private lang: LoadedLanguage, private current: string,
+    private readonly loader: SyntaxLoader,
+    private readonly spec: LanguageSpec,
+    private tree: Tree,
+    private lang: LoadedLanguage,
+    private current: string,
   ) {}
 
-  static async open(loader: SyntaxLoader, spec: LanguageSpec, text: string): Promise<IncrementalDocument> {
+  static async open(
+    loader: SyntaxLoader,
+    spec: LanguageSpec,
+    text: string,
+  ): Promise<IncrementalDocument> {
     const { tree, lang } = await loader.parse(spec, text);
     return new IncrementalDocument(loader, spec, tree, lang, text);
   }
@@ -184,11 +204,16 @@ export class IncrementalDocument {
   async apply(changes: TextChange[]): Promise<void> {
     let text = this.current;
     for (const c of changes) {
-      if (c.start < 0 || c.end < c.start || c.end > text.length) throw new RangeError(`change [${c.start}, ${c.end}) is outside a text of ${text.length}`);
+      if (c.start < 0 || c.end < c.start || c.end > text.length)
+        throw new RangeError(`change [${c.start}, ${c.end}) is outside a text of ${text.length}`);
       const next = text.slice(0, c.start) + c.text + text.slice(c.end);
       this.tree.edit({
-        startIndex: c.start, oldEndIndex: c.end, newEndIndex: c.start + c.text.length,
-        startPosition: pointAt(text, c.start), oldEndPosition: pointAt(text, c.end), newEndPosition: pointAt(next, c.start + c.text.length),
+        startIndex: c.start,
+        oldEndIndex: c.end,
+        newEndIndex: c.start + c.text.length,
+        startPosition: pointAt(text, c.start),
+        oldEndPosition: pointAt(text, c.end),
+        newEndPosition: pointAt(next, c.start + c.text.length),
       });
       text = next;
     }
@@ -222,13 +247,23 @@ export class IncrementalDocument {
 }
 
 function span(node: Node): Span {
-  return { startLine: node.startPosition.row, endLine: node.endPosition.row, startIndex: node.startIndex, endIndex: node.endIndex };
+  return {
+    startLine: node.startPosition.row,
+    endLine: node.endPosition.row,
+    startIndex: node.startIndex,
+    endIndex: node.endIndex,
+  };
 }
 
 function signatureOf(node: Node): string {
   const body = node.childForFieldName('body');
-  const text = body ? node.text.slice(0, body.startIndex - node.startIndex) : node.text.split('\n')[0] ?? '';
-  return text.replace(/\s+/g, ' ').replace(/[\s:{]+$/, '').trim();
+  const text = body
+    ? node.text.slice(0, body.startIndex - node.startIndex)
+    : (node.text.split('\n')[0] ?? '');
+  return text
+    .replace(/\s+/g, ' ')
+    .replace(/[\s:{]+$/, '')
+    .trim();
 }
 
 function enclosingClass(node: Node, classNodes: readonly string[]): string | undefined {
@@ -246,20 +281,48 @@ function extractFromTree(lang: LoadedLanguage, root: Node): FileSyntax {
     if (!def || !name) continue;
     let kind = def.name.slice('definition.'.length) as DefinitionKind;
     const parent = enclosingClass(def.node, lang.spec.classNodes);
-    if (kind === 'function' && parent && def.node.type.includes('function_definition')) kind = 'method';
+    if (kind === 'function' && parent && def.node.type.includes('function_definition'))
+      kind = 'method';
     // A field assigned in several methods is one field: the first assignment defines it.
-    if (kind === 'field' && definitions.some((d) => d.kind === 'field' && d.name === name.node.text && d.parent === parent)) continue;
+    if (
+      kind === 'field' &&
+      definitions.some(
+        (d) => d.kind === 'field' && d.name === name.node.text && d.parent === parent,
+      )
+    )
+      continue;
     // `parent` is left out rather than undefined, so that a definition survives a JSON round trip unchanged.
-    definitions.push({ name: name.node.text, kind, signature: signatureOf(def.node), ...(parent && kind !== 'class' ? { parent } : {}), ...span(def.node) });
+    definitions.push({
+      name: name.node.text,
+      kind,
+      signature: signatureOf(def.node),
+      ...(parent && kind !== 'class' ? { parent } : {}),
+      ...span(def.node),
+    });
   }
-  const imports = [...new Set(lang.imports.captures(root).filter((c) => c.name === 'source').map((c) => c.node.text))];
+  const imports = [
+    ...new Set(
+      lang.imports
+        .captures(root)
+        .filter((c) => c.name === 'source')
+        .map((c) => c.node.text),
+    ),
+  ];
   const parents: Record<string, string[]> = {};
   for (const match of lang.parents.matches(root)) {
     const name = match.captures.find((c) => c.name === 'name')?.node.text;
     if (!name) continue;
     const bases = (parents[name] ??= []);
-    for (const c of match.captures) if (c.name === 'parent' && !bases.includes(c.node.text)) bases.push(c.node.text);
+    for (const c of match.captures)
+      if (c.name === 'parent' && !bases.includes(c.node.text)) bases.push(c.node.text);
   }
   const identifiers = new Set(lang.identifiers.captures(root).map((c) => c.node.text));
-  return { language: lang.spec.id, definitions, imports, parents, identifiers, hasErrors: root.hasError };
+  return {
+    language: lang.spec.id,
+    definitions,
+    imports,
+    parents,
+    identifiers,
+    hasErrors: root.hasError,
+  };
 }

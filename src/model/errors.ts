@@ -2,14 +2,24 @@
 
 export class ModelNotFoundError extends Error {
   override readonly name = 'ModelNotFoundError';
-  constructor(readonly path: string, options?: ErrorOptions) {
-    super(`No Ropewalk model at ${path}: expected model.onnx, tokenizer.json and model-card.json there.`, options);
+  constructor(
+    readonly path: string,
+    options?: ErrorOptions,
+  ) {
+    super(
+      `No Ropewalk model at ${path}: expected model.onnx, tokenizer.json and model-card.json there.`,
+      options,
+    );
   }
 }
 
 export class CorruptModelError extends Error {
   override readonly name = 'CorruptModelError';
-  constructor(readonly path: string, detail: string, options?: ErrorOptions) {
+  constructor(
+    readonly path: string,
+    detail: string,
+    options?: ErrorOptions,
+  ) {
     super(`The model at ${path} cannot be used: ${detail}`, options);
   }
 }
@@ -24,7 +34,13 @@ export class ContractError extends Error {
 /** A request named a model handle that was never given out, or was closed (by `close` or a later `open`). */
 export class UnknownModelHandleError extends Error {
   override readonly name = 'UnknownModelHandleError';
-  constructor(readonly handle: number, options?: ErrorOptions) {
-    super(`No open model with handle ${handle}: it was closed, or another model was opened since.`, options);
+  constructor(
+    readonly handle: number,
+    options?: ErrorOptions,
+  ) {
+    super(
+      `No open model with handle ${handle}: it was closed, or another model was opened since.`,
+      options,
+    );
   }
 }

@@ -3,7 +3,14 @@
 
 import type { KvCache } from './kv-cache';
 import type { OnnxModel } from './onnx-backend';
-import { planAttentionScale, planRope, planTables, ropeGeometry, type RopeOptions, type RopePlan } from './rope';
+import {
+  planAttentionScale,
+  planRope,
+  planTables,
+  ropeGeometry,
+  type RopeOptions,
+  type RopePlan,
+} from './rope';
 import { planReuse, type ReusePlan } from './reuse-plan';
 import { sampleToken, type SamplingOptions } from './sampling';
 
@@ -55,12 +62,22 @@ export interface Detokenizer {
  * Runs `ids` at positions start.. on top of `cache` under `plan`, appends their entries to it, and
  * returns the logits of the last token.
  */
-export async function forwardOnCache(model: OnnxModel, cache: KvCache, ids: number[], start: number, plan: RopePlan): Promise<Float32Array> {
+export async function forwardOnCache(
+  model: OnnxModel,
+  cache: KvCache,
+  ids: number[],
+  start: number,
+  plan: RopePlan,
+): Promise<Float32Array> {
   const positions = Array.from(ids, (_, i) => start + i);
   const t = planTables(plan, positions);
   const out = await model.forward({
-    ids, cosQ: t.cos, sinQ: t.sin, attentionScale: planAttentionScale(plan, positions, model.card.config.n_layers),
-    logitsIndices: [ids.length - 1], past: cache.length > 0 ? cache.view() : undefined,
+    ids,
+    cosQ: t.cos,
+    sinQ: t.sin,
+    attentionScale: planAttentionScale(plan, positions, model.card.config.n_layers),
+    logitsIndices: [ids.length - 1],
+    past: cache.length > 0 ? cache.view() : undefined,
   });
   cache.append(out.newKeys, out.newValues, ids.length);
   return out.logits;
@@ -94,7 +111,11 @@ export class Generator {
   private useSession(key: string): CacheEntry {
     let entry = this.sessions.get(key);
     this.sessions.delete(key);
-    entry ??= { cache: this.model.newCache({ maxBytes: this.maxCacheBytes }), tokens: [], planId: '' };
+    entry ??= {
+      cache: this.model.newCache({ maxBytes: this.maxCacheBytes }),
+      tokens: [],
+      planId: '',
+    };
     this.sessions.set(key, entry); // Map order is recency order: the newest last.
     let total = 0;
     for (const e of this.sessions.values()) total += e.cache.bytes();
@@ -128,7 +149,9 @@ export class Generator {
 
   /** Each token's text, decoded once (byte pieces of a split character decode to U+FFFD and never match). */
   private vocabulary(): string[] {
-    this.vocab ??= Array.from({ length: this.model.card.config.vocab_size }, (_, id) => this.detokenizer.decode([id]));
+    this.vocab ??= Array.from({ length: this.model.card.config.vocab_size }, (_, id) =>
+      this.detokenizer.decode([id]),
+    );
     return this.vocab;
   }
 
@@ -138,7 +161,8 @@ export class Generator {
     const vocab = this.vocabulary();
     for (let id = 0; id < logits.length; id++) {
       const t = vocab[id] as string;
-      if (t.length > 0 && (t.startsWith(pending) || pending.startsWith(t))) out[id] = logits[id] as number;
+      if (t.length > 0 && (t.startsWith(pending) || pending.startsWith(t)))
+        out[id] = logits[id] as number;
     }
     return out;
   }
@@ -148,7 +172,11 @@ export class Generator {
    *   with chunks, a chunk of the previous prompt that moved is copied from the cache and re-rotated
    *   instead of recomputed (the approximation llama.cpp's --cache-reuse makes).
    */
-  async generate(input: number[] | number[][], rope: { method: string; options?: RopeOptions }, options: GenerateOptions = {}): Promise<GenerateResult> {
+  async generate(
+    input: number[] | number[][],
+    rope: { method: string; options?: RopeOptions },
+    options: GenerateOptions = {},
+  ): Promise<GenerateResult> {
     const segments = isChunked(input) ? input.filter((s) => s.length > 0) : [input];
     const prompt = segments.flat();
     if (prompt.length === 0) throw new RangeError('the prompt is empty');
@@ -160,7 +188,12 @@ export class Generator {
     const cancelled = () => options.signal?.aborted === true;
 
     this.entry = this.useSession(options.session ?? '');
-    const { reuse, logits: prefilled } = await this.prefill(segments, plan, cancelled, options.signal !== undefined);
+    const { reuse, logits: prefilled } = await this.prefill(
+      segments,
+      plan,
+      cancelled,
+      options.signal !== undefined,
+    );
     if (!prefilled) return this.finish('cancelled', [], prompt, reuse, started, started);
     let logits = prefilled;
     const prefillDone = performance.now();
@@ -208,7 +241,8 @@ export class Generator {
       if (options.signal) await yieldToEventLoop();
     }
     // The tokenizer refuses an empty list (a request cancelled before its first token).
-    if (reason !== 'stop-text') text = tokens.length ? this.detokenizer.decode(tokens).replace(/\uFFFD$/, '') : '';
+    if (reason !== 'stop-text')
+      text = tokens.length ? this.detokenizer.decode(tokens).replace(/\uFFFD$/, '') : '';
     return { ...this.finish(reason, tokens, prompt, reuse, started, prefillDone), text };
   }
 
@@ -217,12 +251,23 @@ export class Generator {
    * prefix in place, moved chunks copied and re-rotated), the rest computed in chunks. Returns the last
    * token's logits, or none when cancelled.
    */
-  private async prefill(segments: number[][], plan: RopePlan, cancelled: () => boolean, yieldBetween: boolean): Promise<{ reuse: ReusePlan; logits?: Float32Array }> {
+  private async prefill(
+    segments: number[][],
+    plan: RopePlan,
+    cancelled: () => boolean,
+    yieldBetween: boolean,
+  ): Promise<{ reuse: ReusePlan; logits?: Float32Array }> {
     const entry = this.entry;
     const prompt = segments.flat();
-    const reuse = planReuse(entry.planId === plan.id ? entry.tokens : [], segments, this.minMovedChunk);
+    const reuse = planReuse(
+      entry.planId === plan.id ? entry.tokens : [],
+      segments,
+      this.minMovedChunk,
+    );
     // Moved chunks are copied from the entries past the kept prefix, which the new prompt overwrites.
-    const source = reuse.steps.some((s) => s.kind === 'copy') ? this.cache.clone(reuse.keep) : undefined;
+    const source = reuse.steps.some((s) => s.kind === 'copy')
+      ? this.cache.clone(reuse.keep)
+      : undefined;
     this.cache.truncate(reuse.keep);
     entry.tokens = prompt.slice(0, reuse.keep);
     entry.planId = plan.id;
@@ -230,7 +275,13 @@ export class Generator {
     for (const step of reuse.steps) {
       if (step.kind === 'copy') {
         this.cache.appendFrom(source as KvCache, step.from - reuse.keep, step.length);
-        if (step.at !== step.from) this.cache.shiftKeys(step.at, step.at + step.length, step.at - step.from, plan.inverseFrequencies);
+        if (step.at !== step.from)
+          this.cache.shiftKeys(
+            step.at,
+            step.at + step.length,
+            step.at - step.from,
+            plan.inverseFrequencies,
+          );
         entry.tokens.push(...prompt.slice(step.at, step.at + step.length));
         continue;
       }
@@ -245,11 +296,24 @@ export class Generator {
     return { reuse, logits };
   }
 
-  private finish(reason: GenerateResult['stopReason'], tokens: number[], prompt: number[], reuse: ReusePlan, started: number, prefillDone: number): GenerateResult {
+  private finish(
+    reason: GenerateResult['stopReason'],
+    tokens: number[],
+    prompt: number[],
+    reuse: ReusePlan,
+    started: number,
+    prefillDone: number,
+  ): GenerateResult {
     const now = performance.now();
     return {
-      text: '', tokens, stopReason: reason, promptTokens: prompt.length, reusedTokens: reuse.reused, movedTokens: reuse.moved,
-      prefillMs: prefillDone - started, decodeMs: now - prefillDone,
+      text: '',
+      tokens,
+      stopReason: reason,
+      promptTokens: prompt.length,
+      reusedTokens: reuse.reused,
+      movedTokens: reuse.moved,
+      prefillMs: prefillDone - started,
+      decodeMs: now - prefillDone,
     };
   }
 }

@@ -47,7 +47,9 @@ export function readGolden(dir: string): Golden {
   try {
     const meta = JSON.parse(readFileSync(join(dir, 'golden.json'), 'utf8')) as Omit<Golden, 'data'>;
     const buf = readFileSync(join(dir, 'golden.bin'));
-    const data = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+    const data = new Float32Array(
+      buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength),
+    );
     return { ...meta, data };
   } catch (cause) {
     throw new CorruptModelError(dir, 'golden.json/golden.bin are missing or unreadable', { cause });
@@ -62,7 +64,8 @@ export function blob(golden: Golden, ref: BlobRef): Float32Array {
 export function maxAbsDiff(a: Float32Array, b: Float32Array): number {
   if (a.length !== b.length) return Infinity;
   let max = 0;
-  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs((a[i] as number) - (b[i] as number)));
+  for (let i = 0; i < a.length; i++)
+    max = Math.max(max, Math.abs((a[i] as number) - (b[i] as number)));
   return max;
 }
 
@@ -88,12 +91,19 @@ export async function runGolden(model: OnnxModel, golden: Golden): Promise<CaseR
     const scale = new Float32Array(cfg.n_layers * c.ids.length).fill(c.scale ?? 1);
     scale.fill(1, 0, (c.unscaledLayers ?? 0) * c.ids.length);
     const out = await model.forward({
-      ids: c.ids, cosQ: q.cos, sinQ: q.sin, attentionScale: scale, logitsIndices: c.logitsIndices,
+      ids: c.ids,
+      cosQ: q.cos,
+      sinQ: q.sin,
+      attentionScale: scale,
+      logitsIndices: c.logitsIndices,
       past: pastLength > 0 ? cache.view() : undefined,
     });
     cache.append(out.newKeys, out.newValues, c.ids.length);
     caches.set(c.name, cache);
-    const result: CaseResult = { name: c.name, maxAbsDiff: maxAbsDiff(out.logits, blob(golden, c.logits)) };
+    const result: CaseResult = {
+      name: c.name,
+      maxAbsDiff: maxAbsDiff(out.logits, blob(golden, c.logits)),
+    };
     const inPlace = !c.pastShift && c.positions.every((p, i) => p === pastLength + i);
     c.logitsIndices.forEach((idx, row) => {
       const seqPos = pastLength + idx;

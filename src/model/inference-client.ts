@@ -4,7 +4,13 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { UnknownModelHandleError } from './errors';
 import type { GenerateResult } from './generate';
-import type { InferenceRequest, InferenceResponse, ModelHandle, OpenedModel, WireGenerateOptions } from './inference-protocol';
+import type {
+  InferenceRequest,
+  InferenceResponse,
+  ModelHandle,
+  OpenedModel,
+  WireGenerateOptions,
+} from './inference-protocol';
 import type { ModelCard } from './model-card';
 import { PROVIDER_SETTINGS, type ProviderSetting } from './providers';
 import type { RopeOptions } from './rope';
@@ -19,7 +25,11 @@ type Pending = {
   onText?: (piece: string) => void;
 };
 
-type RequestBody = InferenceRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
+type RequestBody = InferenceRequest extends infer R
+  ? R extends { id: number }
+    ? Omit<R, 'id'>
+    : never
+  : never;
 
 /** The reply to `open`; `handle` is absent when the model failed its golden cases. */
 export type OpenResult = OpenedModel & { card: ModelCard };
@@ -34,11 +44,15 @@ interface OpenState {
 }
 
 function settledProvider(used: string, asked: ProviderSetting): ProviderSetting {
-  return (PROVIDER_SETTINGS as readonly string[]).includes(used) ? (used as ProviderSetting) : asked;
+  return (PROVIDER_SETTINGS as readonly string[]).includes(used)
+    ? (used as ProviderSetting)
+    : asked;
 }
 
 function unexpected(r: InferenceResponse): InferenceProcessError {
-  return new InferenceProcessError(r.type === 'error' ? `${r.name}: ${r.message}` : `unexpected reply ${r.type}`);
+  return new InferenceProcessError(
+    r.type === 'error' ? `${r.name}: ${r.message}` : `unexpected reply ${r.type}`,
+  );
 }
 
 export class InferenceClient {
@@ -49,10 +63,15 @@ export class InferenceClient {
   private nextHandle: ModelHandle = 1;
 
   /** @param entry path of the bundled dist/inference-process.js */
-  constructor(private readonly entry: string, private readonly log: (line: string) => void = () => {}) {}
+  constructor(
+    private readonly entry: string,
+    private readonly log: (line: string) => void = () => {},
+  ) {}
 
   private alive(): ChildProcess | undefined {
-    return this.child && this.child.exitCode === null && !this.child.killed ? this.child : undefined;
+    return this.child && this.child.exitCode === null && !this.child.killed
+      ? this.child
+      : undefined;
   }
 
   private start(): ChildProcess {
@@ -71,8 +90,14 @@ export class InferenceClient {
       p?.resolve(m);
     });
     child.on('exit', (code, signal) => {
-      if (this.pending.size > 0) this.log(`inference process exited (code ${code}, signal ${signal}) with requests in flight`);
-      for (const p of this.pending.values()) p.reject(new InferenceProcessError(`inference process exited (code ${code}, signal ${signal})`));
+      if (this.pending.size > 0)
+        this.log(
+          `inference process exited (code ${code}, signal ${signal}) with requests in flight`,
+        );
+      for (const p of this.pending.values())
+        p.reject(
+          new InferenceProcessError(`inference process exited (code ${code}, signal ${signal})`),
+        );
       this.pending.clear();
       if (this.child === child) this.child = undefined;
     });
@@ -81,16 +106,28 @@ export class InferenceClient {
   }
 
   /** Sends to `child` (by default the running process, started if need be); fails if that one has exited. */
-  private request(body: RequestBody, live: { onText?: (piece: string) => void; signal?: AbortSignal } = {}, child = this.start()): Promise<InferenceResponse> {
+  private request(
+    body: RequestBody,
+    live: { onText?: (piece: string) => void; signal?: AbortSignal } = {},
+    child = this.start(),
+  ): Promise<InferenceResponse> {
     const { onText, signal } = live;
     const id = this.nextId++;
-    if (child !== this.alive()) return Promise.reject(new InferenceProcessError('inference process exited before the request was sent'));
+    if (child !== this.alive())
+      return Promise.reject(
+        new InferenceProcessError('inference process exited before the request was sent'),
+      );
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject, onText });
       child.send({ ...body, id });
       if (signal) {
         const cancel = () => {
-          if (child === this.alive()) child.send({ id: this.nextId++, type: 'cancel', target: id } satisfies InferenceRequest);
+          if (child === this.alive())
+            child.send({
+              id: this.nextId++,
+              type: 'cancel',
+              target: id,
+            } satisfies InferenceRequest);
         };
         if (signal.aborted) cancel();
         else signal.addEventListener('abort', cancel, { once: true });
@@ -98,7 +135,11 @@ export class InferenceClient {
     });
   }
 
-  private async openIn(modelDir: string, provider: ProviderSetting, child: ChildProcess): Promise<OpenedModel> {
+  private async openIn(
+    modelDir: string,
+    provider: ProviderSetting,
+    child: ChildProcess,
+  ): Promise<OpenedModel> {
     const r = await this.request({ type: 'open', modelDir, provider }, {}, child);
     if (r.type !== 'open') throw unexpected(r);
     return r.opened;
@@ -116,7 +157,12 @@ export class InferenceClient {
     if (opened.handle === undefined) return { ...result, handle: undefined };
     const handle = this.nextHandle++;
     const remote = { child, handle: Promise.resolve(opened.handle) };
-    this.opened = { handle, modelDir, provider: settledProvider(opened.provider, provider), remote };
+    this.opened = {
+      handle,
+      modelDir,
+      provider: settledProvider(opened.provider, provider),
+      remote,
+    };
     return { ...result, handle };
   }
 
@@ -124,14 +170,19 @@ export class InferenceClient {
    * The process holding the model and the handle it knows the model by, opening it again in a
    * restarted process: requests for a handle go to the process that gave it out.
    */
-  private async remoteOf(handle: ModelHandle): Promise<{ child: ChildProcess; remote: ModelHandle }> {
+  private async remoteOf(
+    handle: ModelHandle,
+  ): Promise<{ child: ChildProcess; remote: ModelHandle }> {
     const o = this.opened;
     if (o?.handle !== handle) throw new UnknownModelHandleError(handle);
     const child = this.start();
     if (o.remote?.child === child) return { child, remote: await o.remote.handle };
     this.log(`inference process restarted: opening ${o.modelDir} again`);
     const reopened = this.openIn(o.modelDir, o.provider, child).then((r) => {
-      if (r.handle === undefined) throw new InferenceProcessError(`the model at ${o.modelDir} failed its golden cases when opened again`);
+      if (r.handle === undefined)
+        throw new InferenceProcessError(
+          `the model at ${o.modelDir} failed its golden cases when opened again`,
+        );
       return r.handle;
     });
     o.remote = { child, handle: reopened };
@@ -146,11 +197,17 @@ export class InferenceClient {
   async generate(
     handle: ModelHandle,
     /** Tokens, or segments (chunks, then the cursor's file) so that moved chunks are reused. */
-    prompt: number[] | number[][], rope: { method: string; options?: RopeOptions },
-    options: WireGenerateOptions, live: { signal?: AbortSignal; onText?: (piece: string) => void } = {},
+    prompt: number[] | number[][],
+    rope: { method: string; options?: RopeOptions },
+    options: WireGenerateOptions,
+    live: { signal?: AbortSignal; onText?: (piece: string) => void } = {},
   ): Promise<GenerateResult & { provider: string }> {
     const { child, remote } = await this.remoteOf(handle);
-    const r = await this.request({ type: 'generate', handle: remote, prompt, rope, options }, live, child);
+    const r = await this.request(
+      { type: 'generate', handle: remote, prompt, rope, options },
+      live,
+      child,
+    );
     if (r.type !== 'generate') throw unexpected(r);
     return { ...r.result, provider: r.provider };
   }

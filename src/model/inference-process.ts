@@ -4,7 +4,12 @@
 
 import { UnknownModelHandleError } from './errors';
 import { Generator } from './generate';
-import type { InferenceRequest, InferenceResponse, ModelHandle, OpenedModel } from './inference-protocol';
+import type {
+  InferenceRequest,
+  InferenceResponse,
+  ModelHandle,
+  OpenedModel,
+} from './inference-protocol';
 import { checkLoadedModel } from './model-check';
 import { OnnxModel } from './onnx-backend';
 import type { ProviderSetting } from './providers';
@@ -33,7 +38,10 @@ async function closeOpened(): Promise<void> {
 async function open(modelDir: string, provider: ProviderSetting): Promise<OpenedModel> {
   await closeOpened();
   const t0 = performance.now();
-  const model = await OnnxModel.load(modelDir, { provider, log: (l) => process.stderr.write(l + '\n') });
+  const model = await OnnxModel.load(modelDir, {
+    provider,
+    log: (l) => process.stderr.write(l + '\n'),
+  });
   const loadMs = performance.now() - t0;
   let report;
   try {
@@ -48,7 +56,11 @@ async function open(modelDir: string, provider: ProviderSetting): Promise<Opened
     return result;
   }
   const handle = nextHandle++;
-  opened = { handle, model, generator: new Generator(model, TextTokenizer.load(model.files.tokenizer)) };
+  opened = {
+    handle,
+    model,
+    generator: new Generator(model, TextTokenizer.load(model.files.tokenizer)),
+  };
   return { ...result, handle };
 }
 
@@ -65,7 +77,11 @@ async function handle(request: Work): Promise<void> {
   try {
     switch (request.type) {
       case 'open':
-        reply({ id: request.id, type: 'open', opened: await open(request.modelDir, request.provider) });
+        reply({
+          id: request.id,
+          type: 'open',
+          opened: await open(request.modelDir, request.provider),
+        });
         break;
       case 'generate': {
         const e = openedAs(request.handle);

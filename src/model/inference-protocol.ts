@@ -23,7 +23,14 @@ export interface OpenedModel {
 export type InferenceRequest =
   /** Reads the folder, loads the model, runs its golden cases; replaces any model opened before. */
   | { id: number; type: 'open'; modelDir: string; provider: ProviderSetting }
-  | { id: number; type: 'generate'; handle: ModelHandle; prompt: number[] | number[][]; rope: { method: string; options?: RopeOptions }; options: WireGenerateOptions }
+  | {
+      id: number;
+      type: 'generate';
+      handle: ModelHandle;
+      prompt: number[] | number[][];
+      rope: { method: string; options?: RopeOptions };
+      options: WireGenerateOptions;
+    }
   | { id: number; type: 'close'; handle: ModelHandle }
   /** Cancels request `target`, queued or running; answered by the target's own reply. */
   | { id: number; type: 'cancel'; target: number };

@@ -28,8 +28,14 @@ export class KvCache {
     readonly maxBytes = Infinity,
   ) {
     this.capacity = initialCapacity;
-    this.keys = Array.from({ length: layers }, () => new Float32Array(initialCapacity * this.rowSize));
-    this.values = Array.from({ length: layers }, () => new Float32Array(initialCapacity * this.rowSize));
+    this.keys = Array.from(
+      { length: layers },
+      () => new Float32Array(initialCapacity * this.rowSize),
+    );
+    this.values = Array.from(
+      { length: layers },
+      () => new Float32Array(initialCapacity * this.rowSize),
+    );
   }
 
   /** Floats per token per layer. */
@@ -48,13 +54,19 @@ export class KvCache {
 
   view(): KvView {
     const n = this.length * this.rowSize;
-    return { length: this.length, keys: this.keys.map((k) => k.subarray(0, n)), values: this.values.map((v) => v.subarray(0, n)) };
+    return {
+      length: this.length,
+      keys: this.keys.map((k) => k.subarray(0, n)),
+      values: this.values.map((v) => v.subarray(0, n)),
+    };
   }
 
   private reserve(tokens: number): void {
     if (tokens <= this.capacity) return;
     if (this.bytesFor(tokens) > this.maxBytes) {
-      throw new KvCapacityError(`the KV cache would need ${(this.bytesFor(tokens) / 2 ** 20).toFixed(0)} MiB, over its ${(this.maxBytes / 2 ** 20).toFixed(0)} MiB bound`);
+      throw new KvCapacityError(
+        `the KV cache would need ${(this.bytesFor(tokens) / 2 ** 20).toFixed(0)} MiB, over its ${(this.maxBytes / 2 ** 20).toFixed(0)} MiB bound`,
+      );
     }
     let cap = this.capacity;
     while (cap < tokens) cap *= 2;
@@ -74,8 +86,14 @@ export class KvCache {
     this.reserve(this.length + count);
     const at = this.length * this.rowSize;
     for (let l = 0; l < this.layers; l++) {
-      (this.keys[l] as Float32Array).set((newKeys[l] as Float32Array).subarray(0, count * this.rowSize), at);
-      (this.values[l] as Float32Array).set((newValues[l] as Float32Array).subarray(0, count * this.rowSize), at);
+      (this.keys[l] as Float32Array).set(
+        (newKeys[l] as Float32Array).subarray(0, count * this.rowSize),
+        at,
+      );
+      (this.values[l] as Float32Array).set(
+        (newValues[l] as Float32Array).subarray(0, count * this.rowSize),
+        at,
+      );
     }
     this.length += count;
   }
@@ -84,7 +102,11 @@ export class KvCache {
   appendFrom(source: KvCache, from: number, count: number): void {
     const r = this.rowSize;
     const v = source.view();
-    this.append(v.keys.map((k) => k.subarray(from * r, (from + count) * r)), v.values.map((x) => x.subarray(from * r, (from + count) * r)), count);
+    this.append(
+      v.keys.map((k) => k.subarray(from * r, (from + count) * r)),
+      v.values.map((x) => x.subarray(from * r, (from + count) * r)),
+      count,
+    );
   }
 
   truncate(length: number): void {
@@ -129,7 +151,13 @@ export class KvCache {
   /** A copy of entries [from, length): its entry 0 is this cache's entry `from`. */
   clone(from = 0): KvCache {
     const count = Math.max(0, this.length - from);
-    const c = new KvCache(this.layers, this.kvHeads, this.headDim, Math.max(1, count), this.maxBytes);
+    const c = new KvCache(
+      this.layers,
+      this.kvHeads,
+      this.headDim,
+      Math.max(1, count),
+      this.maxBytes,
+    );
     c.appendFrom(this, from, count);
     return c;
   }

@@ -42,7 +42,13 @@ export function headDim(config: ModelConfig): number {
 }
 
 const REQUIRED_CONFIG: (keyof ModelConfig)[] = [
-  'vocab_size', 'dim', 'n_layers', 'n_heads', 'n_kv_heads', 'rope_theta', 'train_len',
+  'vocab_size',
+  'dim',
+  'n_layers',
+  'n_heads',
+  'n_kv_heads',
+  'rope_theta',
+  'train_len',
 ];
 
 /** Locates a model folder's files and validates its card; throws ModelNotFoundError or CorruptModelError. */
@@ -59,21 +65,33 @@ export function readModelFiles(dir: string): ModelFiles {
     throw new CorruptModelError(dir, 'model-card.json is not valid JSON', { cause });
   }
   if (card.contract !== CONTRACT_VERSION) {
-    throw new CorruptModelError(dir, `contract version ${String(card.contract)}, this Ropewalk reads ${CONTRACT_VERSION}`);
+    throw new CorruptModelError(
+      dir,
+      `contract version ${String(card.contract)}, this Ropewalk reads ${CONTRACT_VERSION}`,
+    );
   }
   for (const key of REQUIRED_CONFIG) {
     const value = card.config?.[key];
     if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-      throw new CorruptModelError(dir, `model-card.json config.${key} is missing or not a positive number`);
+      throw new CorruptModelError(
+        dir,
+        `model-card.json config.${key} is missing or not a positive number`,
+      );
     }
   }
-  if (card.config.dim % card.config.n_heads !== 0 || card.config.n_heads % card.config.n_kv_heads !== 0) {
+  if (
+    card.config.dim % card.config.n_heads !== 0 ||
+    card.config.n_heads % card.config.n_kv_heads !== 0
+  ) {
     throw new CorruptModelError(dir, 'heads do not divide the model dimension or the kv heads');
   }
   // The card's RoPE default reaches the engine by name: an unknown one is a broken card, said now.
   card.defaultRope ??= { method: 'none' };
   if (!isRopeMethod(card.defaultRope.method)) {
-    throw new CorruptModelError(dir, `model-card.json defaultRope.method ${JSON.stringify(card.defaultRope.method)} is not a RoPE method Ropewalk knows`);
+    throw new CorruptModelError(
+      dir,
+      `model-card.json defaultRope.method ${JSON.stringify(card.defaultRope.method)} is not a RoPE method Ropewalk knows`,
+    );
   }
   return { dir, onnx, tokenizer, card };
 }

@@ -16,15 +16,32 @@ export interface ModelCheckReport {
 }
 
 /** Checks a model that is already loaded (and keeps it loaded); `loadMs` is how long loading took. */
-export async function checkLoadedModel(model: OnnxModel, loadMs: number): Promise<ModelCheckReport> {
+export async function checkLoadedModel(
+  model: OnnxModel,
+  loadMs: number,
+): Promise<ModelCheckReport> {
   const golden = readGolden(model.files.dir);
   const cases = await runGolden(model, golden);
-  const ok = cases.every((c) => c.maxAbsDiff <= golden.tolerance && (c.reuseMaxAbsDiff ?? 0) <= golden.tolerance);
-  return { model: model.card.name, provider: model.provider, parameters: model.card.parameters, tolerance: golden.tolerance, loadMs, cases, ok };
+  const ok = cases.every(
+    (c) => c.maxAbsDiff <= golden.tolerance && (c.reuseMaxAbsDiff ?? 0) <= golden.tolerance,
+  );
+  return {
+    model: model.card.name,
+    provider: model.provider,
+    parameters: model.card.parameters,
+    tolerance: golden.tolerance,
+    loadMs,
+    cases,
+    ok,
+  };
 }
 
 /** Loads a model folder, checks it, and releases it again. */
-export async function checkModel(dir: string, provider: ProviderSetting = 'cpu', log?: (line: string) => void): Promise<ModelCheckReport> {
+export async function checkModel(
+  dir: string,
+  provider: ProviderSetting = 'cpu',
+  log?: (line: string) => void,
+): Promise<ModelCheckReport> {
   const t0 = performance.now();
   const model = await OnnxModel.load(dir, { provider, log });
   const loadMs = performance.now() - t0;

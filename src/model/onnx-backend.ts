@@ -3,7 +3,12 @@
 import * as ort from 'onnxruntime-node';
 import { ContractError, CorruptModelError } from './errors';
 import { KvCache, type KvView } from './kv-cache';
-import { candidateProviders, missingPrerequisite, ProviderUnavailableError, type ProviderSetting } from './providers';
+import {
+  candidateProviders,
+  missingPrerequisite,
+  ProviderUnavailableError,
+  type ProviderSetting,
+} from './providers';
 import { headDim, readModelFiles, type ModelCard, type ModelFiles } from './model-card';
 
 // Failures reach the caller as exceptions with the reason; onnxruntime's own stderr log would repeat
@@ -79,7 +84,10 @@ export class OnnxModel {
         });
       } catch (cause) {
         const message = (cause as Error).message.split('\n')[0] ?? '';
-        if (ep === 'cpu') throw new CorruptModelError(dir, `onnxruntime could not load model.onnx (${message})`, { cause });
+        if (ep === 'cpu')
+          throw new CorruptModelError(dir, `onnxruntime could not load model.onnx (${message})`, {
+            cause,
+          });
         failures.push(`${ep}: ${message}`);
         continue;
       }
@@ -89,7 +97,9 @@ export class OnnxModel {
         try {
           await model.smokeTest();
         } catch (cause) {
-          failures.push(`${ep}: the session was created but a test run failed (${(cause as Error).message.split('\n')[0]})`);
+          failures.push(
+            `${ep}: the session was created but a test run failed (${(cause as Error).message.split('\n')[0]})`,
+          );
           await model.dispose();
           continue;
         }
@@ -97,13 +107,20 @@ export class OnnxModel {
       for (const f of failures) options.log?.(`execution provider ${f}; falling back`);
       return model;
     }
-    throw new ProviderUnavailableError(`execution provider ${setting} is not available here: ${failures.join('; ')}`);
+    throw new ProviderUnavailableError(
+      `execution provider ${setting} is not available here: ${failures.join('; ')}`,
+    );
   }
 
   /** One token through the graph: providers can accept a session and still fail on its operators. */
   private async smokeTest(): Promise<void> {
     const half = headDim(this.card.config) / 2;
-    await this.forward({ ids: [0], cosQ: new Float32Array(half).fill(1), sinQ: new Float32Array(half), logitsIndices: [0] });
+    await this.forward({
+      ids: [0],
+      cosQ: new Float32Array(half).fill(1),
+      sinQ: new Float32Array(half),
+      logitsIndices: [0],
+    });
   }
 
   private checkSignature(): void {
@@ -112,14 +129,23 @@ export class OnnxModel {
     for (let i = 0; i < n; i++) want.push(`past_key_values.${i}.key`, `past_key_values.${i}.value`);
     const missing = want.filter((name) => !this.session.inputNames.includes(name));
     if (missing.length > 0 || !this.session.outputNames.includes('logits')) {
-      throw new CorruptModelError(this.files.dir, `graph inputs do not follow the contract (missing ${missing.join(', ') || 'logits'})`);
+      throw new CorruptModelError(
+        this.files.dir,
+        `graph inputs do not follow the contract (missing ${missing.join(', ') || 'logits'})`,
+      );
     }
   }
 
   /** An empty cache shaped for this model. */
   newCache(options: { initialCapacity?: number; maxBytes?: number } = {}): KvCache {
     const cfg = this.card.config;
-    return new KvCache(cfg.n_layers, cfg.n_kv_heads, headDim(cfg), options.initialCapacity, options.maxBytes);
+    return new KvCache(
+      cfg.n_layers,
+      cfg.n_kv_heads,
+      headDim(cfg),
+      options.initialCapacity,
+      options.maxBytes,
+    );
   }
 
   async forward(call: ForwardCall): Promise<ForwardResult> {
@@ -130,7 +156,9 @@ export class OnnxModel {
     const pastLength = call.past?.length ?? 0;
     if (s === 0) throw new ContractError('a forward call needs at least one new token');
     if (call.cosQ.length !== s * half || call.sinQ.length !== s * half) {
-      throw new ContractError(`rope_cos_q/rope_sin_q hold ${call.cosQ.length} values, expected ${s}×${half}`);
+      throw new ContractError(
+        `rope_cos_q/rope_sin_q hold ${call.cosQ.length} values, expected ${s}×${half}`,
+      );
     }
     const scale = call.attentionScale ?? new Float32Array(cfg.n_layers * s).fill(1);
     const feeds: Record<string, ort.Tensor> = {
@@ -138,14 +166,26 @@ export class OnnxModel {
       rope_cos_q: new ort.Tensor('float32', call.cosQ, [1, s, half]),
       rope_sin_q: new ort.Tensor('float32', call.sinQ, [1, s, half]),
       attention_scale: new ort.Tensor('float32', scale, [cfg.n_layers, 1, s]),
-      logits_indices: new ort.Tensor('int64', BigInt64Array.from(Array.from(call.logitsIndices, BigInt)), [call.logitsIndices.length]),
+      logits_indices: new ort.Tensor(
+        'int64',
+        BigInt64Array.from(Array.from(call.logitsIndices, BigInt)),
+        [call.logitsIndices.length],
+      ),
     };
     const dims = [1, pastLength, cfg.n_kv_heads, hd];
     const empty = new Float32Array(0);
     for (let i = 0; i < cfg.n_layers; i++) {
       // Views into the cache's buffers: onnxruntime-node reads them in place, no copy.
-      feeds[`past_key_values.${i}.key`] = new ort.Tensor('float32', call.past?.keys[i] ?? empty, dims);
-      feeds[`past_key_values.${i}.value`] = new ort.Tensor('float32', call.past?.values[i] ?? empty, dims);
+      feeds[`past_key_values.${i}.key`] = new ort.Tensor(
+        'float32',
+        call.past?.keys[i] ?? empty,
+        dims,
+      );
+      feeds[`past_key_values.${i}.value`] = new ort.Tensor(
+        'float32',
+        call.past?.values[i] ?? empty,
+        dims,
+      );
     }
     const out = await this.session.run(feeds);
     const newKeys: Float32Array[] = [];

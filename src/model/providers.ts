@@ -12,16 +12,27 @@ export class ProviderUnavailableError extends Error {
 }
 
 /** Providers `auto` tries, best first; the CPU always last. CoreML is only used when asked for by name. */
-export function candidateProviders(setting: ProviderSetting, platform: NodeJS.Platform = process.platform): string[] {
+export function candidateProviders(
+  setting: ProviderSetting,
+  platform: NodeJS.Platform = process.platform,
+): string[] {
   if (setting !== 'auto') return [setting];
   if (platform === 'win32') return ['cuda', 'dml', 'webgpu', 'cpu'];
   if (platform === 'linux') return ['cuda', 'webgpu', 'cpu'];
   return ['webgpu', 'cpu'];
 }
 
-
 /** Folders where Linux distributions put shared libraries, besides $LD_LIBRARY_PATH. */
-const LINUX_LIBRARY_DIRS = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib', '/lib/x86_64-linux-gnu', '/lib/aarch64-linux-gnu', '/lib64', '/lib'];
+const LINUX_LIBRARY_DIRS = [
+  '/usr/lib/x86_64-linux-gnu',
+  '/usr/lib/aarch64-linux-gnu',
+  '/usr/lib64',
+  '/usr/lib',
+  '/lib/x86_64-linux-gnu',
+  '/lib/aarch64-linux-gnu',
+  '/lib64',
+  '/lib',
+];
 
 /**
  * Why a provider `auto` would try cannot work on this machine, found without loading it; undefined
@@ -30,10 +41,14 @@ const LINUX_LIBRARY_DIRS = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux
  * so `auto` does not try it at all.
  */
 export function missingPrerequisite(
-  ep: string, platform: NodeJS.Platform = process.platform, exists: (path: string) => boolean = existsSync,
+  ep: string,
+  platform: NodeJS.Platform = process.platform,
+  exists: (path: string) => boolean = existsSync,
   libraryPath: string = process.env.LD_LIBRARY_PATH ?? '',
 ): string | undefined {
   if (ep !== 'webgpu' || platform !== 'linux') return undefined;
   const dirs = [...libraryPath.split(':').filter(Boolean), ...LINUX_LIBRARY_DIRS];
-  return dirs.some((d) => exists(join(d, 'libvulkan.so.1'))) ? undefined : 'no Vulkan loader (libvulkan.so.1) on this machine, which WebGPU needs on Linux';
+  return dirs.some((d) => exists(join(d, 'libvulkan.so.1')))
+    ? undefined
+    : 'no Vulkan loader (libvulkan.so.1) on this machine, which WebGPU needs on Linux';
 }

@@ -28,7 +28,11 @@ function hashRun(tokens: ArrayLike<number>, from: number, length: number): strin
  *   concatenation is the prompt
  * @param minChunk chunks shorter than this are recomputed rather than moved
  */
-export function planReuse(oldTokens: ArrayLike<number>, segments: number[][], minChunk = 32): ReusePlan {
+export function planReuse(
+  oldTokens: ArrayLike<number>,
+  segments: number[][],
+  minChunk = 32,
+): ReusePlan {
   const prompt = segments.flat();
   let keep = 0;
   const n = Math.min(oldTokens.length, prompt.length);
@@ -55,7 +59,8 @@ export function planReuse(oldTokens: ArrayLike<number>, segments: number[][], mi
   let moved = 0;
   const compute = (tokens: number[]) => {
     const last = steps[steps.length - 1];
-    if (last?.kind === 'compute' && last.at + last.tokens.length === at) last.tokens.push(...tokens);
+    if (last?.kind === 'compute' && last.at + last.tokens.length === at)
+      last.tokens.push(...tokens);
     else steps.push({ kind: 'compute', at, tokens: [...tokens] });
     at += tokens.length;
   };
@@ -83,7 +88,12 @@ export function planReuse(oldTokens: ArrayLike<number>, segments: number[][], mi
     let length = 0;
     if (start !== undefined) {
       length = minChunk;
-      while (length < tail.length && start + length < oldTokens.length && oldTokens[start + length] === tail[length]) length++;
+      while (
+        length < tail.length &&
+        start + length < oldTokens.length &&
+        oldTokens[start + length] === tail[length]
+      )
+        length++;
       steps.push({ kind: 'copy', from: start, at, length });
       moved += length;
       at += length;

@@ -2,7 +2,17 @@
 // report page in a browser and the settings can use them without the planners' file reading.
 
 /** Every RoPE method Ropewalk plans, in the order settings and reports list them. */
-export const ROPE_METHOD_NAMES = ['none', 'linear', 'ntk', 'dynamic-ntk', 'yarn', 'llama3', 'abf', 'dprope', 'longrope'] as const;
+export const ROPE_METHOD_NAMES = [
+  'none',
+  'linear',
+  'ntk',
+  'dynamic-ntk',
+  'yarn',
+  'llama3',
+  'abf',
+  'dprope',
+  'longrope',
+] as const;
 export type RopeMethod = (typeof ROPE_METHOD_NAMES)[number];
 
 export function isRopeMethod(name: unknown): name is RopeMethod {

@@ -16,7 +16,10 @@ export interface RotaryTables {
 }
 
 /** cos(p·θ_i), sin(p·θ_i) for each position p, row-major [positions, θ.length]. */
-export function rotaryTables(positions: ArrayLike<number>, inverseFrequencies: Float64Array): RotaryTables {
+export function rotaryTables(
+  positions: ArrayLike<number>,
+  inverseFrequencies: Float64Array,
+): RotaryTables {
   const half = inverseFrequencies.length;
   const cos = new Float32Array(positions.length * half);
   const sin = new Float32Array(positions.length * half);

@@ -18,8 +18,19 @@ export interface RopeGeometry {
 }
 
 /** The geometry of a model config, as the RoPE planners need it. */
-export function ropeGeometry(config: { dim: number; n_heads: number; rope_theta: number; train_len: number; n_layers: number }): RopeGeometry {
-  return { headDim: config.dim / config.n_heads, base: config.rope_theta, trainLength: config.train_len, nLayers: config.n_layers };
+export function ropeGeometry(config: {
+  dim: number;
+  n_heads: number;
+  rope_theta: number;
+  train_len: number;
+  n_layers: number;
+}): RopeGeometry {
+  return {
+    headDim: config.dim / config.n_heads,
+    base: config.rope_theta,
+    trainLength: config.train_len,
+    nLayers: config.n_layers,
+  };
 }
 
 export interface RopeOptions {
@@ -52,20 +63,25 @@ export class RopeSettingsError extends Error {
   override readonly name = 'RopeSettingsError';
 }
 
-type Planner = (g: RopeGeometry, o: RopeOptions) => Omit<RopePlan, 'method' | 'id'> & { id?: string };
+type Planner = (
+  g: RopeGeometry,
+  o: RopeOptions,
+) => Omit<RopePlan, 'method' | 'id'> & { id?: string };
 
 const one = () => 1;
 
 function factorOf(o: RopeOptions): number {
   const s = o.factor ?? 1;
-  if (!(typeof s === 'number' && Number.isFinite(s) && s >= 1)) throw new RopeSettingsError(`RoPE factor must be ≥ 1, got ${String(s)}`);
+  if (!(typeof s === 'number' && Number.isFinite(s) && s >= 1))
+    throw new RopeSettingsError(`RoPE factor must be ≥ 1, got ${String(s)}`);
   return s;
 }
 
 function numberSetting(o: RopeOptions, key: string, fallback: number): number {
   const v = o[key];
   if (v === undefined) return fallback;
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new RopeSettingsError(`RoPE setting ${key} must be a number`);
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    throw new RopeSettingsError(`RoPE setting ${key} must be a number`);
   return v;
 }
 
@@ -105,16 +121,26 @@ const planners = {
 
   linear: (g, o) => {
     const s = factorOf(o);
-    return { inverseFrequencies: baseInverseFrequencies(g.headDim, g.base).map((t) => t / s), logitScale: one };
+    return {
+      inverseFrequencies: baseInverseFrequencies(g.headDim, g.base).map((t) => t / s),
+      logitScale: one,
+    };
   },
 
-  ntk: (g, o) => ({ inverseFrequencies: baseInverseFrequencies(g.headDim, ntkBase(g, factorOf(o))), logitScale: one }),
+  ntk: (g, o) => ({
+    inverseFrequencies: baseInverseFrequencies(g.headDim, ntkBase(g, factorOf(o))),
+    logitScale: one,
+  }),
 
   'dynamic-ntk': (g, o) => {
     const s = factorOf(o);
     const len = Math.max(numberSetting(o, 'length', g.trainLength), g.trainLength);
     const ratio = (s * len) / g.trainLength - (s - 1);
-    return { inverseFrequencies: baseInverseFrequencies(g.headDim, ntkBase(g, ratio)), logitScale: one, id: `len=${len}` };
+    return {
+      inverseFrequencies: baseInverseFrequencies(g.headDim, ntkBase(g, ratio)),
+      logitScale: one,
+      id: `len=${len}`,
+    };
   },
 
   yarn: (g, o) => {
@@ -187,8 +213,12 @@ const planners = {
     const short = o.shortFactor;
     const long = o.longFactor;
     const half = g.headDim / 2;
-    const valid = (f: unknown): f is number[] => Array.isArray(f) && f.length === half && f.every((x) => typeof x === 'number' && x > 0);
-    if (!valid(short) || !valid(long)) throw new RopeSettingsError(`longrope needs shortFactor and longFactor arrays of ${half} positive numbers`);
+    const valid = (f: unknown): f is number[] =>
+      Array.isArray(f) && f.length === half && f.every((x) => typeof x === 'number' && x > 0);
+    if (!valid(short) || !valid(long))
+      throw new RopeSettingsError(
+        `longrope needs shortFactor and longFactor arrays of ${half} positive numbers`,
+      );
     const length = numberSetting(o, 'length', g.trainLength);
     const factors = length > g.trainLength ? long : short;
     const mscale = s > 1 ? 1 + Math.log(s) / Math.log(g.trainLength) : 1;
@@ -209,13 +239,20 @@ export function readLongRopeFactors(path: string): { shortFactor: number[]; long
   try {
     data = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
   } catch (cause) {
-    throw new RopeSettingsError(`cannot read LongRoPE factors from ${path}: ${(cause as Error).message}`, { cause });
+    throw new RopeSettingsError(
+      `cannot read LongRoPE factors from ${path}: ${(cause as Error).message}`,
+      { cause },
+    );
   }
   const pick = (a: string, b: string) => data[a] ?? data[b];
   const shortFactor = pick('short_factor', 'shortFactor');
   const longFactor = pick('long_factor', 'longFactor');
-  const ok = (f: unknown): f is number[] => Array.isArray(f) && f.length > 0 && f.every((x) => typeof x === 'number' && x > 0);
-  if (!ok(shortFactor) || !ok(longFactor)) throw new RopeSettingsError(`${path} needs short_factor and long_factor arrays of positive numbers`);
+  const ok = (f: unknown): f is number[] =>
+    Array.isArray(f) && f.length > 0 && f.every((x) => typeof x === 'number' && x > 0);
+  if (!ok(shortFactor) || !ok(longFactor))
+    throw new RopeSettingsError(
+      `${path} needs short_factor and long_factor arrays of positive numbers`,
+    );
   return { shortFactor, longFactor };
 }
 
@@ -228,11 +265,16 @@ export function parseRopeSpec(spec: string): { method: RopeMethod; factor: numbe
   const [method = '', factorText] = spec.split(':');
   if (!isRopeMethod(method)) throw new UnknownRopeMethodError(method);
   const factor = factorText === undefined ? 1 : Number(factorText);
-  if (!Number.isFinite(factor) || factor < 1) throw new RopeSettingsError(`RoPE factor must be a number ≥ 1 in "${spec}"`);
+  if (!Number.isFinite(factor) || factor < 1)
+    throw new RopeSettingsError(`RoPE factor must be a number ≥ 1 in "${spec}"`);
   return { method, factor };
 }
 
-export function planRope(method: string, geometry: RopeGeometry, options: RopeOptions = {}): RopePlan {
+export function planRope(
+  method: string,
+  geometry: RopeGeometry,
+  options: RopeOptions = {},
+): RopePlan {
   // Names also arrive from settings files and other processes: checked here, whatever the caller's type.
   if (!isRopeMethod(method)) throw new UnknownRopeMethodError(method);
   const planner: Planner = planners[method];
@@ -247,10 +289,15 @@ export function planTables(plan: RopePlan, positions: ArrayLike<number>): Rotary
 }
 
 /** attention_scale input for queries at `positions`: [nLayers, positions.length]. */
-export function planAttentionScale(plan: RopePlan, positions: ArrayLike<number>, nLayers: number): Float32Array {
+export function planAttentionScale(
+  plan: RopePlan,
+  positions: ArrayLike<number>,
+  nLayers: number,
+): Float32Array {
   const out = new Float32Array(nLayers * positions.length);
   for (let layer = 0; layer < nLayers; layer++) {
-    for (let j = 0; j < positions.length; j++) out[layer * positions.length + j] = plan.logitScale(positions[j] as number, layer);
+    for (let j = 0; j < positions.length; j++)
+      out[layer * positions.length + j] = plan.logitScale(positions[j] as number, layer);
   }
   return out;
 }

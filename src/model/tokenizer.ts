@@ -5,12 +5,21 @@ import { Tokenizer } from '@huggingface/tokenizers';
 import { CorruptModelError } from './errors';
 
 export const SPECIAL_TOKENS = [
-  '<|endoftext|>', '<|fim_prefix|>', '<|fim_middle|>', '<|fim_suffix|>', '<|fim_pad|>', '<|file_sep|>', '<|repo_name|>',
+  '<|endoftext|>',
+  '<|fim_prefix|>',
+  '<|fim_middle|>',
+  '<|fim_suffix|>',
+  '<|fim_pad|>',
+  '<|file_sep|>',
+  '<|repo_name|>',
 ] as const;
 export type SpecialToken = (typeof SPECIAL_TOKENS)[number];
 
 export class TextTokenizer {
-  private constructor(private readonly inner: Tokenizer, readonly special: Record<SpecialToken, number>) {}
+  private constructor(
+    private readonly inner: Tokenizer,
+    readonly special: Record<SpecialToken, number>,
+  ) {}
 
   static load(path: string): TextTokenizer {
     let json: Record<string, unknown>;
@@ -33,7 +42,12 @@ export class TextTokenizer {
   /** The fill-in-the-middle markers and the file separator, by role. */
   fimSpecials(): { prefix: number; suffix: number; middle: number; fileSep: number } {
     const s = this.special;
-    return { prefix: s['<|fim_prefix|>'], suffix: s['<|fim_suffix|>'], middle: s['<|fim_middle|>'], fileSep: s['<|file_sep|>'] };
+    return {
+      prefix: s['<|fim_prefix|>'],
+      suffix: s['<|fim_suffix|>'],
+      middle: s['<|fim_middle|>'],
+      fileSep: s['<|file_sep|>'],
+    };
   }
 
   /** Ids of plain text: special-token strings inside code are not treated as special here. */
@@ -42,6 +56,9 @@ export class TextTokenizer {
   }
 
   decode(ids: number[]): string {
-    return this.inner.decode(ids, { skip_special_tokens: false, clean_up_tokenization_spaces: false });
+    return this.inner.decode(ids, {
+      skip_special_tokens: false,
+      clean_up_tokenization_spaces: false,
+    });
   }
 }

@@ -11,7 +11,8 @@ export function lastSafeSplit(text: string): number {
   for (let i = text.lastIndexOf('\n', text.length - 2); i >= 0; i = text.lastIndexOf('\n', i - 1)) {
     const next = text.charCodeAt(i + 1);
     // Not space, tab, CR, LF, form feed or vertical tab.
-    if (next !== 32 && next !== 9 && next !== 13 && next !== 10 && next !== 12 && next !== 11) return i + 1;
+    if (next !== 32 && next !== 9 && next !== 13 && next !== 10 && next !== 12 && next !== 11)
+      return i + 1;
     if (i === 0) break;
   }
   return 0;
@@ -20,7 +21,11 @@ export function lastSafeSplit(text: string): number {
 export class HeadCachedEncoder implements TokenEncoder {
   private readonly heads: LruMap<string, number[]>;
 
-  constructor(private readonly inner: TokenEncoder, capacity = 8, private readonly minHead = 256) {
+  constructor(
+    private readonly inner: TokenEncoder,
+    capacity = 8,
+    private readonly minHead = 256,
+  ) {
     this.heads = new LruMap(capacity);
   }
 

@@ -37,7 +37,10 @@ export function stableTail(tok: TokenEncoder, text: string, room: number): numbe
   for (;;) {
     // The cut for the current estimate, quantized; after the first try at least one step further
     // (each try must shrink the window).
-    const want = Math.max(0, Math.floor((text.length - room * charsPerToken) / CUT_STEP) * CUT_STEP);
+    const want = Math.max(
+      0,
+      Math.floor((text.length - room * charsPerToken) / CUT_STEP) * CUT_STEP,
+    );
     cut = cut === undefined ? want : Math.max(want, cut + CUT_STEP);
     const nl = cut === 0 ? 0 : text.indexOf('\n', cut) + 1;
     const start = nl === 0 && cut > 0 ? text.length : nl;
@@ -56,8 +59,12 @@ export function stableTail(tok: TokenEncoder, text: string, room: number): numbe
  * SPM is the default because the text being typed stays at the end, where the KV cache helps most.
  */
 export function buildFimPrompt(
-  tok: TokenEncoder, specials: FimSpecials, input: { path: string; prefix: string; suffix: string },
-  budget: number, order: FimOrder = 'spm', suffixShare = 0.25,
+  tok: TokenEncoder,
+  specials: FimSpecials,
+  input: { path: string; prefix: string; suffix: string },
+  budget: number,
+  order: FimOrder = 'spm',
+  suffixShare = 0.25,
 ): FimPrompt {
   const header = [specials.fileSep, ...tok.encode(input.path + '\n')];
   const room = Math.max(0, budget - header.length - 3);
@@ -66,9 +73,10 @@ export function buildFimPrompt(
   let suffix = tok.encode(input.suffix.slice(0, suffixRoom * MAX_CHARS_PER_TOKEN));
   suffix = suffix.slice(0, suffixRoom);
   const prefix = stableTail(tok, input.prefix, room - suffix.length);
-  const body = order === 'spm'
-    ? [specials.suffix, ...suffix, specials.prefix, ...prefix, specials.middle]
-    : [specials.prefix, ...prefix, specials.suffix, ...suffix, specials.middle];
+  const body =
+    order === 'spm'
+      ? [specials.suffix, ...suffix, specials.prefix, ...prefix, specials.middle]
+      : [specials.prefix, ...prefix, specials.suffix, ...suffix, specials.middle];
   return { ids: [...header, ...body], prefixTokens: prefix.length, suffixTokens: suffix.length };
 }
 
@@ -77,7 +85,11 @@ export class PositionError extends Error {
 }
 
 /** Splits text at a 1-based line and column (as the editor shows them; columns count UTF-16 units). */
-export function splitAt(text: string, line: number, column: number): { prefix: string; suffix: string } {
+export function splitAt(
+  text: string,
+  line: number,
+  column: number,
+): { prefix: string; suffix: string } {
   const lines = text.split('\n');
   if (!Number.isInteger(line) || line < 1 || line > lines.length) {
     throw new PositionError(`line ${line} is outside the file (1–${lines.length})`);

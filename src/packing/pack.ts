@@ -47,10 +47,13 @@ export function bothEnds<T>(ranked: T[]): T[] {
 }
 
 export function packPrompt<C extends ContextChunk>(
-  tok: TokenEncoder, specials: FimSpecials, chunks: C[],
-  file: { path: string; prefix: string; suffix: string }, options: PackOptions,
+  tok: TokenEncoder,
+  specials: FimSpecials,
+  chunks: C[],
+  file: { path: string; prefix: string; suffix: string },
+  options: PackOptions,
 ): PackedPrompt<C> {
-  const fileBudget = Math.floor(options.budget * (chunks.length ? options.fileShare ?? 0.5 : 1));
+  const fileBudget = Math.floor(options.budget * (chunks.length ? (options.fileShare ?? 0.5) : 1));
   const fim = buildFimPrompt(options.fileEncoder ?? tok, specials, file, fileBudget);
   let room = options.budget - fim.ids.length;
   const encodeChunk = options.encodeChunk ?? ((t: string) => tok.encode(t));
@@ -62,7 +65,12 @@ export function packPrompt<C extends ContextChunk>(
     chosen.push({ ...c, tokens: ids.length, ids });
   }
   const order = options.order ?? 'stable';
-  const ordered = order === 'rank' ? chosen : order === 'both-ends' ? bothEnds(chosen) : [...chosen].sort((a, b) => a.key.localeCompare(b.key));
+  const ordered =
+    order === 'rank'
+      ? chosen
+      : order === 'both-ends'
+        ? bothEnds(chosen)
+        : [...chosen].sort((a, b) => a.key.localeCompare(b.key));
   const segments = [...ordered.map((c) => c.ids), fim.ids];
   const flat = segments.flat();
   let reused = 0;

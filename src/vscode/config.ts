@@ -26,7 +26,9 @@ const PROVIDERS: ReadonlySet<string> = new Set(PROVIDER_SETTINGS);
 export const DEFAULT_LANGUAGES: readonly string[] = DEFAULT_VSCODE_LANGUAGES;
 
 function int(value: unknown, fallback: number, min: number, max: number): number {
-  return typeof value === 'number' && Number.isFinite(value) ? Math.min(max, Math.max(min, Math.round(value))) : fallback;
+  return typeof value === 'number' && Number.isFinite(value)
+    ? Math.min(max, Math.max(min, Math.round(value)))
+    : fallback;
 }
 
 export function readConfig(): RopewalkConfig {
@@ -39,12 +41,16 @@ export function readConfig(): RopewalkConfig {
   return {
     enabled: c.get<unknown>('enabled') !== false,
     modelPath: typeof modelPath === 'string' ? modelPath.trim() : '',
-    executionProvider: typeof ep === 'string' && PROVIDERS.has(ep) ? (ep as ProviderSetting) : 'auto',
+    executionProvider:
+      typeof ep === 'string' && PROVIDERS.has(ep) ? (ep as ProviderSetting) : 'auto',
     contextBudget: int(c.get('contextBudget'), 0, 0, 131072),
     ropeMethod: isRopeMethod(rope) ? rope : 'auto',
     maxTokens: int(c.get('maxTokens'), 64, 1, 512),
     debounceMs: debounceMsFrom(c.get('debounceMs')),
-    languages: Array.isArray(languages) && languages.every((l) => typeof l === 'string') ? (languages) : DEFAULT_LANGUAGES,
+    languages:
+      Array.isArray(languages) && languages.every((l) => typeof l === 'string')
+        ? languages
+        : DEFAULT_LANGUAGES,
     contextStrategy: isContextStrategy(strategy) ? strategy : 'ast',
     maxIndexedFiles: int(c.get('maxIndexedFiles'), 20000, 100, 200000),
   };

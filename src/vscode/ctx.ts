@@ -14,7 +14,9 @@ import { RopewalkInlineProvider } from './provider';
 import { WorkspaceSession, type SessionPhase } from './workspace-session';
 
 /** Settings whose change needs a new session (model, device, index, debounce). */
-const SESSION_SETTINGS = ['modelPath', 'executionProvider', 'maxIndexedFiles', 'debounceMs'].map((s) => `ropewalk.${s}`);
+const SESSION_SETTINGS = ['modelPath', 'executionProvider', 'maxIndexedFiles', 'debounceMs'].map(
+  (s) => `ropewalk.${s}`,
+);
 
 export class Ctx implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
@@ -39,7 +41,10 @@ export class Ctx implements vscode.Disposable {
     this.status.command = 'ropewalk.showStatus';
     this.render();
     this.status.show();
-    this.inference = new InferenceClient(join(context.extensionPath, 'dist', 'inference-process.js'), (l) => this.log.info(l));
+    this.inference = new InferenceClient(
+      join(context.extensionPath, 'dist', 'inference-process.js'),
+      (l) => this.log.info(l),
+    );
     this.disposables.push(
       this.log,
       this.status,
@@ -47,7 +52,11 @@ export class Ctx implements vscode.Disposable {
       { dispose: () => this.session?.dispose() },
       vscode.languages.registerInlineCompletionItemProvider(
         { pattern: '**' },
-        new RopewalkInlineProvider(() => this.session, (o) => this.outcome(o), this.log),
+        new RopewalkInlineProvider(
+          () => this.session,
+          (o) => this.outcome(o),
+          this.log,
+        ),
       ),
       vscode.commands.registerCommand('ropewalk.showLog', () => this.log.show()),
       vscode.commands.registerCommand('ropewalk.showStatus', () => this.showStatus()),
@@ -81,19 +90,33 @@ export class Ctx implements vscode.Disposable {
         // One load per start: the process reads the folder, loads the session, checks it and keeps it.
         const opened = await this.inference.open(dir, provider);
         const { report, handle } = opened;
-        this.log.info(`model ${report.model} at ${dir}: loaded in ${report.loadMs.toFixed(0)} ms on ${report.provider}, golden cases ${report.ok ? 'pass' : 'FAIL'}`);
-        if (!report.ok || handle === undefined) throw new Error(`the model at ${dir} fails its golden cases (see the log)`);
+        this.log.info(
+          `model ${report.model} at ${dir}: loaded in ${report.loadMs.toFixed(0)} ms on ${report.provider}, golden cases ${report.ok ? 'pass' : 'FAIL'}`,
+        );
+        if (!report.ok || handle === undefined)
+          throw new Error(`the model at ${dir} fails its golden cases (see the log)`);
         const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
         const storage = this.context.globalStorageUri.fsPath;
-        this.session = new WorkspaceSession(root, opened.files, opened.provider, {
-          generate: (prompt, rope, options, live) => this.inference.generate(handle, prompt, rope, options, live),
-        }, this.context.extensionPath, storage, {
-          log: this.log, onPhase: (p, d) => this.setPhase(p, d),
-          onWarming: (w) => {
-            this.warming = w;
-            this.render();
+        this.session = new WorkspaceSession(
+          root,
+          opened.files,
+          opened.provider,
+          {
+            generate: (prompt, rope, options, live) =>
+              this.inference.generate(handle, prompt, rope, options, live),
           },
-        }, this.autoRope);
+          this.context.extensionPath,
+          storage,
+          {
+            log: this.log,
+            onPhase: (p, d) => this.setPhase(p, d),
+            onWarming: (w) => {
+              this.warming = w;
+              this.render();
+            },
+          },
+          this.autoRope,
+        );
         await this.session.buildIndex();
       } catch (error) {
         this.log.error(`model at ${dir}: ${(error as Error).message}`);
@@ -121,47 +144,79 @@ export class Ctx implements vscode.Disposable {
     const enabled = readConfig().enabled;
     const device = this.session ? this.session.provider.toUpperCase() : '';
     const warming = this.phase === 'ready' && enabled && this.warming;
-    const icon = warming ? '$(flame)' : { checking: '$(loading~spin)', indexing: '$(sync~spin)', ready: enabled ? '$(check)' : '$(circle-slash)', error: '$(error)' }[this.phase];
+    const icon = warming
+      ? '$(flame)'
+      : {
+          checking: '$(loading~spin)',
+          indexing: '$(sync~spin)',
+          ready: enabled ? '$(check)' : '$(circle-slash)',
+          error: '$(error)',
+        }[this.phase];
     const o = this.lastOutcome;
-    const figures = warming ? ' warming' : this.phase === 'ready' && o
-      ? ` ${o.latencyMs.toFixed(0)} ms${o.reusedTokens !== undefined ? ` · ${(o.reusedTokens / 1000).toFixed(1)}k cached` : ' · cache hit'}`
-      : '';
+    const figures = warming
+      ? ' warming'
+      : this.phase === 'ready' && o
+        ? ` ${o.latencyMs.toFixed(0)} ms${o.reusedTokens !== undefined ? ` · ${(o.reusedTokens / 1000).toFixed(1)}k cached` : ' · cache hit'}`
+        : '';
     this.status.text = `${icon} Ropewalk${device ? ` ${device}` : ''}${figures}`;
     const stats = this.session?.service.stats;
     this.status.tooltip = [
       `Ropewalk: ${this.phase === 'ready' && !enabled ? 'disabled' : warming ? 'warming (pre-filling the KV cache at the cursor)' : this.phase} — ${this.detail}`,
       this.session ? `model ${this.session.model.card.name} (${device})` : '',
-      stats && stats.requests ? `${stats.requests} requests: ${stats.fromEngine} from the model, ${stats.fromCache} from the result cache, ${stats.cancelled} cancelled` : '',
-      o?.promptTokens !== undefined ? `last prompt ${o.promptTokens} tokens, ${o.reusedTokens ?? 0} reused from the KV cache` : '',
-    ].filter(Boolean).join('\n');
+      stats && stats.requests
+        ? `${stats.requests} requests: ${stats.fromEngine} from the model, ${stats.fromCache} from the result cache, ${stats.cancelled} cancelled`
+        : '',
+      o?.promptTokens !== undefined
+        ? `last prompt ${o.promptTokens} tokens, ${o.reusedTokens ?? 0} reused from the KV cache`
+        : '',
+    ]
+      .filter(Boolean)
+      .join('\n');
   }
 
   private async setEnabled(on: boolean): Promise<void> {
-    await vscode.workspace.getConfiguration('ropewalk').update('enabled', on, vscode.ConfigurationTarget.Global);
+    await vscode.workspace
+      .getConfiguration('ropewalk')
+      .update('enabled', on, vscode.ConfigurationTarget.Global);
     this.render();
   }
 
   private async benchmark(): Promise<void> {
     const root = this.session?.root;
     if (!root || !this.session) {
-      void vscode.window.showWarningMessage('Ropewalk: open a folder (and wait for the model check) to benchmark it.');
+      void vscode.window.showWarningMessage(
+        'Ropewalk: open a folder (and wait for the model check) to benchmark it.',
+      );
       return;
     }
     const storage = this.context.globalStorageUri.fsPath;
-    const report = await runBenchmark(this.context.extensionPath, storage, { root, modelDir: this.modelDir(), provider: this.session.provider }, this.log);
+    const report = await runBenchmark(
+      this.context.extensionPath,
+      storage,
+      { root, modelDir: this.modelDir(), provider: this.session.provider },
+      this.log,
+    );
     if (!report) return;
     this.autoRope.reload();
     showReport(this.context.extensionPath, report);
     const out = dirname(report);
     const choice = await vscode.window.showInformationMessage(
       `Ropewalk: benchmark report written to ${out} (summary.json, .csv, .md; charts as SVG). The best RoPE method per budget is now what \`auto\` uses.`,
-      'Reveal Files');
-    if (choice) await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(join(out, 'summary.md')));
+      'Reveal Files',
+    );
+    if (choice)
+      await vscode.commands.executeCommand(
+        'revealFileInOS',
+        vscode.Uri.file(join(out, 'summary.md')),
+      );
   }
 
   private async selectModel(): Promise<void> {
     const picked = await vscode.window.showOpenDialog({
-      canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Use this model',
+      canSelectFolders: true,
+      canSelectFiles: false,
+      canSelectMany: false,
+      openLabel: 'Use this model',
       title: 'Ropewalk: a folder with model.onnx, tokenizer.json and model-card.json',
     });
     const dir = picked?.[0]?.fsPath;
@@ -172,7 +227,9 @@ export class Ctx implements vscode.Disposable {
       void vscode.window.showErrorMessage(`Ropewalk: ${(error as Error).message}`);
       return;
     }
-    await vscode.workspace.getConfiguration('ropewalk').update('modelPath', dir, vscode.ConfigurationTarget.Global);
+    await vscode.workspace
+      .getConfiguration('ropewalk')
+      .update('modelPath', dir, vscode.ConfigurationTarget.Global);
   }
 
   private async showStatus(): Promise<void> {

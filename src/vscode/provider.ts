@@ -13,23 +13,33 @@ export class RopewalkInlineProvider implements vscode.InlineCompletionItemProvid
   ) {}
 
   async provideInlineCompletionItems(
-    document: vscode.TextDocument, position: vscode.Position, context: vscode.InlineCompletionContext, token: vscode.CancellationToken,
+    document: vscode.TextDocument,
+    position: vscode.Position,
+    context: vscode.InlineCompletionContext,
+    token: vscode.CancellationToken,
   ): Promise<vscode.InlineCompletionItem[] | undefined> {
     const config = readConfig();
     const session = this.session();
     const language = completionLanguage(document.languageId);
-    if (!config.enabled || !session || !language || !config.languages.includes(document.languageId)) return undefined;
+    if (!config.enabled || !session || !language || !config.languages.includes(document.languageId))
+      return undefined;
     // The editor's cancellation becomes an AbortSignal the engine honours between decoding steps.
     const abort = new AbortController();
     const sub = token.onCancellationRequested(() => abort.abort());
     try {
       const outcome = await session.service.complete({
-        path: session.pathOf(document.uri), text: document.getText(), offset: document.offsetAt(position), language,
-        signal: abort.signal, immediate: context.triggerKind === vscode.InlineCompletionTriggerKind.Invoke,
+        path: session.pathOf(document.uri),
+        text: document.getText(),
+        offset: document.offsetAt(position),
+        language,
+        signal: abort.signal,
+        immediate: context.triggerKind === vscode.InlineCompletionTriggerKind.Invoke,
       });
       this.onOutcome(outcome);
       if (outcome.source === 'engine') {
-        this.log.info(`completion in ${outcome.latencyMs.toFixed(0)} ms, ${outcome.promptTokens} prompt tokens (${outcome.reusedTokens} cached), context: ${outcome.context?.join(', ') || 'the file alone'}`);
+        this.log.info(
+          `completion in ${outcome.latencyMs.toFixed(0)} ms, ${outcome.promptTokens} prompt tokens (${outcome.reusedTokens} cached), context: ${outcome.context?.join(', ') || 'the file alone'}`,
+        );
       }
       if (!outcome.text || token.isCancellationRequested) return undefined;
       return [new vscode.InlineCompletionItem(outcome.text, new vscode.Range(position, position))];

@@ -59,19 +59,32 @@ export class WorkspaceSession implements vscode.Disposable {
     // Until the index is built, completions use the file alone.
     this.index = RepoIndex.empty(root ?? '/', this.loader);
     this.builder = new PromptBuilder(this.index, this.tok, this.texts.get);
-    this.service = new CompletionService({
-      builder: () => this.builder,
-      engine,
-      settings: () => {
-        const c = readConfig();
-        return completionSettings(
-          { budget: c.contextBudget, strategy: this.root ? c.contextStrategy : 'infile', rope: c.ropeMethod, maxTokens: c.maxTokens },
-          // `auto`: what `ropewalk bench` (or the Run Benchmark command) measured best for this model and budget.
-          { provider, card: model.card, tok: this.tok, measuredBest: (b) => this.autoRope.bestFor(model.card.name, b)?.method },
-        );
+    this.service = new CompletionService(
+      {
+        builder: () => this.builder,
+        engine,
+        settings: () => {
+          const c = readConfig();
+          return completionSettings(
+            {
+              budget: c.contextBudget,
+              strategy: this.root ? c.contextStrategy : 'infile',
+              rope: c.ropeMethod,
+              maxTokens: c.maxTokens,
+            },
+            // `auto`: what `ropewalk bench` (or the Run Benchmark command) measured best for this model and budget.
+            {
+              provider,
+              card: model.card,
+              tok: this.tok,
+              measuredBest: (b) => this.autoRope.bestFor(model.card.name, b)?.method,
+            },
+          );
+        },
+        loader: this.loader,
       },
-      loader: this.loader,
-    }, readConfig().debounceMs);
+      readConfig().debounceMs,
+    );
     this.watch();
   }
 
@@ -81,7 +94,11 @@ export class WorkspaceSession implements vscode.Disposable {
   }
 
   private inRepository(uri: vscode.Uri): boolean {
-    return !!this.root && uri.scheme === 'file' && vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath === this.root;
+    return (
+      !!this.root &&
+      uri.scheme === 'file' &&
+      vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath === this.root
+    );
   }
 
   async buildIndex(): Promise<void> {
@@ -95,26 +112,37 @@ export class WorkspaceSession implements vscode.Disposable {
     try {
       const { index, stats } = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Window, title: 'Ropewalk: indexing' },
-        () => RepoIndex.build(root, this.loader, {
-          maxFiles: c.maxIndexedFiles, workers: Math.max(1, availableParallelism() - 1),
-          workerScript: join(this.extensionPath, 'dist', 'index-worker.js'), grammarsDir: defaultGrammarsDir(this.extensionPath),
-          cacheDir: this.storagePath,
-        }),
+        () =>
+          RepoIndex.build(root, this.loader, {
+            maxFiles: c.maxIndexedFiles,
+            workers: Math.max(1, availableParallelism() - 1),
+            workerScript: join(this.extensionPath, 'dist', 'index-worker.js'),
+            grammarsDir: defaultGrammarsDir(this.extensionPath),
+            cacheDir: this.storagePath,
+          }),
       );
       if (this.disposed) return;
       this.index = index;
       this.indexStats = stats;
       this.builder = new PromptBuilder(index, this.tok, this.texts.get);
       for (const doc of vscode.workspace.textDocuments) await this.open(doc);
-      const skipped = Object.entries(stats.skipped).map(([k, v]) => `${k} ${v}`).join(', ');
-      this.events.log.info(`indexed ${stats.parsedFiles} of ${stats.files} files (${stats.fromCache} from the cache) in ${(stats.ms / 1000).toFixed(1)} s; ${stats.definitions} definitions, ${stats.resolvedImports}/${stats.imports} imports resolved${skipped ? `; skipped: ${skipped}` : ''}`);
+      const skipped = Object.entries(stats.skipped)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ');
+      this.events.log.info(
+        `indexed ${stats.parsedFiles} of ${stats.files} files (${stats.fromCache} from the cache) in ${(stats.ms / 1000).toFixed(1)} s; ${stats.definitions} definitions, ${stats.resolvedImports}/${stats.imports} imports resolved${skipped ? `; skipped: ${skipped}` : ''}`,
+      );
       if (stats.capMessage) {
         this.events.log.warn(stats.capMessage);
-        void vscode.window.showWarningMessage(`Ropewalk: ${stats.capMessage} (setting ropewalk.maxIndexedFiles)`);
+        void vscode.window.showWarningMessage(
+          `Ropewalk: ${stats.capMessage} (setting ropewalk.maxIndexedFiles)`,
+        );
       }
       this.events.onPhase('ready', `${stats.files} files indexed`);
     } catch (error) {
-      this.events.log.error(`indexing failed: ${(error as Error).message}; completions use the file alone`);
+      this.events.log.error(
+        `indexing failed: ${(error as Error).message}; completions use the file alone`,
+      );
       this.events.onPhase('error', `indexing failed: ${(error as Error).message}`);
     }
   }
@@ -147,7 +175,9 @@ export class WorkspaceSession implements vscode.Disposable {
           text = undefined; // now binary, too large or unreadable: drop it from the index
         }
       }
-      await this.index.update(path, text).catch((e: Error) => this.events.log.warn(`re-indexing ${path}: ${e.message}`));
+      await this.index
+        .update(path, text)
+        .catch((e: Error) => this.events.log.warn(`re-indexing ${path}: ${e.message}`));
       this.service.invalidate();
     };
     const watcher = vscode.workspace.createFileSystemWatcher(watcherGlob());
@@ -181,7 +211,15 @@ export class WorkspaceSession implements vscode.Disposable {
     const text = e.document.getText();
     this.texts.setOpen(path, text);
     try {
-      await this.index.editDocument(path, e.contentChanges.map((c) => ({ start: c.rangeOffset, end: c.rangeOffset + c.rangeLength, text: c.text })), text);
+      await this.index.editDocument(
+        path,
+        e.contentChanges.map((c) => ({
+          start: c.rangeOffset,
+          end: c.rangeOffset + c.rangeLength,
+          text: c.text,
+        })),
+        text,
+      );
     } catch (error) {
       this.events.log.warn(`re-indexing ${path}: ${(error as Error).message}`);
     }
@@ -197,8 +235,20 @@ export class WorkspaceSession implements vscode.Disposable {
       if (!c.enabled || !language || !c.languages.includes(editor.document.languageId)) return;
       const doc = editor.document;
       this.events.onWarming(true);
-      void this.service.prewarm({ path: this.pathOf(doc.uri), text: doc.getText(), offset: doc.offsetAt(editor.selection.active), language })
-        .then((r) => r && this.events.log.debug(`pre-warmed ${r.promptTokens} tokens (${r.reusedTokens} already cached)`))
+      void this.service
+        .prewarm({
+          path: this.pathOf(doc.uri),
+          text: doc.getText(),
+          offset: doc.offsetAt(editor.selection.active),
+          language,
+        })
+        .then(
+          (r) =>
+            r &&
+            this.events.log.debug(
+              `pre-warmed ${r.promptTokens} tokens (${r.reusedTokens} already cached)`,
+            ),
+        )
         .catch((e: Error) => this.events.log.warn(`pre-warm: ${e.message}`))
         .finally(() => this.events.onWarming(false));
     }, PREWARM_AFTER_MS);
@@ -208,7 +258,8 @@ export class WorkspaceSession implements vscode.Disposable {
     this.disposed = true;
     clearTimeout(this.prewarmTimer);
     for (const d of this.disposables.splice(0).reverse()) d.dispose();
-    for (const doc of vscode.workspace.textDocuments) if (this.inRepository(doc.uri)) this.index.closeDocument(this.pathOf(doc.uri));
+    for (const doc of vscode.workspace.textDocuments)
+      if (this.inRepository(doc.uri)) this.index.closeDocument(this.pathOf(doc.uri));
   }
 }
 

@@ -3,9 +3,24 @@ import { test } from 'node:test';
 import { formatDuration, isBenchControl, isBenchEvent } from '../../src/bench/bench-protocol';
 
 test('only objects of a known type are benchmark events or controls', () => {
-  assert.equal(isBenchEvent({ type: 'progress', phase: 'needle', done: 1, total: 2, elapsedMs: 0, etaMs: 0, label: '' }), true);
-  assert.equal(isBenchEvent({ type: 'done', report: '/r.json', cancelled: false, ranCells: 1, wallMs: 1 }), true);
-  for (const m of [null, 'log', 42, {}, { type: 'cancel' }, { type: 'text' }]) assert.equal(isBenchEvent(m), false, JSON.stringify(m));
+  assert.equal(
+    isBenchEvent({
+      type: 'progress',
+      phase: 'needle',
+      done: 1,
+      total: 2,
+      elapsedMs: 0,
+      etaMs: 0,
+      label: '',
+    }),
+    true,
+  );
+  assert.equal(
+    isBenchEvent({ type: 'done', report: '/r.json', cancelled: false, ranCells: 1, wallMs: 1 }),
+    true,
+  );
+  for (const m of [null, 'log', 42, {}, { type: 'cancel' }, { type: 'text' }])
+    assert.equal(isBenchEvent(m), false, JSON.stringify(m));
   assert.equal(isBenchControl({ type: 'cancel' }), true);
   assert.equal(isBenchControl({ type: 'log', line: 'cancel' }), false);
   assert.equal(isBenchControl(undefined), false);

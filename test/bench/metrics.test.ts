@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { editSimilarity, exactMatch, identifierMatch, levenshtein, scoreCompletion } from '../../src/bench/metrics';
+import {
+  editSimilarity,
+  exactMatch,
+  identifierMatch,
+  levenshtein,
+  scoreCompletion,
+} from '../../src/bench/metrics';
 
 test('exact match ignores whitespace at the ends and at line ends only', () => {
   assert.equal(exactMatch('  x = 1  \n', 'x = 1'), 1);
@@ -24,6 +30,10 @@ test('identifier match is the F1 of identifier multisets', () => {
   assert.equal(identifierMatch('self.items.append(v)', 'self.items.append(v)'), 1);
   assert.equal(identifierMatch('42', '42'), 1);
   assert.equal(identifierMatch('x', '42'), 0);
-  assert.equal(identifierMatch('a a', 'a'), 2 * (0.5 * 1) / 1.5);
-  assert.deepEqual(scoreCompletion('x = 1', 'x = 1'), { exactMatch: 1, editSimilarity: 1, identifierMatch: 1 });
+  assert.equal(identifierMatch('a a', 'a'), (2 * (0.5 * 1)) / 1.5);
+  assert.deepEqual(scoreCompletion('x = 1', 'x = 1'), {
+    exactMatch: 1,
+    editSimilarity: 1,
+    identifierMatch: 1,
+  });
 });

@@ -7,11 +7,20 @@ import { TextTokenizer } from '../../src/model/tokenizer';
 import { repoRoot } from '../repo-root';
 
 const tok = TextTokenizer.load(join(defaultModelDir(repoRoot()), 'tokenizer.json'));
-const filler = Array.from({ length: 6 }, (_, i) => ({ path: `pkg/mod${i}.py`, text: `def f${i}(x):\n    return x * ${i} + ${i * 3}\n\n\nclass C${i}:\n    value = ${i}\n` }));
+const filler = Array.from({ length: 6 }, (_, i) => ({
+  path: `pkg/mod${i}.py`,
+  text: `def f${i}(x):\n    return x * ${i} + ${i * 3}\n\n\nclass C${i}:\n    value = ${i}\n`,
+}));
 
 test('a needle prompt has the asked length, the needle file at the asked depth, and the question last', () => {
   for (const depth of [0, 0.5, 1]) {
-    const p = buildNeedlePrompt(tok, tok.fimSpecials(), filler, { length: 600, depth, value: 48213, serial: 7, language: 'python' });
+    const p = buildNeedlePrompt(tok, tok.fimSpecials(), filler, {
+      length: 600,
+      depth,
+      value: 48213,
+      serial: 7,
+      language: 'python',
+    });
     const flat = p.segments.flat();
     assert.equal(flat.length, 600);
     const fillerTokens = (p.segments[0] as number[]).length + (p.segments[2] as number[]).length;

@@ -26,8 +26,15 @@ test('the runner runs every cell on the tiny model, streams JSONL, and resumes w
     const tok = TextTokenizer.load(model.files.tokenizer);
     const texts = new FileTexts(root);
     const plan: BenchPlan = {
-      budgets: [256, 512], ropes: ['none', 'linear', 'yarn'], strategies: ['infile', 'ast'], levels: ['expression', 'line'], samples: 3, seed: 5, maxTokens: 6,
-      needle: { lengths: [200, 400], depths: [0, 1], trials: 1 }, perplexity: null,
+      budgets: [256, 512],
+      ropes: ['none', 'linear', 'yarn'],
+      strategies: ['infile', 'ast'],
+      levels: ['expression', 'line'],
+      samples: 3,
+      seed: 5,
+      maxTokens: 6,
+      needle: { lengths: [200, 400], depths: [0, 1], trials: 1 },
+      perplexity: null,
     };
     const out = join(tempDir('rw-runner-', t), 'results.jsonl');
     const cost = { a: 0.1, b: 0, decodeMs: 1 };
@@ -41,15 +48,33 @@ test('the runner runs every cell on the tiny model, streams JSONL, and resumes w
     assert.equal(outcome.cancelled, false);
     assert.equal(progress.at(-1)?.done, first.pending);
     assert.equal(readFileSync(out, 'utf8').trim().split('\n').length, first.pending);
-    const completions = outcome.records.filter((r): r is CompletionRecord => r.kind === 'completion');
+    const completions = outcome.records.filter(
+      (r): r is CompletionRecord => r.kind === 'completion',
+    );
     // At 256 tokens (the tiny model's training length) linear and yarn are `none`: its results, not a rerun.
-    assert.ok(completions.filter((r) => r.budget === 256 && r.rope !== 'none').every((r) => r.sameAs === 'none'));
-    assert.ok(completions.filter((r) => r.budget === 512).every((r) => r.sameAs === undefined && r.factor === 2));
+    assert.ok(
+      completions
+        .filter((r) => r.budget === 256 && r.rope !== 'none')
+        .every((r) => r.sameAs === 'none'),
+    );
+    assert.ok(
+      completions
+        .filter((r) => r.budget === 512)
+        .every((r) => r.sameAs === undefined && r.factor === 2),
+    );
     for (const r of completions) {
-      assert.ok(r.promptTokens <= r.budget && r.editSimilarity >= 0 && r.editSimilarity <= 1 && r.passAt1 === null);
+      assert.ok(
+        r.promptTokens <= r.budget &&
+          r.editSimilarity >= 0 &&
+          r.editSimilarity <= 1 &&
+          r.passAt1 === null,
+      );
     }
     // The hole's file was shown with its hole while prompts were built, and is whole again afterwards.
-    assert.equal(texts.get('shapes/square.py'), readFileSync(join(root, 'shapes/square.py'), 'utf8'));
+    assert.equal(
+      texts.get('shapes/square.py'),
+      readFileSync(join(root, 'shapes/square.py'), 'utf8'),
+    );
 
     const again = await prepareBench(ctx, plan, out, { cost });
     assert.equal(again.pending, 0);
@@ -76,12 +101,28 @@ test('a completion cell records exactly what completeOnce, the editor’s path, 
   try {
     const tok = TextTokenizer.load(model.files.tokenizer);
     const plan: BenchPlan = {
-      budgets: [512], ropes: ['yarn'], strategies: ['ast'], levels: ['statement', 'line'], samples: 2, seed: 3, maxTokens: 6, needle: null, perplexity: null,
+      budgets: [512],
+      ropes: ['yarn'],
+      strategies: ['ast'],
+      levels: ['statement', 'line'],
+      samples: 2,
+      seed: 3,
+      maxTokens: 6,
+      needle: null,
+      perplexity: null,
     };
     const out = join(tempDir('rw-runner-', t), 'results.jsonl');
-    const bench = { model, tok, index: (await RepoIndex.build(root, loader)).index, texts: new FileTexts(root), loader };
+    const bench = {
+      model,
+      tok,
+      index: (await RepoIndex.build(root, loader)).index,
+      texts: new FileTexts(root),
+      loader,
+    };
     const prepared = await prepareBench(bench, plan, out, { cost: { a: 0.1, b: 0, decodeMs: 1 } });
-    const records = (await prepared.run()).records.filter((r): r is CompletionRecord => r.kind === 'completion');
+    const records = (await prepared.run()).records.filter(
+      (r): r is CompletionRecord => r.kind === 'completion',
+    );
     assert.equal(records.length, 2);
     const raws: string[] = [];
     for (const record of records) {
@@ -94,17 +135,34 @@ test('a completion cell records exactly what completeOnce, the editor’s path, 
       texts.setOpen(task.path, holed);
       await index.update(task.path, holed);
       const settings = {
-        budget: 512, strategy: 'ast' as const, maxTokens: 6, stopTokens: completionStopTokens(tok),
-        rope: { method: 'yarn' as const, options: { factor: 2, length: 512 }, source: 'setting' as const },
+        budget: 512,
+        strategy: 'ast' as const,
+        maxTokens: 6,
+        stopTokens: completionStopTokens(tok),
+        rope: {
+          method: 'yarn' as const,
+          options: { factor: 2, length: 512 },
+          source: 'setting' as const,
+        },
       };
       const language = languageForPath(task.path)?.id ?? 'python';
-      const result = await completeOnce({ path: task.path, text: holed, offset: task.prefix.length, language }, settings,
-        { builder: new PromptBuilder(index, tok, texts.get), engine: localEngine(new Generator(model, tok)), loader });
+      const result = await completeOnce(
+        { path: task.path, text: holed, offset: task.prefix.length, language },
+        settings,
+        {
+          builder: new PromptBuilder(index, tok, texts.get),
+          engine: localEngine(new Generator(model, tok)),
+          loader,
+        },
+      );
       assert.equal(record.prediction, result?.text ?? '', `${task.path} ${task.level}`);
       assert.equal(record.promptTokens, result?.generation.promptTokens);
       raws.push(result?.raw ?? '');
     }
-    assert.ok(raws.some((r) => r.length > 0), 'the model said something: the comparison is not of two empty strings');
+    assert.ok(
+      raws.some((r) => r.length > 0),
+      'the model said something: the comparison is not of two empty strings',
+    );
   } finally {
     await model.dispose();
   }

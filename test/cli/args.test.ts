@@ -14,16 +14,34 @@ const spec: CommandSpec = {
     { name: 'temperature', kind: 'number', min: 0, default: 0, description: 'temperature' },
     { name: 'offset', kind: 'int', description: 'may be negative' },
     { name: 'name', kind: 'string', description: 'a name' },
-    { name: 'order', kind: 'string', choices: ['stable', 'rank'], default: 'stable', description: 'order' },
+    {
+      name: 'order',
+      kind: 'string',
+      choices: ['stable', 'rank'],
+      default: 'stable',
+      description: 'order',
+    },
     { name: 'depths', kind: 'list', item: 'number', min: 0, max: 1, description: 'fractions' },
     { name: 'tags', kind: 'list', choices: ['a', 'b'], description: 'tags' },
   ],
 };
 
-const usageError = (argv: string[], message: RegExp) => assert.throws(() => parseArgs(spec, argv), (e: Error) => e instanceof UsageError && message.test(e.message));
+const usageError = (argv: string[], message: RegExp) =>
+  assert.throws(
+    () => parseArgs(spec, argv),
+    (e: Error) => e instanceof UsageError && message.test(e.message),
+  );
 
 test('values come as --x y and --x=y, flags take none, defaults fill what was not given', () => {
-  const a = parseArgs(spec, ['repo', '--budget', '512', '--temperature=0.5', '--json', '--depths', '0,0.5,1']);
+  const a = parseArgs(spec, [
+    'repo',
+    '--budget',
+    '512',
+    '--temperature=0.5',
+    '--json',
+    '--depths',
+    '0,0.5,1',
+  ]);
   assert.deepEqual(a.positional, ['repo']);
   assert.equal(a.int('budget'), 512);
   assert.equal(a.number('temperature'), 0.5);
@@ -67,14 +85,21 @@ test('operands are counted, required options checked, and -- ends the options', 
   usageError([], /^REPO is required$/);
   usageError(['a', 'b'], /^unexpected argument 'b'$/);
   assert.deepEqual(parseArgs(spec, ['--', '--json']).positional, ['--json']);
-  const required: CommandSpec = { ...spec, positionals: { min: 0, max: 0 }, options: [{ name: 'file', kind: 'string', required: true, description: 'f' }] };
+  const required: CommandSpec = {
+    ...spec,
+    positionals: { min: 0, max: 0 },
+    options: [{ name: 'file', kind: 'string', required: true, description: 'f' }],
+  };
   assert.throws(() => parseArgs(required, []), /--file is required/);
   assert.equal(parseArgs(required, ['--file', 'x.py']).string('file'), 'x.py');
 });
 
 test('reading an option the command did not declare, or as another kind, is a bug, not a usage error', () => {
   const a = parseArgs(spec, ['repo']);
-  assert.throws(() => a.flag('nope'), (e: Error) => !(e instanceof UsageError) && /does not declare/.test(e.message));
+  assert.throws(
+    () => a.flag('nope'),
+    (e: Error) => !(e instanceof UsageError) && /does not declare/.test(e.message),
+  );
   assert.throws(() => a.string('budget'), /declared as int/);
   assert.throws(() => a.numbers('depths'), /no value and no default/);
 });

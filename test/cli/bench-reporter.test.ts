@@ -5,17 +5,33 @@ import { test } from 'node:test';
 import type { BenchEvent } from '../../src/bench/bench-protocol';
 import { ipcReporter, progressLine, terminalReporter } from '../../src/cli/bench-reporter';
 
-const progress: BenchEvent = { type: 'progress', phase: 'completion', done: 3, total: 10, elapsedMs: 5_000, etaMs: 65_000, label: 'task 3' };
+const progress: BenchEvent = {
+  type: 'progress',
+  phase: 'completion',
+  done: 3,
+  total: 10,
+  elapsedMs: 5_000,
+  etaMs: 65_000,
+  label: 'task 3',
+};
 
 test('over IPC every event is a message, and flush waits until they have left', async () => {
   const sent: BenchEvent[] = [];
   const callbacks: (() => void)[] = [];
-  const reporter = ipcReporter((m, done) => { sent.push(m); callbacks.push(done); }, new EventEmitter());
+  const reporter = ipcReporter((m, done) => {
+    sent.push(m);
+    callbacks.push(done);
+  }, new EventEmitter());
   reporter.emit({ type: 'log', line: 'planned: 2 tasks' });
   reporter.emit(progress);
-  assert.deepEqual(sent.map((m) => m.type), ['log', 'progress']);
+  assert.deepEqual(
+    sent.map((m) => m.type),
+    ['log', 'progress'],
+  );
   let flushed = false;
-  const flushing = reporter.flush().then(() => { flushed = true; });
+  const flushing = reporter.flush().then(() => {
+    flushed = true;
+  });
   await new Promise((r) => setImmediate(r));
   assert.equal(flushed, false);
   for (const c of callbacks) c();
@@ -26,7 +42,10 @@ test('over IPC every event is a message, and flush waits until they have left', 
 test("a parent's cancel message or its going away cancels once; other messages do not", () => {
   const channel = new EventEmitter();
   const sent: BenchEvent[] = [];
-  const reporter = ipcReporter((m, done) => { sent.push(m); done(); }, channel);
+  const reporter = ipcReporter((m, done) => {
+    sent.push(m);
+    done();
+  }, channel);
   let cancels = 0;
   const off = reporter.onInterrupt(() => cancels++);
   channel.emit('message', { type: 'progress' });
@@ -42,12 +61,20 @@ test("a parent's cancel message or its going away cancels once; other messages d
 
 test('on a terminal the progress line is redrawn in place and cleared before a log line', async () => {
   let text = '';
-  const stream = new Writable({ write(chunk, _enc, cb) { text += String(chunk); cb(); } });
+  const stream = new Writable({
+    write(chunk, _enc, cb) {
+      text += String(chunk);
+      cb();
+    },
+  });
   const reporter = terminalReporter(stream);
   reporter.emit(progress);
   reporter.emit({ ...progress, done: 4 });
   reporter.emit({ type: 'log', line: 'estimated time: 2 min 00 s' });
   await reporter.flush();
-  assert.equal(text, '\r\x1b[K[completion] 3/10 5 s ETA 1 min 05 s  task 3\r\x1b[K[completion] 4/10 5 s ETA 1 min 05 s  task 3\r\x1b[Kestimated time: 2 min 00 s\n');
+  assert.equal(
+    text,
+    '\r\x1b[K[completion] 3/10 5 s ETA 1 min 05 s  task 3\r\x1b[K[completion] 4/10 5 s ETA 1 min 05 s  task 3\r\x1b[Kestimated time: 2 min 00 s\n',
+  );
   assert.equal(progressLine({ ...progress, phase: 'prepare' }), '[prepare] 3/10 5 s  task 3');
 });

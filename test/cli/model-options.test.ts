@@ -5,8 +5,17 @@ import { PROVIDER_OPTIONS } from '../../src/cli/common-options';
 import { probeLog } from '../../src/cli/model-options';
 import { candidateProviders } from '../../src/model/providers';
 
-const spec: CommandSpec = { name: 'complete', summary: '', about: '', positionals: { min: 0, max: 0 }, options: PROVIDER_OPTIONS };
-const probes = ['execution provider cuda: no library; falling back', 'execution provider webgpu: no adapter; falling back'];
+const spec: CommandSpec = {
+  name: 'complete',
+  summary: '',
+  about: '',
+  positionals: { min: 0, max: 0 },
+  options: PROVIDER_OPTIONS,
+};
+const probes = [
+  'execution provider cuda: no library; falling back',
+  'execution provider webgpu: no adapter; falling back',
+];
 
 function run(argv: string[], used: string): string[] {
   const written: string[] = [];
@@ -20,7 +29,10 @@ test('without --verbose, auto falling back to the CPU is one line that says why'
   const lines = run([], 'cpu');
   assert.equal(lines.length, 1);
   const gpus = candidateProviders('auto').filter((p) => p !== 'cpu');
-  assert.equal(lines[0], `ropewalk complete: running on the CPU: ${gpus.join(' and ')} could not run the model here (--verbose says why)`);
+  assert.equal(
+    lines[0],
+    `ropewalk complete: running on the CPU: ${gpus.join(' and ')} could not run the model here (--verbose says why)`,
+  );
 });
 
 test('nothing is said when a GPU was found, the provider was named, or nothing was skipped', () => {

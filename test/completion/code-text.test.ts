@@ -1,11 +1,19 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
-  type CompletionLanguage, closedBySuffix, indentWidth, opensBlock, scanBrackets, stripLineComment, strayClosers, unclosedBrackets,
+  type CompletionLanguage,
+  closedBySuffix,
+  indentWidth,
+  opensBlock,
+  scanBrackets,
+  stripLineComment,
+  strayClosers,
+  unclosedBrackets,
 } from '../../src/completion/code-text';
 import { LANGUAGES } from '../../src/context/languages';
 
-const brackets = (text: string, language: CompletionLanguage) => [...scanBrackets(text, language)].map((h) => h.char).join('');
+const brackets = (text: string, language: CompletionLanguage) =>
+  [...scanBrackets(text, language)].map((h) => h.char).join('');
 
 test('brackets in strings and comments are skipped, roughly', () => {
   assert.equal(brackets('f("(", \'[\') # {\ng(x)', 'python'), '()()');
@@ -16,13 +24,28 @@ test('brackets in strings and comments are skipped, roughly', () => {
 
 test('unclosed brackets, outermost first, with the indentation of their line', () => {
   const open = unclosedBrackets('class A {\n  m(x: number) {\n    const a = [1, (2', 'typescript');
-  assert.deepEqual(open.map((o) => [o.char, o.lineIndent]), [['{', 0], ['{', 2], ['[', 4], ['(', 4]]);
+  assert.deepEqual(
+    open.map((o) => [o.char, o.lineIndent]),
+    [
+      ['{', 0],
+      ['{', 2],
+      ['[', 4],
+      ['(', 4],
+    ],
+  );
   assert.deepEqual(unclosedBrackets('f(a)]', 'typescript'), []); // a stray closer is ignored
   assert.deepEqual(unclosedBrackets('[(]', 'typescript'), []); // a mismatched closer pops back to its partner
 });
 
 test('stray closers carry their line indentation when they start the line', () => {
-  assert.deepEqual(strayClosers(') + g(1)\n  }\n}', 'typescript').map((c) => [c.char, c.lineIndent]), [[')', undefined], ['}', 2], ['}', 0]]);
+  assert.deepEqual(
+    strayClosers(') + g(1)\n  }\n}', 'typescript').map((c) => [c.char, c.lineIndent]),
+    [
+      [')', undefined],
+      ['}', 2],
+      ['}', 0],
+    ],
+  );
 });
 
 test('the suffix closes the prefix brackets whose indentation matches, not just the innermost', () => {
@@ -46,7 +69,7 @@ test('block openers and line comments', () => {
   assert.equal(indentWidth('\t  x'), 6);
 });
 
-describe('contract: every language\'s text rules come from its spec', () => {
+describe("contract: every language's text rules come from its spec", () => {
   for (const spec of LANGUAGES) {
     test(`${spec.id}: its openers open blocks, its comment markers hide them, its block comments hide brackets`, () => {
       const c = spec.lineComment;
@@ -57,7 +80,11 @@ describe('contract: every language\'s text rules come from its spec', () => {
       }
       assert.equal(stripLineComment(`a ${c} b`, spec.id), 'a ');
       assert.equal(brackets(`f(x) ${c} (\ng()`, spec.id), '()()');
-      if (spec.blockComment) assert.equal(brackets(`f(${spec.blockComment.open} ( ${spec.blockComment.close})`, spec.id), '()');
+      if (spec.blockComment)
+        assert.equal(
+          brackets(`f(${spec.blockComment.open} ( ${spec.blockComment.close})`, spec.id),
+          '()',
+        );
       if (spec.tripleQuotedStrings) assert.equal(brackets('s = """ (\n """ + f()', spec.id), '()');
     });
   }

@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { AdaptiveDebounce, DEFAULT_DEBOUNCE_MS, debounceMsFrom, delay } from '../../src/completion/debounce';
+import {
+  AdaptiveDebounce,
+  DEFAULT_DEBOUNCE_MS,
+  debounceMsFrom,
+  delay,
+} from '../../src/completion/debounce';
 import { CancelledError, isCancelled } from '../../src/completion/errors';
 
 const keys = (d: AdaptiveDebounce, times: number[]) => times.forEach((t) => d.recordKeystroke(t));
@@ -73,7 +78,10 @@ test('delay rejects with CancelledError when the signal fires, long before the t
   const start = performance.now();
   const wait = delay(10_000, ac.signal);
   setTimeout(() => ac.abort(new Error('typed on')), 5);
-  await assert.rejects(wait, (e: unknown) => e instanceof CancelledError && e.name === 'CancelledError' && isCancelled(e));
+  await assert.rejects(
+    wait,
+    (e: unknown) => e instanceof CancelledError && e.name === 'CancelledError' && isCancelled(e),
+  );
   assert.ok(performance.now() - start < 1000);
 });
 

@@ -6,8 +6,19 @@ import { LANGUAGES } from '../../src/context/languages';
 import { SyntaxLoader } from '../../src/context/syntax';
 import type { CompletionLanguage } from '../../src/completion/code-text';
 import {
-  balanceBrackets, capLines, cutAtBlockEnd, cutAtFirstNewline, cutAtLineSuffix, cutAtRepeatedLines, detectIndentStyle,
-  isRedundant, longestCompleteCut, matchIndentation, postProcess, tidyWhitespace, trimSuffixOverlap,
+  balanceBrackets,
+  capLines,
+  cutAtBlockEnd,
+  cutAtFirstNewline,
+  cutAtLineSuffix,
+  cutAtRepeatedLines,
+  detectIndentStyle,
+  isRedundant,
+  longestCompleteCut,
+  matchIndentation,
+  postProcess,
+  tidyWhitespace,
+  trimSuffixOverlap,
 } from '../../src/completion/post-process';
 import { requestShape } from '../../src/completion/request-shape';
 import { repoRoot } from '../repo-root';
@@ -28,32 +39,50 @@ describe('single-line', () => {
   });
 });
 
-describe('multi-line: the end of the cursor\'s block', () => {
-  test('Python: below a header, a line back at the header\'s level ends the body', () => {
+describe("multi-line: the end of the cursor's block", () => {
+  test("Python: below a header, a line back at the header's level ends the body", () => {
     const text = '\n    y = x + 1\n    return y\n\ndef g():\n    pass';
     assert.equal(cutAtBlockEnd(text, 'def f(x):', 'python'), '\n    y = x + 1\n    return y\n');
   });
 
-  test('Python: inside a body, a dedent below the cursor\'s line ends it; deeper blocks stay', () => {
-    assert.equal(cutAtBlockEnd('return 1\n    return 2', 'def f(x):\n    if x:\n        ', 'python'), 'return 1');
+  test("Python: inside a body, a dedent below the cursor's line ends it; deeper blocks stay", () => {
+    assert.equal(
+      cutAtBlockEnd('return 1\n    return 2', 'def f(x):\n    if x:\n        ', 'python'),
+      'return 1',
+    );
     const text = 'for x in xs:\n        print(x)\n    return len(xs)\nx = 1';
-    assert.equal(cutAtBlockEnd(text, 'def f(xs):\n    ', 'python'), 'for x in xs:\n        print(x)\n    return len(xs)');
+    assert.equal(
+      cutAtBlockEnd(text, 'def f(xs):\n    ', 'python'),
+      'for x in xs:\n        print(x)\n    return len(xs)',
+    );
   });
 
   test('at the top level one compound statement is kept; flat statements go on', () => {
-    assert.equal(cutAtBlockEnd('def f():\n    return 1\n\ndef g():\n    return 2', '', 'python'), 'def f():\n    return 1\n');
+    assert.equal(
+      cutAtBlockEnd('def f():\n    return 1\n\ndef g():\n    return 2', '', 'python'),
+      'def f():\n    return 1\n',
+    );
     assert.equal(cutAtBlockEnd('x = 1\ny = 2', '', 'python'), 'x = 1\ny = 2');
-    assert.equal(cutAtBlockEnd('function f() {\n  return 1;\n}\nfunction g() {}', '', 'typescript'), 'function f() {\n  return 1;\n}');
+    assert.equal(
+      cutAtBlockEnd('function f() {\n  return 1;\n}\nfunction g() {}', '', 'typescript'),
+      'function f() {\n  return 1;\n}',
+    );
   });
 
   test('lines starting with a closer are left to the bracket rule', () => {
     const text = 'a,\n        b,\n    )\nprint()';
-    assert.equal(cutAtBlockEnd(text, 'def f():\n    x = foo(\n        ', 'python'), 'a,\n        b,\n    )');
+    assert.equal(
+      cutAtBlockEnd(text, 'def f():\n    x = foo(\n        ', 'python'),
+      'a,\n        b,\n    )',
+    );
   });
 
   test('a body the model did not indent is no body', () => {
     assert.equal(cutAtBlockEnd('\nreturn 1', 'def f():', 'python'), '');
-    assert.equal(cutAtBlockEnd('\n  return 1;\n}', 'function f() {', 'typescript'), '\n  return 1;\n}');
+    assert.equal(
+      cutAtBlockEnd('\n  return 1;\n}', 'function f() {', 'typescript'),
+      '\n  return 1;\n}',
+    );
   });
 });
 
@@ -72,12 +101,21 @@ describe('brackets', () => {
 
   test('a closer the document lacks is kept: the end of a function typed at the end of the file', () => {
     assert.equal(balanceBrackets('x)', 'print(', '\n', 'python'), 'x)');
-    assert.equal(balanceBrackets('return 1;\n}', 'function f() {\n  ', '', 'typescript'), 'return 1;\n}');
-    assert.equal(balanceBrackets('return 1;\n}', 'function f() {\n  ', '\n}\n', 'typescript'), 'return 1;\n');
+    assert.equal(
+      balanceBrackets('return 1;\n}', 'function f() {\n  ', '', 'typescript'),
+      'return 1;\n}',
+    );
+    assert.equal(
+      balanceBrackets('return 1;\n}', 'function f() {\n  ', '\n}\n', 'typescript'),
+      'return 1;\n',
+    );
   });
 
-  test('a method written above its class\'s closing brace keeps its own brace only', () => {
-    assert.equal(balanceBrackets('return 1;\n  }\n}', 'class A {\n  m() {\n    ', '\n}\n', 'typescript'), 'return 1;\n  }\n');
+  test("a method written above its class's closing brace keeps its own brace only", () => {
+    assert.equal(
+      balanceBrackets('return 1;\n  }\n}', 'class A {\n  m() {\n    ', '\n}\n', 'typescript'),
+      'return 1;\n  }\n',
+    );
   });
 
   test('brackets in strings do not count', () => {
@@ -96,14 +134,20 @@ describe('repeats of the document', () => {
   });
 
   test('a line that repeats the next line below the cursor cuts the suggestion there', () => {
-    assert.equal(cutAtRepeatedLines('y = 1\n    return y\n    z', 'def f():\n    ', '\n    return y\n'), 'y = 1');
+    assert.equal(
+      cutAtRepeatedLines('y = 1\n    return y\n    z', 'def f():\n    ', '\n    return y\n'),
+      'y = 1',
+    );
     assert.equal(cutAtRepeatedLines('return y', 'def f():\n    ', '\n\n    return y'), ''); // blank cursor line: the whole line counts
     assert.equal(cutAtRepeatedLines('return y', '    x = ', '\n    return y'), 'return y'); // not a whole line
   });
 
   test('a lone `}` must match the indentation too', () => {
     const text = 'if (x) {\n    a();\n  }\n}';
-    assert.equal(cutAtRepeatedLines(text, 'function f() {\n  ', '\n}\n'), 'if (x) {\n    a();\n  }');
+    assert.equal(
+      cutAtRepeatedLines(text, 'function f() {\n  ', '\n}\n'),
+      'if (x) {\n    a();\n  }',
+    );
   });
 
   test('whitespace, and text already after the cursor, are redundant', () => {
@@ -115,15 +159,21 @@ describe('repeats of the document', () => {
 });
 
 describe('layout', () => {
-  test('the document\'s indentation style is read from the prefix', () => {
+  test("the document's indentation style is read from the prefix", () => {
     assert.deepEqual(detectIndentStyle('a\n\tb\n\t\tc\n  d'), { tabs: true, unit: 4 });
     assert.deepEqual(detectIndentStyle('a\n    b\n        c\n  // odd'), { tabs: false, unit: 2 });
     assert.equal(detectIndentStyle('a\nb'), undefined);
   });
 
-  test('lines after the first take the document\'s tabs or spaces; the first line is left alone', () => {
-    assert.equal(matchIndentation('b();\n    c();\n  }', 'function f() {\n\tif (a) {\n\t\t'), 'b();\n\t\tc();\n\t}');
-    assert.equal(matchIndentation('  x\n\tfoo\n\t\tbar', 'def f():\n    pass\n'), '  x\n    foo\n        bar');
+  test("lines after the first take the document's tabs or spaces; the first line is left alone", () => {
+    assert.equal(
+      matchIndentation('b();\n    c();\n  }', 'function f() {\n\tif (a) {\n\t\t'),
+      'b();\n\t\tc();\n\t}',
+    );
+    assert.equal(
+      matchIndentation('  x\n\tfoo\n\t\tbar', 'def f():\n    pass\n'),
+      '  x\n    foo\n        bar',
+    );
     assert.equal(matchIndentation('x\n    y', 'no indentation yet'), 'x\n    y');
   });
 
@@ -151,7 +201,10 @@ function complete(doc: string, raw: string, language: CompletionLanguage, maxLin
   const prefix = doc.slice(0, at);
   const suffix = doc.slice(at + 1);
   const shape = requestShape(prefix, suffix, language);
-  return postProcess({ raw, prefix, suffix, language, mode: shape.mode }, { maxLines: maxLines ?? shape.maxLines });
+  return postProcess(
+    { raw, prefix, suffix, language, mode: shape.mode },
+    { maxLines: maxLines ?? shape.maxLines },
+  );
 }
 
 describe('postProcess', () => {
@@ -162,16 +215,20 @@ describe('postProcess', () => {
 
   test('TypeScript empty body: the body, not the closing brace nor the next function', () => {
     const doc = 'function area(s: Shape): number {|}\n';
-    assert.equal(complete(doc, '\n  return s.w * s.h;\n}\n\nfunction other() {}', 'typescript'), '\n  return s.w * s.h;');
+    assert.equal(
+      complete(doc, '\n  return s.w * s.h;\n}\n\nfunction other() {}', 'typescript'),
+      '\n  return s.w * s.h;',
+    );
   });
 
   test('Python body below a header in a tab-indented file stops before the next line and the dedent', () => {
     const doc = 'class A:\n\tdef f(self, xs):\n\t\t|\n\t\treturn total\n\n\tdef g(self):\n';
-    const raw = 'total = 0\n        for x in xs:\n            total += x  \n        return total\n    def g(self):';
+    const raw =
+      'total = 0\n        for x in xs:\n            total += x  \n        return total\n    def g(self):';
     assert.equal(complete(doc, raw, 'python'), 'total = 0\n\t\tfor x in xs:\n\t\t\ttotal += x');
   });
 
-  test('a method above its class\'s closing brace keeps its own brace', () => {
+  test("a method above its class's closing brace keeps its own brace", () => {
     const doc = 'class A {\n  m() {|\n}\n';
     assert.equal(complete(doc, '\n    return 1;\n  }\n}\n', 'typescript'), '\n    return 1;\n  }');
   });
@@ -185,7 +242,10 @@ describe('postProcess', () => {
 
   test('CRLF in the model text or the document reads as LF', () => {
     assert.equal(complete('x = |\r\ny = 2\r\n', 'compute()\r\nz', 'python'), 'compute()');
-    assert.equal(complete('def f():\r\n    |\r\n', 'a = 1\r\n    b = 2\r\nc = 3', 'python'), 'a = 1\n    b = 2');
+    assert.equal(
+      complete('def f():\r\n    |\r\n', 'a = 1\r\n    b = 2\r\nc = 3', 'python'),
+      'a = 1\n    b = 2',
+    );
   });
 
   test('the line cap applies after the rules', () => {
@@ -214,7 +274,13 @@ describe('postProcess with a tree-sitter check', () => {
         t?.delete();
       }
     };
-    const input = { raw: 'x = compute(a)\n    y = x +\n    return y', prefix, suffix, language: 'python' as const, mode: 'multi-line' as const };
+    const input = {
+      raw: 'x = compute(a)\n    y = x +\n    return y',
+      prefix,
+      suffix,
+      language: 'python' as const,
+      mode: 'multi-line' as const,
+    };
     assert.equal(postProcess(input), 'x = compute(a)\n    y = x +\n    return y'); // the rules alone cannot tell
     assert.equal(postProcess(input, { isCompleteBlock }), 'x = compute(a)');
     const good = { ...input, raw: 'x = compute(a)\n    return x' };

@@ -33,11 +33,26 @@ test('keystroke after keystroke the chunks keep their tokens and the prompt reus
   const firstEncoded = encoded;
   encoded = 0;
   const typed = text.slice(0, offset) + 'a' + text.slice(offset);
-  const second = builder.build({ path, text: typed, offset: offset + 1, budget: 2048, strategy: 'ast' });
-  assert.deepEqual(second.packed.chunks.map((c) => c.key), first.packed.chunks.map((c) => c.key));
+  const second = builder.build({
+    path,
+    text: typed,
+    offset: offset + 1,
+    budget: 2048,
+    strategy: 'ast',
+  });
+  assert.deepEqual(
+    second.packed.chunks.map((c) => c.key),
+    first.packed.chunks.map((c) => c.key),
+  );
   // Only the cursor's file was tokenized again.
-  assert.ok(encoded <= typed.length + 64, `${encoded} characters encoded, the file has ${typed.length}`);
+  assert.ok(
+    encoded <= typed.length + 64,
+    `${encoded} characters encoded, the file has ${typed.length}`,
+  );
   assert.ok(firstEncoded > encoded);
   const chunkTokens = second.packed.segments.slice(0, -1).flat().length;
-  assert.ok(second.packed.reusedTokens >= chunkTokens, `${second.packed.reusedTokens} reused of ${chunkTokens} chunk tokens`);
+  assert.ok(
+    second.packed.reusedTokens >= chunkTokens,
+    `${second.packed.reusedTokens} reused of ${chunkTokens} chunk tokens`,
+  );
 });

@@ -6,7 +6,12 @@ import { requestShape } from '../../src/completion/request-shape';
 // `|` marks the cursor.
 const shape = (doc: string, language: CompletionLanguage, maxLines?: number) => {
   const at = doc.indexOf('|');
-  return requestShape(doc.slice(0, at), doc.slice(at + 1), language, maxLines === undefined ? {} : { maxLines });
+  return requestShape(
+    doc.slice(0, at),
+    doc.slice(at + 1),
+    language,
+    maxLines === undefined ? {} : { maxLines },
+  );
 };
 
 test('Python: a block after `:` is multi-line, at the end of the header or on the blank line below', () => {
@@ -20,7 +25,10 @@ test('Python: a block after `:` is multi-line, at the end of the header or on th
 
 test('Python: mid-line, end of an ordinary line, and a blank line between statements are single-line', () => {
   const mid = shape('x = compute(|)\n', 'python');
-  assert.deepEqual([mid.mode, mid.reason, mid.maxLines, mid.stop], ['single-line', 'mid-line', 1, ['\n']]);
+  assert.deepEqual(
+    [mid.mode, mid.reason, mid.maxLines, mid.stop],
+    ['single-line', 'mid-line', 1, ['\n']],
+  );
   assert.equal(shape('    total = |\n', 'python').reason, 'end-of-line');
   assert.equal(shape('def f():\n    a = 1\n    |\n', 'python').reason, 'blank-line');
   assert.equal(shape('|', 'python').reason, 'blank-line'); // empty file

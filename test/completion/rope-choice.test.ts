@@ -10,32 +10,60 @@ import { repoRoot } from '../repo-root';
 const card = { trainLength: 1024, defaultRope: { method: 'none' as const } };
 
 test('a named method runs at factor budget / training length', () => {
-  assert.deepEqual(chooseRope('yarn', 8192, card), { method: 'yarn', options: { factor: 8 }, source: 'setting' });
-  assert.deepEqual(chooseRope('linear', 512, card), { method: 'linear', options: { factor: 1 }, source: 'setting' });
+  assert.deepEqual(chooseRope('yarn', 8192, card), {
+    method: 'yarn',
+    options: { factor: 8 },
+    source: 'setting',
+  });
+  assert.deepEqual(chooseRope('linear', 512, card), {
+    method: 'linear',
+    options: { factor: 1 },
+    source: 'setting',
+  });
 });
 
 test('auto: the benchmark’s best for the budget first', () => {
-  assert.deepEqual(chooseRope('auto', 4096, card, (b) => (b === 4096 ? 'ntk' : undefined)), { method: 'ntk', options: { factor: 4 }, source: 'benchmark' });
+  assert.deepEqual(
+    chooseRope('auto', 4096, card, (b) => (b === 4096 ? 'ntk' : undefined)),
+    { method: 'ntk', options: { factor: 4 }, source: 'benchmark' },
+  );
 });
 
 test('auto within the training length with nothing measured: the card’s method, unscaled', () => {
-  assert.deepEqual(chooseRope('auto', 512, card), { method: 'none', options: { factor: 1 }, source: 'model card' });
-  assert.deepEqual(chooseRope('auto', 1024, card), { method: 'none', options: { factor: 1 }, source: 'model card' });
+  assert.deepEqual(chooseRope('auto', 512, card), {
+    method: 'none',
+    options: { factor: 1 },
+    source: 'model card',
+  });
+  assert.deepEqual(chooseRope('auto', 1024, card), {
+    method: 'none',
+    options: { factor: 1 },
+    source: 'model card',
+  });
 });
 
 test('auto beyond the training length with nothing measured: a scaled method, never unscaled none', () => {
   const choice = chooseRope('auto', 4096, card, () => undefined);
   assert.notEqual(choice.method, 'none');
-  assert.deepEqual(choice, { method: 'yarn', options: { factor: 4 }, source: 'beyond training length' });
+  assert.deepEqual(choice, {
+    method: 'yarn',
+    options: { factor: 4 },
+    source: 'beyond training length',
+  });
   // A card that names its own scaling keeps it (DeepSeek-Coder's built-in linear ×4, say).
-  assert.deepEqual(chooseRope('auto', 16384, { trainLength: 4096, defaultRope: { method: 'linear', factor: 4 } }),
-    { method: 'linear', options: { factor: 4 }, source: 'model card' });
+  assert.deepEqual(
+    chooseRope('auto', 16384, { trainLength: 4096, defaultRope: { method: 'linear', factor: 4 } }),
+    { method: 'linear', options: { factor: 4 }, source: 'model card' },
+  );
 });
 
 test('the bundled CPU model at the CPU default budget gets a scaled method', () => {
   const files = readModelFiles(defaultModelDir(repoRoot()));
   assert.equal(files.card.trainLength, 1024);
-  const settings = completionSettings({}, { provider: 'cpu', card: files.card, tok: TextTokenizer.load(files.tokenizer) });
+  const settings = completionSettings(
+    {},
+    { provider: 'cpu', card: files.card, tok: TextTokenizer.load(files.tokenizer) },
+  );
   assert.equal(settings.budget, deviceBudget('cpu'));
   assert.equal(settings.budget, 4096);
   assert.equal(settings.rope.method, 'yarn');

@@ -5,7 +5,11 @@ import { healCursor, unheal } from '../../src/completion/token-healing';
 test('the partial word before the cursor is healed; other cursors are left alone', () => {
   const text = 'return self.na\nx = 1\n';
   const h = healCursor(text, 'return self.na'.length);
-  assert.deepEqual(h, { text: 'return self.\nx = 1\n', offset: 'return self.'.length, healed: 'na' });
+  assert.deepEqual(h, {
+    text: 'return self.\nx = 1\n',
+    offset: 'return self.'.length,
+    healed: 'na',
+  });
   assert.equal(unheal('name', h.healed), 'me');
   assert.equal(unheal('other', h.healed), 'other');
   assert.equal(healCursor('f(x, ', 5).healed, '');

@@ -25,9 +25,15 @@ test('JavaScript family: relative paths with or without extension, ESM .js for .
   assert.equal(resolveImport(from, '../util.js', has, none), 'src/util.ts');
   assert.equal(resolveImport(from, '../geo', has, none), 'src/geo/index.tsx');
   assert.equal(resolveImport(from, 'react', has, none), undefined);
-  const aliases: TsconfigPaths = { aliases: [{ prefix: '@/', suffix: '', targets: ['src/*'] }], baseUrl: '.' };
+  const aliases: TsconfigPaths = {
+    aliases: [{ prefix: '@/', suffix: '', targets: ['src/*'] }],
+    baseUrl: '.',
+  };
   assert.equal(resolveImport(from, '@/util', has, aliases), 'src/util.ts');
   assert.equal(resolveImport(from, 'lib/a', has, aliases), 'lib/a.js');
   // A file of no known language resolves the JavaScript way, as before the language table.
-  assert.equal(resolveImport({ path: 'src/app/x.vue', language: 'vue' }, '../util', has, none), 'src/util.ts');
+  assert.equal(
+    resolveImport({ path: 'src/app/x.vue', language: 'vue' }, '../util', has, none),
+    'src/util.ts',
+  );
 });

@@ -54,13 +54,23 @@ test('editing an open document re-indexes its definitions and imports', async ()
   assert.equal(index.files.get(path)?.imports[0]?.resolved, 'shapes/base.py');
   const before = 'from .base import Shape\n';
   const added = 'class Hexagon(Shape):\n    pass\n';
-  await index.editDocument(path, [{ start: before.length, end: before.length, text: added }], before + added);
-  assert.deepEqual(index.definitionsOf('Hexagon').map((d) => d.file), [path]);
+  await index.editDocument(
+    path,
+    [{ start: before.length, end: before.length, text: added }],
+    before + added,
+  );
+  assert.deepEqual(
+    index.definitionsOf('Hexagon').map((d) => d.file),
+    [path],
+  );
   assert.deepEqual(index.files.get(path)?.parents, { Hexagon: ['Shape'] });
   // Changes that do not lead to the editor's text: the editor wins.
   await index.editDocument(path, [], 'def octagon():\n    pass\n');
   assert.deepEqual(index.definitionsOf('Hexagon'), []);
-  assert.deepEqual(index.definitionsOf('octagon').map((d) => d.file), [path]);
+  assert.deepEqual(
+    index.definitionsOf('octagon').map((d) => d.file),
+    [path],
+  );
   index.closeDocument(path);
 });
 

@@ -6,7 +6,16 @@ import { cachePath, readCache, writeCache } from '../../src/context/index-cache'
 import type { IndexedFile } from '../../src/context/repo-index';
 import { tempDir } from '../temp-dir';
 
-const file = (path: string): IndexedFile => ({ path, language: 'python', hash: 'h', definitions: [], imports: [{ source: 'os' }], parents: {}, identifiers: ['x'], hasErrors: false });
+const file = (path: string): IndexedFile => ({
+  path,
+  language: 'python',
+  hash: 'h',
+  definitions: [],
+  imports: [{ source: 'os' }],
+  parents: {},
+  identifiers: ['x'],
+  hasErrors: false,
+});
 
 test('the cache reads back what was written; a missing, corrupt or other-version file reads as empty', async (t) => {
   const dir = tempDir('rw-cache-', t);

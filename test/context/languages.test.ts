@@ -4,7 +4,15 @@ import assert from 'node:assert/strict';
 import { join, posix } from 'node:path';
 import { describe, test } from 'node:test';
 import {
-  DEFAULT_VSCODE_LANGUAGES, LANGUAGE_IDS, LANGUAGES, languageById, languageForPath, languageForVscodeId, languageSpec, SOURCE_EXTENSIONS, watcherGlob,
+  DEFAULT_VSCODE_LANGUAGES,
+  LANGUAGE_IDS,
+  LANGUAGES,
+  languageById,
+  languageForPath,
+  languageForVscodeId,
+  languageSpec,
+  SOURCE_EXTENSIONS,
+  watcherGlob,
 } from '../../src/context/languages';
 import { SyntaxLoader } from '../../src/context/syntax';
 import { repoRoot } from '../repo-root';
@@ -19,7 +27,10 @@ function globEndings(glob: string): string[] {
 }
 
 test('the table has every id once, in the order of LANGUAGE_IDS, each found by id', () => {
-  assert.deepEqual(LANGUAGES.map((l) => l.id), [...LANGUAGE_IDS]);
+  assert.deepEqual(
+    LANGUAGES.map((l) => l.id),
+    [...LANGUAGE_IDS],
+  );
   for (const id of LANGUAGE_IDS) assert.equal(languageSpec(id).id, id);
   assert.equal(languageById('python'), languageSpec('python'));
   assert.equal(languageById('toString'), undefined, 'no prototype member passes for a language');
@@ -28,8 +39,16 @@ test('the table has every id once, in the order of LANGUAGE_IDS, each found by i
 
 test('extensions and VS Code ids belong to one language each; the derived lists hold them all', () => {
   const owners = (key: 'extensions' | 'vscodeIds') => LANGUAGES.flatMap((l) => l[key]);
-  assert.equal(new Set(owners('extensions')).size, owners('extensions').length, 'an extension claimed twice');
-  assert.equal(new Set(owners('vscodeIds')).size, owners('vscodeIds').length, 'a VS Code id claimed twice');
+  assert.equal(
+    new Set(owners('extensions')).size,
+    owners('extensions').length,
+    'an extension claimed twice',
+  );
+  assert.equal(
+    new Set(owners('vscodeIds')).size,
+    owners('vscodeIds').length,
+    'a VS Code id claimed twice',
+  );
   assert.deepEqual([...SOURCE_EXTENSIONS], owners('extensions'));
   assert.deepEqual([...DEFAULT_VSCODE_LANGUAGES], owners('vscodeIds'));
   assert.deepEqual(globEndings(watcherGlob()).sort(), [...SOURCE_EXTENSIONS].sort());
@@ -50,13 +69,20 @@ describe('contract: every language spec', () => {
     });
 
     test(`${spec.id}: the grammar parses the comment markers as comments`, async () => {
-      const comments = [`${spec.lineComment} hi`, ...(spec.blockComment ? [`${spec.blockComment.open} hi ${spec.blockComment.close}`] : [])];
+      const comments = [
+        `${spec.lineComment} hi`,
+        ...(spec.blockComment ? [`${spec.blockComment.open} hi ${spec.blockComment.close}`] : []),
+      ];
       for (const source of comments) {
         const { tree } = await loader.parse(spec, `${source}\n`);
         try {
           const first = tree.rootNode.firstNamedChild;
           assert.equal(tree.rootNode.hasError, false, source);
-          assert.match(first?.type ?? '', /comment/, `${source} parses as ${tree.rootNode.toString()}`);
+          assert.match(
+            first?.type ?? '',
+            /comment/,
+            `${source} parses as ${tree.rootNode.toString()}`,
+          );
           assert.equal(first?.text, source);
         } finally {
           tree.delete();
@@ -66,9 +92,18 @@ describe('contract: every language spec', () => {
 
     test(`${spec.id}: every node type the spec names is one of its grammar's`, async () => {
       const { language } = await loader.load(spec);
-      const named = [...spec.classNodes, ...spec.holes.expressions, ...Object.keys(spec.holes.statements), ...spec.holes.bodies];
-      for (const type of named) assert.notEqual(language.idForNodeType(type, true), null, `${spec.id} has no ${type} node`);
-      assert.ok(Object.values(spec.holes.statements).includes('comment'), 'comments are statements the benchmark can hide');
+      const named = [
+        ...spec.classNodes,
+        ...spec.holes.expressions,
+        ...Object.keys(spec.holes.statements),
+        ...spec.holes.bodies,
+      ];
+      for (const type of named)
+        assert.notEqual(language.idForNodeType(type, true), null, `${spec.id} has no ${type} node`);
+      assert.ok(
+        Object.values(spec.holes.statements).includes('comment'),
+        'comments are statements the benchmark can hide',
+      );
     });
 
     test(`${spec.id}: test siblings are files of a known language, and lead back`, () => {
@@ -79,7 +114,10 @@ describe('contract: every language spec', () => {
       const test = siblings.find((n) => n !== `shapes${ext}` && languageForPath(n) === spec);
       assert.ok(test, `a test file of ${spec.id} among ${siblings.join(', ')}`);
       const back = spec.testSiblings(posix.basename(test, ext), ext);
-      assert.ok(back.includes(`shapes${ext}`), `${test} leads back to shapes${ext}: ${back.join(', ')}`);
+      assert.ok(
+        back.includes(`shapes${ext}`),
+        `${test} leads back to shapes${ext}: ${back.join(', ')}`,
+      );
     });
   }
 });

@@ -35,11 +35,21 @@ test('Python: at Square(2).| the definition of Square and its parent Shape are p
 test('Python: inside the implementation, the test beside it and the imported helper are proposed', async () => {
   const { index, cursor, read } = await at('pyrepo', 'shapes/square.py', 'self.side = ');
   const p = proposalsFor('ast', index, cursor, read);
-  assert.ok(p.some((x) => x.type === 'definition' && x.source === 'units.py' && /def to_metres/.test(x.text)));
+  assert.ok(
+    p.some(
+      (x) => x.type === 'definition' && x.source === 'units.py' && /def to_metres/.test(x.text),
+    ),
+  );
   // Shape is both the parent and a name used before the cursor: proposed once, as whichever came first.
   assert.ok(p.some((x) => x.source === 'shapes/base.py' && /class Shape/.test(x.text)));
-  assert.equal(p.filter((x) => x.source === 'shapes/base.py' && /class Shape/.test(x.text)).length, 1);
-  assert.ok(p.some((x) => x.type === 'sibling' && x.source === 'tests/test_square.py'), JSON.stringify(p.map((x) => [x.type, x.source])));
+  assert.equal(
+    p.filter((x) => x.source === 'shapes/base.py' && /class Shape/.test(x.text)).length,
+    1,
+  );
+  assert.ok(
+    p.some((x) => x.type === 'sibling' && x.source === 'tests/test_square.py'),
+    JSON.stringify(p.map((x) => [x.type, x.source])),
+  );
 });
 
 test('TypeScript: a class imported through a tsconfig alias is found, with its parent', async () => {
@@ -58,7 +68,12 @@ test('Jaccard windows find the most similar code in other files; keys are stable
   assert.ok(a.every((x) => x.type === 'similar-window' && x.source !== cursor.path));
   assert.equal(a[0]?.source, 'shapes/square.py');
   const b = proposalsFor('jaccard', index, { ...cursor, offset: cursor.offset - 1 }, read);
-  assert.deepEqual(b.map((x) => x.key), a.map((x) => x.key));
+  assert.deepEqual(
+    b.map((x) => x.key),
+    a.map((x) => x.key),
+  );
   const both = proposalsFor('ast+jaccard', index, cursor, read);
-  assert.ok(both.some((x) => x.type === 'similar-window') && both.some((x) => x.type === 'definition'));
+  assert.ok(
+    both.some((x) => x.type === 'similar-window') && both.some((x) => x.type === 'definition'),
+  );
 });

@@ -17,7 +17,10 @@ test('the walk honours .gitignore and counts what it leaves out, and why', () =>
   assert.deepEqual(paths, ['src/app/main.ts', 'src/geometry/circle.ts', 'src/geometry/shape.ts']);
   assert.deepEqual(w.skipped, { minified: 1, binary: 1, generated: 1 }); // vendor.min.js is excluded by pattern
   const py = walkRepository(join(fixtures, 'pyrepo'), { extensions: ['.py'] });
-  assert.ok(!py.files.some((f) => f.path.startsWith('build/')), 'build/ is in the fixture .gitignore');
+  assert.ok(
+    !py.files.some((f) => f.path.startsWith('build/')),
+    'build/ is in the fixture .gitignore',
+  );
   const capped = walkRepository(join(fixtures, 'pyrepo'), { extensions: ['.py'], maxFiles: 2 });
   assert.equal(capped.files.length, 2);
   assert.equal(capped.capped, true);
@@ -41,14 +44,22 @@ test('Python: definitions, parents, and imports resolved through packages and re
     { source: '..units', resolved: 'units.py' },
   ]);
   const t = index.files.get('tests/test_square.py');
-  assert.deepEqual(t?.imports, [{ source: 'os', resolved: undefined }, { source: 'shapes.square', resolved: 'shapes/square.py' }]);
-  assert.deepEqual(index.definitionsOf('to_metres').map((d) => d.file), ['units.py']);
+  assert.deepEqual(t?.imports, [
+    { source: 'os', resolved: undefined },
+    { source: 'shapes.square', resolved: 'shapes/square.py' },
+  ]);
+  assert.deepEqual(
+    index.definitionsOf('to_metres').map((d) => d.file),
+    ['units.py'],
+  );
   assert.equal(stats.resolvedImports, 4);
 });
 
 test('TypeScript: ESM .js specifiers and tsconfig path aliases resolve to files', async () => {
   const { index, stats } = await RepoIndex.build(join(fixtures, 'tsrepo'), loader);
-  assert.deepEqual(index.files.get('src/geometry/circle.ts')?.imports, [{ source: './shape.js', resolved: 'src/geometry/shape.ts' }]);
+  assert.deepEqual(index.files.get('src/geometry/circle.ts')?.imports, [
+    { source: './shape.js', resolved: 'src/geometry/shape.ts' },
+  ]);
   assert.deepEqual(index.files.get('src/app/main.ts')?.imports, [
     { source: '@geometry/circle', resolved: 'src/geometry/circle.ts' },
     { source: 'node:fs', resolved: undefined },
@@ -61,7 +72,10 @@ test('a changed file is re-indexed alone; a deleted one leaves the name table', 
   const { index } = await RepoIndex.build(join(fixtures, 'pyrepo'), loader);
   await index.update('units.py', 'def to_feet(value):\n    return value * 3.28\n');
   assert.deepEqual(index.definitionsOf('to_metres'), []);
-  assert.deepEqual(index.definitionsOf('to_feet').map((d) => d.file), ['units.py']);
+  assert.deepEqual(
+    index.definitionsOf('to_feet').map((d) => d.file),
+    ['units.py'],
+  );
   await index.update('units.py', undefined);
   assert.deepEqual(index.definitionsOf('to_feet'), []);
   assert.equal(index.files.has('shapes/base.py'), true);
@@ -71,7 +85,9 @@ test('parsing in worker threads gives the same index as parsing on the calling t
   const root = join(fixtures, 'pyrepo');
   const serial = (await RepoIndex.build(root, loader)).index;
   const { index, stats } = await RepoIndex.build(root, loader, {
-    workers: 2, workerScript: join(repoRoot(), 'dist', 'index-worker.js'), grammarsDir: join(repoRoot(), 'grammars'),
+    workers: 2,
+    workerScript: join(repoRoot(), 'dist', 'index-worker.js'),
+    grammarsDir: join(repoRoot(), 'grammars'),
   });
   assert.equal(stats.parsedFiles, 5);
   assert.deepEqual([...index.files.keys()].sort(), [...serial.files.keys()].sort());
@@ -86,7 +102,8 @@ test('a persisted index makes reopening cheap: unchanged files come from the cac
   const second = await RepoIndex.build(root, loader, { cacheDir });
   assert.equal(second.stats.fromCache, 5);
   assert.equal(second.stats.parsedFiles, 5);
-  for (const [path, f] of first.index.files) assert.deepEqual(second.index.files.get(path), f, path);
+  for (const [path, f] of first.index.files)
+    assert.deepEqual(second.index.files.get(path), f, path);
   for (const name of readdirSync(cacheDir)) writeFileSync(join(cacheDir, name), 'not gzip');
   const third = await RepoIndex.build(root, loader, { cacheDir });
   assert.equal(third.stats.fromCache, 0);
@@ -102,5 +119,8 @@ test('a file that changes between the walk and its parse is classified again, no
   assert.ok('syntax' in ok && ok.syntax.definitions[0]?.name === 'f');
   writeFileSync(path, Buffer.from([0x00, 0x01, 0x02, 0xff])); // now binary
   assert.deepEqual(await parseFile(loader, 'a.py', path), { path: 'a.py', skip: 'binary' });
-  assert.deepEqual(await parseFile(loader, 'a.py', join(dir, 'gone.py')), { path: 'a.py', skip: 'unreadable' });
+  assert.deepEqual(await parseFile(loader, 'a.py', join(dir, 'gone.py')), {
+    path: 'a.py',
+    skip: 'unreadable',
+  });
 });

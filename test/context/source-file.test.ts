@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { MAX_SOURCE_BYTES, UnreadableSourceError, readSourceFile } from '../../src/context/source-file';
+import {
+  MAX_SOURCE_BYTES,
+  UnreadableSourceError,
+  readSourceFile,
+} from '../../src/context/source-file';
 import { tempDir } from '../temp-dir';
 
 const dir = tempDir('ropewalk-src-');

@@ -10,7 +10,10 @@ const loader = new SyntaxLoader(join(repoRoot(), 'grammars'));
 
 // The same program in each language: a base class, a subclass with a field and an overriding method,
 // a free function, a relative import and a standard-library import.
-const FIXTURES: Record<string, { source: string; localImport: string; stdImport: string; make: string }> = {
+const FIXTURES: Record<
+  string,
+  { source: string; localImport: string; stdImport: string; make: string }
+> = {
   python: {
     source: `import os
 from .util import helper
@@ -31,7 +34,9 @@ class Square(Shape):
 def make_square(side):
     return Square(os.environ.get("SIDE", side))
 `,
-    localImport: '.util', stdImport: 'os', make: 'make_square',
+    localImport: '.util',
+    stdImport: 'os',
+    make: 'make_square',
   },
   typescript: {
     source: `import { join } from 'node:path';
@@ -54,7 +59,9 @@ export function makeSquare(side: number): Square {
   return new Square(Number(join(String(side))));
 }
 `,
-    localImport: './util', stdImport: 'node:path', make: 'makeSquare',
+    localImport: './util',
+    stdImport: 'node:path',
+    make: 'makeSquare',
   },
   javascript: {
     source: `const path = require('node:path');
@@ -72,10 +79,15 @@ export class Square extends Shape {
 
 export const makeSquare = (side) => new Square(path.join(String(side)));
 `,
-    localImport: './util', stdImport: 'node:path', make: 'makeSquare',
+    localImport: './util',
+    stdImport: 'node:path',
+    make: 'makeSquare',
   },
 };
-FIXTURES.tsx = { ...(FIXTURES.typescript as (typeof FIXTURES)['python']), source: `${FIXTURES.typescript?.source}\nexport const View = () => <div>{makeSquare(2).area()}</div>;\n` };
+FIXTURES.tsx = {
+  ...(FIXTURES.typescript as (typeof FIXTURES)['python']),
+  source: `${FIXTURES.typescript?.source}\nexport const View = () => <div>{makeSquare(2).area()}</div>;\n`,
+};
 
 describe('contract: every language', () => {
   for (const spec of LANGUAGES) {
@@ -91,7 +103,10 @@ describe('contract: every language', () => {
       assert.ok(square, 'class Square');
       assert.match(square.signature, /Square/);
       const area = find('area', 'method', 'Square');
-      assert.ok(area, `method Square.area in ${JSON.stringify(s.definitions.map((d) => [d.kind, d.parent, d.name]))}`);
+      assert.ok(
+        area,
+        `method Square.area in ${JSON.stringify(s.definitions.map((d) => [d.kind, d.parent, d.name]))}`,
+      );
       assert.ok(area.startLine > square.startLine && area.endLine <= square.endLine);
       assert.ok(!area.signature.includes('return'), area.signature);
       assert.ok(find('area', 'method', 'Shape'));

@@ -14,7 +14,14 @@ import { join } from 'node:path';
 import { repoRoot } from '../../scripts/dev-tools.mjs';
 import { hostTarget, packageTarget } from '../../scripts/package.mjs';
 import { ropewalkLog, startSession } from '../../scripts/e2e/harness.mjs';
-import { openFile, readGhostText, runCommand, waitForGhostText, waitForModelReady, GHOST_TEXT } from '../../scripts/e2e/workbench.mjs';
+import {
+  openFile,
+  readGhostText,
+  runCommand,
+  waitForGhostText,
+  waitForModelReady,
+  GHOST_TEXT,
+} from '../../scripts/e2e/workbench.mjs';
 
 const SCENARIOS = JSON.parse(readFileSync(join(repoRoot, 'test', 'e2e', 'scenarios.json'), 'utf8'));
 const FIXTURE = join(repoRoot, SCENARIOS.fixture);
@@ -40,20 +47,38 @@ async function activation(s) {
   await runCommand(s.page, commands['ropewalk.showStatus']);
   const toast = s.page.locator('.notification-toast', { hasText: 'Ropewalk:' }).first();
   await toast.waitFor({ timeout: 30_000 }).catch((cause) => {
-    throw new CheckFailed(`${commands['ropewalk.showStatus']} showed no notification within 30 s`, { cause });
+    throw new CheckFailed(`${commands['ropewalk.showStatus']} showed no notification within 30 s`, {
+      cause,
+    });
   });
   const message = (await toast.textContent()) ?? '';
-  check(/\((CPU|WEBGPU|CUDA|DML|COREML)\)/.test(message), `the status notification does not name the execution provider: '${message}'`);
+  check(
+    /\((CPU|WEBGPU|CUDA|DML|COREML)\)/.test(message),
+    `the status notification does not name the execution provider: '${message}'`,
+  );
   await s.screenshot('show-status');
 
   await toast.locator('.monaco-button', { hasText: 'Show Log' }).click();
   const panel = s.page.locator('.part.panel');
-  await panel.locator('.view-lines', { hasText: modelCheckLine }).first().waitFor({ timeout: 15_000 }).catch((cause) => {
-    throw new CheckFailed(`'Show Log' did not show the ${outputChannel} output channel with '${modelCheckLine}'`, { cause });
-  });
-  const channel = await s.page.evaluate(() => [...document.querySelectorAll('.part.panel select')]
-    .map((sel) => sel.selectedOptions[0]?.textContent ?? '').join('|'));
-  check(channel.split('|').includes(outputChannel), `the Output view's selected channel is '${channel}', not ${outputChannel}`);
+  await panel
+    .locator('.view-lines', { hasText: modelCheckLine })
+    .first()
+    .waitFor({ timeout: 15_000 })
+    .catch((cause) => {
+      throw new CheckFailed(
+        `'Show Log' did not show the ${outputChannel} output channel with '${modelCheckLine}'`,
+        { cause },
+      );
+    });
+  const channel = await s.page.evaluate(() =>
+    [...document.querySelectorAll('.part.panel select')]
+      .map((sel) => sel.selectedOptions[0]?.textContent ?? '')
+      .join('|'),
+  );
+  check(
+    channel.split('|').includes(outputChannel),
+    `the Output view's selected channel is '${channel}', not ${outputChannel}`,
+  );
   await s.screenshot('output-channel');
   await s.page.keyboard.press('Escape');
 }
@@ -61,7 +86,13 @@ async function activation(s) {
 /** Typing a line whose completion needs a definition from another file shows ghost text, and Tab accepts it. */
 async function ghostText(s) {
   const timeoutMs = Number(process.env.E2E_GHOST_TIMEOUT_MS ?? 30_000);
-  const { file, typedLines: typed, completedLine: pattern, why, contextSource } = SCENARIOS.ghostText;
+  const {
+    file,
+    typedLines: typed,
+    completedLine: pattern,
+    why,
+    contextSource,
+  } = SCENARIOS.ghostText;
   const before = readFileSync(join(s.workspace, file), 'utf8');
   await waitForModelReady(s.page);
   await openFile(s.page, file);
@@ -72,30 +103,48 @@ async function ghostText(s) {
   }
   const shown = await waitForGhostText(s.page, timeoutMs);
   await s.screenshot(shown ? 'ghost-text' : 'no-ghost-text');
-  check(shown, `no inline ghost text (${GHOST_TEXT}) within ${timeoutMs / 1000} s after typing '${typed.at(-1).trim()}' ` +
-    `at the end of ${file}: no inline completion provider answered (is one registered? see logs/)`);
+  check(
+    shown,
+    `no inline ghost text (${GHOST_TEXT}) within ${timeoutMs / 1000} s after typing '${typed.at(-1).trim()}' ` +
+      `at the end of ${file}: no inline completion provider answered (is one registered? see logs/)`,
+  );
   const ghost = shown.ghost;
 
   await s.page.keyboard.press('Tab');
-  await s.page.waitForFunction((sel) => document.querySelector(sel) === null, GHOST_TEXT, { timeout: 5_000 }).catch(() => {});
+  await s.page
+    .waitForFunction((sel) => document.querySelector(sel) === null, GHOST_TEXT, { timeout: 5_000 })
+    .catch(() => {});
   check(!(await readGhostText(s.page)), 'ghost text is still shown after Tab');
   await s.page.keyboard.press('Control+S');
   const path = join(s.workspace, file);
   let after = before;
-  for (let i = 0; i < 50 && after === before; i++) { // saving reaches the disk a moment later
+  for (let i = 0; i < 50 && after === before; i++) {
+    // saving reaches the disk a moment later
     await s.page.waitForTimeout(100);
     after = readFileSync(path, 'utf8');
   }
   await s.screenshot('accepted');
-  const expected = before + typed.join('\n') + ghost.inline + (ghost.lines.length ? '\n' + ghost.lines.join('\n') : '');
-  check(after.startsWith(expected),
-    `after Tab and save, ${file} does not hold the typed text plus the ghost text:\n--- expected to start with\n${expected}\n--- file\n${after}`);
+  const expected =
+    before +
+    typed.join('\n') +
+    ghost.inline +
+    (ghost.lines.length ? '\n' + ghost.lines.join('\n') : '');
+  check(
+    after.startsWith(expected),
+    `after Tab and save, ${file} does not hold the typed text plus the ghost text:\n--- expected to start with\n${expected}\n--- file\n${after}`,
+  );
   const completedLine = after.slice(before.length).split('\n')[typed.length - 1] ?? '';
-  check(new RegExp(pattern).test(completedLine), `the accepted line '${completedLine.trim()}' does not match /${pattern}/ (${why})`);
+  check(
+    new RegExp(pattern).test(completedLine),
+    `the accepted line '${completedLine.trim()}' does not match /${pattern}/ (${why})`,
+  );
   // The log says which repository chunks the prompt held: the definition must have come from the other file.
   const log = ropewalkLog(s.tmp);
   const lines = log.split('\n').filter((l) => l.includes('completion in '));
-  check(lines.some((l) => l.includes(contextSource)), `no completion in the Ropewalk log had ${contextSource} in its context:\n${lines.slice(-5).join('\n')}`);
+  check(
+    lines.some((l) => l.includes(contextSource)),
+    `no completion in the Ropewalk log had ${contextSource} in its context:\n${lines.slice(-5).join('\n')}`,
+  );
 }
 
 /**
@@ -116,8 +165,22 @@ async function cliParity(s) {
   const shown = await waitForGhostText(s.page, timeoutMs);
   await s.screenshot(shown ? 'cli-parity-ghost' : 'cli-parity-no-ghost');
   check(shown, `no ghost text within ${timeoutMs / 1000} s at the end of ${file}`);
-  const cli = (extra) => execFileSync(process.execPath, [join(repoRoot, 'dist', 'cli.js'), 'complete', '--file', file,
-    '--line', String(cursor.line), '--column', String(cursor.column), ...extra], { cwd: s.workspace, encoding: 'utf8' }).replace(/\n$/, '');
+  const cli = (extra) =>
+    execFileSync(
+      process.execPath,
+      [
+        join(repoRoot, 'dist', 'cli.js'),
+        'complete',
+        '--file',
+        file,
+        '--line',
+        String(cursor.line),
+        '--column',
+        String(cursor.column),
+        ...extra,
+      ],
+      { cwd: s.workspace, encoding: 'utf8' },
+    ).replace(/\n$/, '');
   const printed = cli([]);
   const raw = cli(['--raw']);
   await s.page.keyboard.press('Tab');
@@ -128,9 +191,18 @@ async function cliParity(s) {
     after = readFileSync(path, 'utf8');
   }
   const accepted = after.slice(text.length);
-  check(after.startsWith(text) && accepted.length > 0, `Tab and save did not add the suggestion to ${file}: ${JSON.stringify(after.slice(-80))}`);
-  check(printed === accepted, `ropewalk complete printed ${JSON.stringify(printed)}, the editor inserted ${JSON.stringify(accepted)}`);
-  check(raw !== printed, `--raw printed the same text as the editor shows (${JSON.stringify(raw)}); ${why}`);
+  check(
+    after.startsWith(text) && accepted.length > 0,
+    `Tab and save did not add the suggestion to ${file}: ${JSON.stringify(after.slice(-80))}`,
+  );
+  check(
+    printed === accepted,
+    `ropewalk complete printed ${JSON.stringify(printed)}, the editor inserted ${JSON.stringify(accepted)}`,
+  );
+  check(
+    raw !== printed,
+    `--raw printed the same text as the editor shows (${JSON.stringify(raw)}); ${why}`,
+  );
   console.log(`  editor and CLI: ${JSON.stringify(accepted)}; --raw: ${JSON.stringify(raw)}`);
 }
 
@@ -138,10 +210,16 @@ const CASES = { activation, 'ghost-text': ghostText, 'cli-parity': cliParity };
 
 /** Case names from a comma-separated list; `fallback` when it is empty. */
 function caseList(list, fallback) {
-  const names = (list ?? '').split(',').map((n) => n.trim()).filter(Boolean);
+  const names = (list ?? '')
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean);
   if (names.length === 0) return fallback;
   const unknown = names.filter((n) => !(n in CASES));
-  if (unknown.length) throw new Error(`unknown e2e case(s) ${unknown.join(', ')}; cases: ${Object.keys(CASES).join(', ')}`);
+  if (unknown.length)
+    throw new Error(
+      `unknown e2e case(s) ${unknown.join(', ')}; cases: ${Object.keys(CASES).join(', ')}`,
+    );
   return names;
 }
 
@@ -153,7 +231,9 @@ async function main() {
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
   const t0 = performance.now();
-  const vsix = process.env.E2E_VSIX || packageTarget(hostTarget(), join(repoRoot, 'out', 'vsix'), () => {}, { quiet: true });
+  const vsix =
+    process.env.E2E_VSIX ||
+    packageTarget(hostTarget(), join(repoRoot, 'out', 'vsix'), () => {}, { quiet: true });
   const tPackaged = performance.now();
   const session = await startSession({ vsix, fixture: FIXTURE, outDir });
   const tStarted = performance.now();
@@ -169,21 +249,35 @@ async function main() {
       } catch (error) {
         await session.screenshot(`${name}-failed`);
         results.push({ name, ok: false, s: (performance.now() - c0) / 1000, error: error.message });
-        console.log(`✘ ${name} (${((performance.now() - c0) / 1000).toFixed(1)} s): ${error.message}`);
-        if (!(error instanceof CheckFailed) && error.stack) console.log(error.stack.split('\n').slice(1, 4).join('\n'));
+        console.log(
+          `✘ ${name} (${((performance.now() - c0) / 1000).toFixed(1)} s): ${error.message}`,
+        );
+        if (!(error instanceof CheckFailed) && error.stack)
+          console.log(error.stack.split('\n').slice(1, 4).join('\n'));
       }
     }
   } finally {
     await session.close();
   }
-  const timing = { packageS: (tPackaged - t0) / 1000, startS: (tStarted - tPackaged) / 1000, totalS: (performance.now() - t0) / 1000 };
-  writeFileSync(join(outDir, 'results.json'), JSON.stringify({ results, required, timing }, null, 2) + '\n');
+  const timing = {
+    packageS: (tPackaged - t0) / 1000,
+    startS: (tStarted - tPackaged) / 1000,
+    totalS: (performance.now() - t0) / 1000,
+  };
+  writeFileSync(
+    join(outDir, 'results.json'),
+    JSON.stringify({ results, required, timing }, null, 2) + '\n',
+  );
   const failed = results.filter((r) => !r.ok);
   const tolerated = failed.filter((r) => !required.includes(r.name)).map((r) => r.name);
-  console.log(`e2e: ${results.length - failed.length} passed, ${failed.length} failed` +
-    (tolerated.length ? ` (not required by E2E_REQUIRED=${required.join(',')}: ${tolerated.join(', ')})` : '') +
-    ` in ${timing.totalS.toFixed(1)} s (package ${timing.packageS.toFixed(1)} s, start ${timing.startS.toFixed(1)} s); ` +
-    `screenshots and logs in ${outDir}`);
+  console.log(
+    `e2e: ${results.length - failed.length} passed, ${failed.length} failed` +
+      (tolerated.length
+        ? ` (not required by E2E_REQUIRED=${required.join(',')}: ${tolerated.join(', ')})`
+        : '') +
+      ` in ${timing.totalS.toFixed(1)} s (package ${timing.packageS.toFixed(1)} s, start ${timing.startS.toFixed(1)} s); ` +
+      `screenshots and logs in ${outDir}`,
+  );
   process.exitCode = failed.length > tolerated.length ? 1 : 0;
 }
 

@@ -17,7 +17,10 @@ before(async () => {
 });
 after(() => model.dispose());
 
-const prompt = () => tok.encode('def area(width, height):\n    return width * height\n\n\ndef perimeter(width, height):\n');
+const prompt = () =>
+  tok.encode(
+    'def area(width, height):\n    return width * height\n\n\ndef perimeter(width, height):\n',
+  );
 
 test('a repeated prompt is served from the cache and generates the same tokens', async () => {
   const g = new Generator(model, tok, 8); // small prefill chunks exercise chunked prefill too
@@ -41,7 +44,11 @@ test('an extended prompt reuses the common prefix and matches a cold run', async
 test('another RoPE method does not reuse a cache computed under other angles', async () => {
   const g = new Generator(model, tok);
   await g.generate(prompt(), none, { maxTokens: 1 });
-  const r = await g.generate(prompt(), { method: 'linear', options: { factor: 2 } }, { maxTokens: 1 });
+  const r = await g.generate(
+    prompt(),
+    { method: 'linear', options: { factor: 2 } },
+    { maxTokens: 1 },
+  );
   assert.equal(r.reusedTokens, 0);
 });
 
@@ -50,7 +57,12 @@ test('cancellation stops within one decoding step; max tokens and stop texts end
   const ctrl = new AbortController();
   let pieces = 0;
   const r = await g.generate(prompt(), none, {
-    maxTokens: 50, onText: () => { pieces++; ctrl.abort(); }, signal: ctrl.signal,
+    maxTokens: 50,
+    onText: () => {
+      pieces++;
+      ctrl.abort();
+    },
+    signal: ctrl.signal,
   });
   assert.equal(r.stopReason, 'cancelled');
   assert.equal(r.tokens.length, pieces);
@@ -68,9 +80,15 @@ test('cancellation stops within one decoding step; max tokens and stop texts end
 
 test('chunked prompts: a chunk that moved is copied from the cache and re-rotated, not recomputed', async () => {
   const chunk = (text: string) => tok.encode(text);
-  const a = chunk('# shapes.py\nclass Rectangle:\n    def __init__(self, width, height):\n        self.width = width\n        self.height = height\n');
-  const b = chunk('# colors.py\nRED = (255, 0, 0)\nGREEN = (0, 255, 0)\nBLUE = (0, 0, 255)\nWHITE = (255, 255, 255)\nBLACK = (0, 0, 0)\n');
-  const c = chunk('# area.py\ndef area(shape):\n    return shape.width * shape.height\n\ndef perimeter(shape):\n    return 2 * (shape.width + shape.height)\n');
+  const a = chunk(
+    '# shapes.py\nclass Rectangle:\n    def __init__(self, width, height):\n        self.width = width\n        self.height = height\n',
+  );
+  const b = chunk(
+    '# colors.py\nRED = (255, 0, 0)\nGREEN = (0, 255, 0)\nBLUE = (0, 0, 255)\nWHITE = (255, 255, 255)\nBLACK = (0, 0, 0)\n',
+  );
+  const c = chunk(
+    '# area.py\ndef area(shape):\n    return shape.width * shape.height\n\ndef perimeter(shape):\n    return 2 * (shape.width + shape.height)\n',
+  );
   const cursor = chunk('r = Rectangle(2, 3)\nprint(area(');
   assert.ok(c.length >= 32, `chunk c has ${c.length} tokens`);
   const g = new Generator(model, tok);
@@ -107,7 +125,13 @@ test('sessions keep separate caches; past the memory bound the least recently us
 test('token healing: the output begins with the healed text, whatever the model would have chosen', async () => {
   const g = new Generator(model, tok);
   for (const startsWith of ['retu', 'zq_x', 'w']) {
-    const r = await g.generate(tok.encode('def area(width, height):\n    '), none, { maxTokens: 6, startsWith });
-    assert.ok(r.text.startsWith(startsWith), `${JSON.stringify(r.text)} does not begin with ${startsWith}`);
+    const r = await g.generate(tok.encode('def area(width, height):\n    '), none, {
+      maxTokens: 6,
+      startsWith,
+    });
+    assert.ok(
+      r.text.startsWith(startsWith),
+      `${JSON.stringify(r.text)} does not begin with ${startsWith}`,
+    );
   }
 });

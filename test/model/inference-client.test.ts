@@ -43,16 +43,28 @@ test('after a crash the next generate restarts the process and opens the same mo
     // Killed mid-request: that request fails with a named error ...
     const firstPid = childOf(client).pid;
     let killed = false;
-    const pending = client.generate(handle, prompt, { method: 'none' }, { maxTokens: 400 }, {
-      onText: () => { if (!killed) childOf(client).kill('SIGKILL'); killed = true; },
-    });
+    const pending = client.generate(
+      handle,
+      prompt,
+      { method: 'none' },
+      { maxTokens: 400 },
+      {
+        onText: () => {
+          if (!killed) childOf(client).kill('SIGKILL');
+          killed = true;
+        },
+      },
+    );
     await assert.rejects(pending, InferenceProcessError);
     assert.ok(killed);
     // ... and the same handle works on, in a new process, with the same (greedy) output.
     const after = await client.generate(handle, prompt, { method: 'none' }, { maxTokens: 4 });
     assert.notEqual(childOf(client).pid, firstPid);
     assert.deepEqual(after.tokens, before.tokens);
-    assert.ok(lines.some((l) => l.includes('opening') && l.includes(tiny)), lines.join('\n'));
+    assert.ok(
+      lines.some((l) => l.includes('opening') && l.includes(tiny)),
+      lines.join('\n'),
+    );
   } finally {
     client.dispose();
   }
@@ -63,15 +75,34 @@ test('closed, replaced and made-up handles are named errors; opening again close
   try {
     const first = await client.open(tiny, 'cpu');
     const second = await client.open(tiny, 'cpu');
-    assert.ok(first.handle !== undefined && second.handle !== undefined && first.handle !== second.handle);
-    await assert.rejects(client.generate(first.handle, prompt, { method: 'none' }, { maxTokens: 1 }), UnknownModelHandleError);
-    await assert.rejects(client.generate(999, prompt, { method: 'none' }, { maxTokens: 1 }), UnknownModelHandleError);
+    assert.ok(
+      first.handle !== undefined && second.handle !== undefined && first.handle !== second.handle,
+    );
+    await assert.rejects(
+      client.generate(first.handle, prompt, { method: 'none' }, { maxTokens: 1 }),
+      UnknownModelHandleError,
+    );
+    await assert.rejects(
+      client.generate(999, prompt, { method: 'none' }, { maxTokens: 1 }),
+      UnknownModelHandleError,
+    );
     await client.close(second.handle);
-    await assert.rejects(client.generate(second.handle, prompt, { method: 'none' }, { maxTokens: 1 }), UnknownModelHandleError);
+    await assert.rejects(
+      client.generate(second.handle, prompt, { method: 'none' }, { maxTokens: 1 }),
+      UnknownModelHandleError,
+    );
     await assert.rejects(client.close(second.handle), UnknownModelHandleError);
     // The process itself refuses a handle it does not hold (what a stale client would send).
-    const raw = (client as unknown as { request: (b: object) => Promise<{ type: string; name?: string }> }).request;
-    const reply = await raw.call(client, { type: 'generate', handle: 12345, prompt, rope: { method: 'none' }, options: { maxTokens: 1 } });
+    const raw = (
+      client as unknown as { request: (b: object) => Promise<{ type: string; name?: string }> }
+    ).request;
+    const reply = await raw.call(client, {
+      type: 'generate',
+      handle: 12345,
+      prompt,
+      rope: { method: 'none' },
+      options: { maxTokens: 1 },
+    });
     assert.equal(reply.type, 'error');
     assert.equal(reply.name, 'UnknownModelHandleError');
   } finally {
@@ -84,7 +115,9 @@ test('a model that fails its golden cases is reported and not kept', async () =>
   const client = new InferenceClient(entry);
   try {
     cpSync(tiny, dir, { recursive: true });
-    const golden = JSON.parse(readFileSync(join(dir, 'golden.json'), 'utf8')) as { tolerance: number };
+    const golden = JSON.parse(readFileSync(join(dir, 'golden.json'), 'utf8')) as {
+      tolerance: number;
+    };
     // No difference is below a negative tolerance: every case fails.
     writeFileSync(join(dir, 'golden.json'), JSON.stringify({ ...golden, tolerance: -1 }));
     const opened = await client.open(dir, 'cpu');
@@ -116,12 +149,28 @@ test('generation in the child process streams text and stops within one decoding
 
     const ctrl = new AbortController();
     let pieces = 0;
-    const started = client.generate(handle, prompt, { method: 'none' }, { maxTokens: 400 }, {
-      signal: ctrl.signal, onText: () => { pieces++; if (pieces === 2) ctrl.abort(); },
-    });
+    const started = client.generate(
+      handle,
+      prompt,
+      { method: 'none' },
+      { maxTokens: 400 },
+      {
+        signal: ctrl.signal,
+        onText: () => {
+          pieces++;
+          if (pieces === 2) ctrl.abort();
+        },
+      },
+    );
     // Queued behind it and cancelled before it starts: answered without generating.
     const queuedCtrl = new AbortController();
-    const queued = client.generate(handle, prompt, { method: 'none' }, { maxTokens: 400 }, { signal: queuedCtrl.signal });
+    const queued = client.generate(
+      handle,
+      prompt,
+      { method: 'none' },
+      { maxTokens: 400 },
+      { signal: queuedCtrl.signal },
+    );
     queuedCtrl.abort();
     const [r, q] = await Promise.all([started, queued]);
     assert.equal(r.stopReason, 'cancelled');

@@ -12,7 +12,8 @@ const tiny = join(repoRoot(), 'models', 'tiny');
 
 function copyOfTiny(t: TestContext): string {
   const dir = tempDir('ropewalk-model-', t);
-  for (const f of ['model.onnx', 'tokenizer.json', 'model-card.json']) copyFileSync(join(tiny, f), join(dir, f));
+  for (const f of ['model.onnx', 'tokenizer.json', 'model-card.json'])
+    copyFileSync(join(tiny, f), join(dir, f));
   return dir;
 }
 
@@ -35,7 +36,10 @@ test('a card that is not JSON, or names another contract, is CorruptModelError',
   const card = JSON.parse(readFileSync(join(tiny, 'model-card.json'), 'utf8'));
   writeFileSync(join(dir, 'model-card.json'), JSON.stringify({ ...card, contract: 99 }));
   assert.throws(() => readModelFiles(dir), /contract version 99/);
-  writeFileSync(join(dir, 'model-card.json'), JSON.stringify({ ...card, config: { ...card.config, n_layers: -1 } }));
+  writeFileSync(
+    join(dir, 'model-card.json'),
+    JSON.stringify({ ...card, config: { ...card.config, n_layers: -1 } }),
+  );
   assert.throws(() => readModelFiles(dir), /n_layers/);
 });
 

@@ -48,8 +48,16 @@ for (const name of models) {
       const plan = planRope('none', ropeGeometry(cfg));
       const ids = golden.ids.slice(0, 8);
       const run = async (start: number) => {
-        const t = planTables(plan, ids.map((_, i) => start + i));
-        const out = await model.forward({ ids, cosQ: t.cos, sinQ: t.sin, logitsIndices: [ids.length - 1] });
+        const t = planTables(
+          plan,
+          ids.map((_, i) => start + i),
+        );
+        const out = await model.forward({
+          ids,
+          cosQ: t.cos,
+          sinQ: t.sin,
+          logitsIndices: [ids.length - 1],
+        });
         const cache = model.newCache();
         cache.append(out.newKeys, out.newValues, ids.length);
         return cache;
@@ -59,12 +67,16 @@ for (const name of models) {
       const moved = at0.view().keys[0] as Float32Array;
       const cold = at5000.view().keys[0] as Float32Array;
       let diff = 0;
-      for (let i = 0; i < moved.length; i++) diff = Math.max(diff, Math.abs((moved[i] as number) - (cold[i] as number)));
+      for (let i = 0; i < moved.length; i++)
+        diff = Math.max(diff, Math.abs((moved[i] as number) - (cold[i] as number)));
       assert.ok(diff < 1e-4, `re-rotated vs cold keys differ by ${diff}`);
       assert.deepEqual(at0.view().values[0], at5000.view().values[0]); // values carry no position
       const coldCase = golden.cases.find((c) => c.name === 'cold');
       assert.ok(coldCase?.present0Key);
-      assert.equal(blob(golden, coldCase.present0Key).length, (moved.length / ids.length) * golden.ids.length);
+      assert.equal(
+        blob(golden, coldCase.present0Key).length,
+        (moved.length / ids.length) * golden.ids.length,
+      );
     });
 
     test('the RoPE tables are inputs: other angles give other logits, no reload needed', async () => {
@@ -72,12 +84,16 @@ for (const name of models) {
       const geometry = ropeGeometry(cfg);
       const ids = golden.ids.slice(0, 16);
       const logits = async (factor: number) => {
-        const t = planTables(planRope('linear', geometry, { factor }), ids.map((_, i) => i));
+        const t = planTables(
+          planRope('linear', geometry, { factor }),
+          ids.map((_, i) => i),
+        );
         return (await model.forward({ ids, cosQ: t.cos, sinQ: t.sin, logitsIndices: [15] })).logits;
       };
       const [plain, linear] = [await logits(1), await logits(4)];
       let diff = 0;
-      for (let i = 0; i < plain.length; i++) diff = Math.max(diff, Math.abs((plain[i] as number) - (linear[i] as number)));
+      for (let i = 0; i < plain.length; i++)
+        diff = Math.max(diff, Math.abs((plain[i] as number) - (linear[i] as number)));
       assert.ok(diff > 1e-3, `interpolated positions changed the logits by ${diff}`);
     });
   });

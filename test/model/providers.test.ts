@@ -3,7 +3,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { OnnxModel } from '../../src/model/onnx-backend';
-import { ProviderUnavailableError, candidateProviders, missingPrerequisite } from '../../src/model/providers';
+import {
+  ProviderUnavailableError,
+  candidateProviders,
+  missingPrerequisite,
+} from '../../src/model/providers';
 import { repoRoot } from '../repo-root';
 
 const tiny = join(repoRoot(), 'models', 'tiny');
@@ -21,8 +25,14 @@ test('auto falls back to a working provider and logs why the others were not use
   try {
     assert.ok(['cuda', 'webgpu', 'cpu'].includes(model.provider));
     if (model.provider === 'cpu') {
-      assert.ok(lines.some((l) => l.startsWith('execution provider cuda:')), lines.join('\n'));
-      assert.ok(lines.some((l) => l.startsWith('execution provider webgpu:')), lines.join('\n'));
+      assert.ok(
+        lines.some((l) => l.startsWith('execution provider cuda:')),
+        lines.join('\n'),
+      );
+      assert.ok(
+        lines.some((l) => l.startsWith('execution provider webgpu:')),
+        lines.join('\n'),
+      );
     }
   } finally {
     await model.dispose();
@@ -41,8 +51,19 @@ test('the extension bundle never loads onnxruntime on the extension host', () =>
 test('auto skips WebGPU on Linux without a Vulkan loader, and only there', () => {
   const none = () => false;
   assert.match(missingPrerequisite('webgpu', 'linux', none, '') ?? '', /libvulkan\.so\.1/);
-  assert.equal(missingPrerequisite('webgpu', 'linux', (p) => p === '/usr/lib/x86_64-linux-gnu/libvulkan.so.1', ''), undefined);
-  assert.equal(missingPrerequisite('webgpu', 'linux', (p) => p === '/opt/vk/libvulkan.so.1', '/opt/vk'), undefined);
+  assert.equal(
+    missingPrerequisite(
+      'webgpu',
+      'linux',
+      (p) => p === '/usr/lib/x86_64-linux-gnu/libvulkan.so.1',
+      '',
+    ),
+    undefined,
+  );
+  assert.equal(
+    missingPrerequisite('webgpu', 'linux', (p) => p === '/opt/vk/libvulkan.so.1', '/opt/vk'),
+    undefined,
+  );
   assert.equal(missingPrerequisite('webgpu', 'win32', none, ''), undefined);
   assert.equal(missingPrerequisite('cuda', 'linux', none, ''), undefined);
 });

@@ -43,7 +43,10 @@ test('when the prompt ends with a moved chunk, its last token is computed for th
 
 test('a new chunk inserted: computed; chunks shorter than the minimum are recomputed', () => {
   const p = planReuse([...A, ...C, ...tail], [A, B, C, tail]);
-  assert.deepEqual(p.steps.map((s) => s.kind), ['compute', 'copy', 'compute']);
+  assert.deepEqual(
+    p.steps.map((s) => s.kind),
+    ['compute', 'copy', 'compute'],
+  );
   assert.deepEqual(p.steps[0], { kind: 'compute', at: 40, tokens: B });
   assert.deepEqual(p.steps[1], { kind: 'copy', from: 40, at: 80, length: 40 });
   // tail (10 tokens) is under the 32-token minimum: computed with the rest.

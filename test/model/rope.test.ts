@@ -5,14 +5,23 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import {
-  RopeSettingsError, UnknownRopeMethodError, parseRopeSpec, planAttentionScale, planRope, planTables, readLongRopeFactors,
-  ropeMethodNames, yarnCorrectionIndex, type RopeGeometry,
+  RopeSettingsError,
+  UnknownRopeMethodError,
+  parseRopeSpec,
+  planAttentionScale,
+  planRope,
+  planTables,
+  readLongRopeFactors,
+  ropeMethodNames,
+  yarnCorrectionIndex,
+  type RopeGeometry,
 } from '../../src/model/rope';
 import { tempDir } from '../temp-dir';
 
 const g: RopeGeometry = { headDim: 64, base: 10000, trainLength: 1024, nLayers: 4 };
 const theta = (i: number, base = 10000, d = 64) => Math.pow(base, (-2 * i) / d);
-const close = (a: number, b: number, rel = 1e-12) => assert.ok(Math.abs(a - b) <= rel * Math.max(1, Math.abs(b)), `${a} ≉ ${b}`);
+const close = (a: number, b: number, rel = 1e-12) =>
+  assert.ok(Math.abs(a - b) <= rel * Math.max(1, Math.abs(b)), `${a} ≉ ${b}`);
 const half = g.headDim / 2;
 const longrope = {
   shortFactor: Array.from({ length: half }, () => 1),
@@ -26,7 +35,8 @@ describe('contract: every method', () => {
       const plan = planRope(method, g, { factor: 4, length: 4096, ...extra });
       assert.equal(plan.inverseFrequencies.length, half);
       for (const t of plan.inverseFrequencies) assert.ok(Number.isFinite(t) && t > 0 && t <= 1);
-      for (const m of [0, 1023, 4095]) for (let l = 0; l < g.nLayers; l++) assert.ok(plan.logitScale(m, l) >= 1);
+      for (const m of [0, 1023, 4095])
+        for (let l = 0; l < g.nLayers; l++) assert.ok(plan.logitScale(m, l) >= 1);
       assert.equal(plan.id, planRope(method, g, { factor: 4, length: 4096, ...extra }).id);
       assert.ok(plan.id.startsWith(`${method}:4`), plan.id);
     });
@@ -92,10 +102,12 @@ test('Llama-3: keep short wavelengths, divide long ones, blend between', () => {
     }
   });
   // The geometry has pairs in all three bands.
-  const bands = new Set(Array.from({ length: half }, (_, i) => {
-    const wl = (2 * Math.PI) / theta(i);
-    return wl < 256 ? 'keep' : wl > 1024 ? 'divide' : 'blend';
-  }));
+  const bands = new Set(
+    Array.from({ length: half }, (_, i) => {
+      const wl = (2 * Math.PI) / theta(i);
+      return wl < 256 ? 'keep' : wl > 1024 ? 'divide' : 'blend';
+    }),
+  );
   assert.equal(bands.size, 3);
 });
 
@@ -136,7 +148,10 @@ test('specs parse as METHOD[:FACTOR]; bad ones are named errors', () => {
 
 test('LongRoPE factors are read from a JSON file (Hugging Face rope_scaling names)', (t) => {
   const dir = tempDir('ropewalk-rope-', t);
-  writeFileSync(join(dir, 'f.json'), JSON.stringify({ short_factor: longrope.shortFactor, long_factor: longrope.longFactor }));
+  writeFileSync(
+    join(dir, 'f.json'),
+    JSON.stringify({ short_factor: longrope.shortFactor, long_factor: longrope.longFactor }),
+  );
   const f = readLongRopeFactors(join(dir, 'f.json'));
   const p = planRope('longrope', g, { factor: 4, length: 4096, ...f });
   p.inverseFrequencies.forEach((t, i) => close(t, theta(i) / (1 + i / 8)));

@@ -19,10 +19,14 @@ test('sampling follows the softmax, and top-p cuts the tail', () => {
   }
   const z = [0, 3, 1, 2.9, -5].map(Math.exp);
   const p1 = (z[1] as number) / z.reduce((a, b) => a + b);
-  assert.ok(Math.abs((counts.get(1) ?? 0) / 4000 - p1) < 0.03, `token 1 drawn ${(counts.get(1) ?? 0) / 4000}, expected ${p1}`);
+  assert.ok(
+    Math.abs((counts.get(1) ?? 0) / 4000 - p1) < 0.03,
+    `token 1 drawn ${(counts.get(1) ?? 0) / 4000}, expected ${p1}`,
+  );
   // top-p 0.5: only the best token survives (its share is ~0.49 < 0.5, so the second joins; nothing else).
   const kept = new Set<number>();
-  for (let i = 0; i < 500; i++) kept.add(sampleToken(logits, { temperature: 1, topP: 0.5, random }));
+  for (let i = 0; i < 500; i++)
+    kept.add(sampleToken(logits, { temperature: 1, topP: 0.5, random }));
   assert.deepEqual([...kept].sort(), [1, 3]);
 });
 

@@ -7,14 +7,17 @@ import { repoRoot } from '../repo-root';
 
 const tinyDir = join(repoRoot(), 'models', 'tiny');
 const golden = JSON.parse(readFileSync(join(tinyDir, 'golden.json'), 'utf8')) as {
-  text: string; ids: number[]; tokenizerCases: { text: string; ids: number[] }[];
+  text: string;
+  ids: number[];
+  tokenizerCases: { text: string; ids: number[] }[];
 };
 
 test('the JS tokenizer gives the ids the Python recipe trained on', () => {
   const tok = TextTokenizer.load(join(tinyDir, 'tokenizer.json'));
   assert.deepEqual(tok.encode(golden.text).slice(0, golden.ids.length), golden.ids);
   assert.ok(golden.tokenizerCases.length >= 4);
-  for (const c of golden.tokenizerCases) assert.deepEqual(tok.encode(c.text), c.ids, JSON.stringify(c.text));
+  for (const c of golden.tokenizerCases)
+    assert.deepEqual(tok.encode(c.text), c.ids, JSON.stringify(c.text));
 });
 
 test('decoding round-trips text, and special tokens have the contract ids', () => {

@@ -25,7 +25,11 @@ test('split encoding equals encoding the whole text, at every cut of real Python
     const cached = new HeadCachedEncoder(tok, 4, 0);
     for (let cut = 0; cut <= text.length; cut += 7) {
       const s = text.slice(0, cut);
-      assert.deepEqual(cached.encode(s), tok.encode(s), `cut at ${cut}: ${JSON.stringify(s.slice(-30))}`);
+      assert.deepEqual(
+        cached.encode(s),
+        tok.encode(s),
+        `cut at ${cut}: ${JSON.stringify(s.slice(-30))}`,
+      );
     }
   }
 });

@@ -9,7 +9,9 @@ import { repoRoot } from '../repo-root';
 
 async function main(): Promise<void> {
   const root = repoRoot();
-  const scenarios = JSON.parse(readFileSync(join(root, 'test', 'e2e', 'scenarios.json'), 'utf8')) as { fixture: string };
+  const scenarios = JSON.parse(
+    readFileSync(join(root, 'test', 'e2e', 'scenarios.json'), 'utf8'),
+  ) as { fixture: string };
   const tmp = mkdtempSync(join(tmpdir(), 'ropewalk-electron-'));
   const workspace = join(tmp, basename(scenarios.fixture));
   cpSync(join(root, scenarios.fixture), workspace, { recursive: true }); // never the repository's own files
@@ -19,7 +21,13 @@ async function main(): Promise<void> {
       extensionDevelopmentPath: root,
       extensionTestsPath: join(root, 'dist', 'test-electron', 'suite.js'),
       extensionTestsEnv: { E2E_CASES: process.env.E2E_CASES ?? '', E2E_WORKSPACE: workspace },
-      launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust', '--user-data-dir', join(tmp, 'user-data')],
+      launchArgs: [
+        workspace,
+        '--disable-extensions',
+        '--disable-workspace-trust',
+        '--user-data-dir',
+        join(tmp, 'user-data'),
+      ],
     });
   } finally {
     rmSync(tmp, { recursive: true, force: true });

@@ -13,7 +13,9 @@ interface Scenarios {
   ghostText: { file: string; typedLines: string[]; completedLine: string; why: string };
 }
 
-const scenarios = JSON.parse(readFileSync(join(repoRoot(), 'test', 'e2e', 'scenarios.json'), 'utf8')) as Scenarios;
+const scenarios = JSON.parse(
+  readFileSync(join(repoRoot(), 'test', 'e2e', 'scenarios.json'), 'utf8'),
+) as Scenarios;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -23,7 +25,8 @@ async function activation(): Promise<void> {
   assert.ok(extension, `extension ${extensionId} is not installed`);
   await extension.activate();
   const all = await vscode.commands.getCommands(true);
-  for (const id of Object.keys(commands)) assert.ok(all.includes(id), `command ${id} is not registered`);
+  for (const id of Object.keys(commands))
+    assert.ok(all.includes(id), `command ${id} is not registered`);
   await vscode.commands.executeCommand('ropewalk.showLog'); // shows the Ropewalk output channel
 }
 
@@ -31,7 +34,9 @@ async function ghostText(): Promise<void> {
   const { file, typedLines, completedLine, why } = scenarios.ghostText;
   const workspace = vscode.workspace.workspaceFolders?.[0];
   assert.ok(workspace, 'no workspace folder open');
-  const document = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(workspace.uri, file));
+  const document = await vscode.workspace.openTextDocument(
+    vscode.Uri.joinPath(workspace.uri, file),
+  );
   const editor = await vscode.window.showTextDocument(document);
   const before = document.getText();
   const end = document.lineAt(document.lineCount - 1).range.end;
@@ -46,7 +51,11 @@ async function ghostText(): Promise<void> {
     await vscode.commands.executeCommand('editor.action.inlineSuggest.commit'); // what Tab does
   }
   const after = document.getText();
-  assert.notEqual(after, typed, `no inline completion was committed after typing '${typedLines.at(-1)?.trim()}' in ${file}`);
+  assert.notEqual(
+    after,
+    typed,
+    `no inline completion was committed after typing '${typedLines.at(-1)?.trim()}' in ${file}`,
+  );
   const line = after.slice(before.length).split('\n')[typedLines.length - 1] ?? '';
   assert.match(line, new RegExp(completedLine), `the accepted line '${line.trim()}' (${why})`);
 }
@@ -55,7 +64,10 @@ const CASES: Record<string, () => Promise<void>> = { activation, 'ghost-text': g
 
 /** Entry point that @vscode/test-electron calls; a rejection fails the run. */
 export async function run(): Promise<void> {
-  const names = (process.env.E2E_CASES ?? '').split(',').map((n) => n.trim()).filter(Boolean);
+  const names = (process.env.E2E_CASES ?? '')
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean);
   const failures: string[] = [];
   for (const name of names.length ? names : Object.keys(CASES)) {
     const test = CASES[name];

@@ -1,7 +1,14 @@
 // Completion cells: holes cut from the repository, a prompt per (task, strategy, budget) built with the
 // hole's file shown holed, and one greedy completion per cell, scored against the hidden middle.
 
-import { completionStopTokens, finishCompletion, prepareCompletion, type CompletionEngine, type CompletionSettings, type PreparedCompletion } from '../../completion/complete-once';
+import {
+  completionStopTokens,
+  finishCompletion,
+  prepareCompletion,
+  type CompletionEngine,
+  type CompletionSettings,
+  type PreparedCompletion,
+} from '../../completion/complete-once';
 import { localEngine } from '../../completion/local-engine';
 import { PromptBuilder } from '../../completion/prompt-builder';
 import { languageForPath } from '../../context/languages';
@@ -22,28 +29,50 @@ export type CompletionPrompt = PreparedCompletion;
 /** Prompts by `${task.id}|${strategy}|${budget}`. */
 export type CompletionPrompts = Map<string, CompletionPrompt>;
 
-export function completionKey(taskId: string, strategy: string, budget: number, rope: string): string {
+export function completionKey(
+  taskId: string,
+  strategy: string,
+  budget: number,
+  rope: string,
+): string {
   return `completion|${taskId}|${strategy}|${budget}|${rope}`;
 }
 
-const promptKey = (taskId: string, strategy: string, budget: number) => `${taskId}|${strategy}|${budget}`;
+const promptKey = (taskId: string, strategy: string, budget: number) =>
+  `${taskId}|${strategy}|${budget}`;
 
 /** The plan's holes, cut from the repository's indexed files. */
 export async function completionTasks(cc: CellContext): Promise<CompletionTask[]> {
   const { plan } = cc;
-  return plan.samples > 0 ? buildTasks(new Map(cc.files), cc.bench.loader, { samples: plan.samples, seed: plan.seed, levels: plan.levels }) : [];
+  return plan.samples > 0
+    ? buildTasks(new Map(cc.files), cc.bench.loader, {
+        samples: plan.samples,
+        seed: plan.seed,
+        levels: plan.levels,
+      })
+    : [];
 }
 
 /**
  * Prompts for the tasks that have a cell still to run. The hole's file is shown with its hole (to the
  * index as well), so the answer cannot come back through a proposal or a window of that file.
  */
-export async function buildCompletionPrompts(cc: CellContext, tasks: CompletionTask[], onPrepared?: (done: number, total: number, path: string) => void): Promise<CompletionPrompts> {
+export async function buildCompletionPrompts(
+  cc: CellContext,
+  tasks: CompletionTask[],
+  onPrepared?: (done: number, total: number, path: string) => void,
+): Promise<CompletionPrompts> {
   const { plan, bench } = cc;
   const { index, texts } = bench;
   const builder = new PromptBuilder(index, bench.tok, texts.get);
   const prompts: CompletionPrompts = new Map();
-  const needsPrompt = tasks.filter((t) => plan.budgets.some((b) => plan.strategies.some((s) => plan.ropes.some((r) => !cc.existing.has(completionKey(t.id, s, b, r))))));
+  const needsPrompt = tasks.filter((t) =>
+    plan.budgets.some((b) =>
+      plan.strategies.some((s) =>
+        plan.ropes.some((r) => !cc.existing.has(completionKey(t.id, s, b, r))),
+      ),
+    ),
+  );
   for (const [i, task] of needsPrompt.entries()) {
     if (cc.signal?.aborted) break;
     const holed = task.prefix + task.suffix;
@@ -55,8 +84,17 @@ export async function buildCompletionPrompts(cc: CellContext, tasks: CompletionT
     try {
       for (const strategy of plan.strategies) {
         for (const budget of plan.budgets) {
-          const request = { path: task.path, text: holed, offset: task.prefix.length, language: language.id, session: cellSession(strategy, budget) };
-          prompts.set(promptKey(task.id, strategy, budget), prepareCompletion(request, { budget, strategy }, builder));
+          const request = {
+            path: task.path,
+            text: holed,
+            offset: task.prefix.length,
+            language: language.id,
+            session: cellSession(strategy, budget),
+          };
+          prompts.set(
+            promptKey(task.id, strategy, budget),
+            prepareCompletion(request, { budget, strategy }, builder),
+          );
         }
       }
     } finally {
@@ -95,17 +133,37 @@ const cellSession = (strategy: string, budget: number) => `bench:${strategy}:${b
  * healing undone, post-processing to the request's shape); undefined when cancelled.
  */
 export async function generateCompletion(
-  gen: CompletionGeneration, prompt: CompletionPrompt,
-  settings: { budget: number; strategy: ContextStrategy; rope: RopeMethod; ropeOptions: RopeOptions; maxTokens: number },
+  gen: CompletionGeneration,
+  prompt: CompletionPrompt,
+  settings: {
+    budget: number;
+    strategy: ContextStrategy;
+    rope: RopeMethod;
+    ropeOptions: RopeOptions;
+    maxTokens: number;
+  },
 ): Promise<GeneratedCompletion | undefined> {
   const completion: CompletionSettings = {
-    budget: settings.budget, strategy: settings.strategy, maxTokens: settings.maxTokens, stopTokens: gen.stopTokens,
+    budget: settings.budget,
+    strategy: settings.strategy,
+    maxTokens: settings.maxTokens,
+    stopTokens: gen.stopTokens,
     rope: { method: settings.rope, options: settings.ropeOptions, source: 'setting' },
   };
-  const r = await finishCompletion(prompt, completion, { engine: gen.engine, loader: gen.loader }, gen.signal);
+  const r = await finishCompletion(
+    prompt,
+    completion,
+    { engine: gen.engine, loader: gen.loader },
+    gen.signal,
+  );
   if (!r) return undefined;
   const g = r.generation;
-  return { prediction: r.text ?? '', promptTokens: g.promptTokens, reusedTokens: g.reusedTokens, latencyMs: g.prefillMs + g.decodeMs };
+  return {
+    prediction: r.text ?? '',
+    promptTokens: g.promptTokens,
+    reusedTokens: g.reusedTokens,
+    latencyMs: g.prefillMs + g.decodeMs,
+  };
 }
 
 /**
@@ -113,17 +171,25 @@ export async function generateCompletion(
  * the plan and, often, chunks (the same imports and definitions), in one session. A cell still to run
  * whose prompt was not built (preparation was cancelled) is left out of the plan.
  */
-export function completionCells(cc: CellContext, tasks: CompletionTask[], prompts: CompletionPrompts): BenchCell[] {
+export function completionCells(
+  cc: CellContext,
+  tasks: CompletionTask[],
+  prompts: CompletionPrompts,
+): BenchCell[] {
   const { plan, bench } = cc;
   const tok = bench.tok;
   const gen: CompletionGeneration = {
-    engine: localEngine(new Generator(bench.model, tok), bench.model.provider), loader: bench.loader, stopTokens: completionStopTokens(tok), signal: cc.signal,
+    engine: localEngine(new Generator(bench.model, tok), bench.model.provider),
+    loader: bench.loader,
+    stopTokens: completionStopTokens(tok),
+    signal: cc.signal,
   };
   const sorted = [...tasks].sort((a, b) => a.path.localeCompare(b.path) || a.start - b.start);
   const refTokens = new Map(tasks.map((t) => [t.id, tok.encode(t.middle).length]));
   // The cap on generated tokens follows the hidden middle's size (2× + 16, at most maxTokens): a
   // bound, as benchmarks set per task, not a hint the model sees.
-  const capFor = (t: CompletionTask) => Math.min(plan.maxTokens, 2 * (refTokens.get(t.id) ?? 0) + 16);
+  const capFor = (t: CompletionTask) =>
+    Math.min(plan.maxTokens, 2 * (refTokens.get(t.id) ?? 0) + 16);
   const cells: BenchCell[] = [];
   for (const budget of plan.budgets) {
     const factor = cc.rope.factor(budget);
@@ -136,15 +202,36 @@ export function completionCells(cc: CellContext, tasks: CompletionTask[], prompt
           const label = `${strategy} ${rope} ${budget} ${task.level} ${task.path}`;
           if (!cc.existing.has(key) && !prompt) continue;
           if (same !== rope) {
-            cells.push({ key, kind: 'completion', label, aliasOf: completionKey(task.id, strategy, budget, same), rope, factor });
+            cells.push({
+              key,
+              kind: 'completion',
+              label,
+              aliasOf: completionKey(task.id, strategy, budget, same),
+              rope,
+              factor,
+            });
             continue;
           }
-          const settings = { budget, strategy, rope, ropeOptions: cc.rope.options(rope, factor, budget), maxTokens: capFor(task) };
-          cells.push({ key, kind: 'completion', label, estimateMs: prompt ? estimateMs(cc.cost, prompt.built.packed.tokens, capFor(task) / 2) : 0, run: async () => {
-            const done = prompt && (await generateCompletion(gen, prompt, settings));
-            if (!done) return undefined;
-            return completionRecord(cc, task, { key, strategy, rope, factor, budget }, done);
-          } });
+          const settings = {
+            budget,
+            strategy,
+            rope,
+            ropeOptions: cc.rope.options(rope, factor, budget),
+            maxTokens: capFor(task),
+          };
+          cells.push({
+            key,
+            kind: 'completion',
+            label,
+            estimateMs: prompt
+              ? estimateMs(cc.cost, prompt.built.packed.tokens, capFor(task) / 2)
+              : 0,
+            run: async () => {
+              const done = prompt && (await generateCompletion(gen, prompt, settings));
+              if (!done) return undefined;
+              return completionRecord(cc, task, { key, strategy, rope, factor, budget }, done);
+            },
+          });
         }
       }
     }
@@ -153,17 +240,34 @@ export function completionCells(cc: CellContext, tasks: CompletionTask[], prompt
 }
 
 async function completionRecord(
-  cc: CellContext, task: CompletionTask,
+  cc: CellContext,
+  task: CompletionTask,
   cell: { key: string; strategy: ContextStrategy; rope: string; factor: number; budget: number },
   done: GeneratedCompletion,
 ): Promise<CompletionRecord> {
   const { key, strategy, rope, factor, budget } = cell;
   const { prediction } = done;
   const execution = cc.bench.execution;
-  const passAt1 = execution ? ((await execution.passes(task.path, task.prefix + prediction + task.suffix)).passed ? 1 : 0) : null;
+  const passAt1 = execution
+    ? (await execution.passes(task.path, task.prefix + prediction + task.suffix)).passed
+      ? 1
+      : 0
+    : null;
   return {
-    kind: 'completion', key, taskId: task.id, level: task.level, path: task.path, strategy, rope, factor, budget,
-    promptTokens: done.promptTokens, reusedTokens: done.reusedTokens, prediction, ...scoreCompletion(prediction, task.middle),
-    passAt1, latencyMs: done.latencyMs,
+    kind: 'completion',
+    key,
+    taskId: task.id,
+    level: task.level,
+    path: task.path,
+    strategy,
+    rope,
+    factor,
+    budget,
+    promptTokens: done.promptTokens,
+    reusedTokens: done.reusedTokens,
+    prediction,
+    ...scoreCompletion(prediction, task.middle),
+    passAt1,
+    latencyMs: done.latencyMs,
   };
 }

@@ -10,13 +10,21 @@ import type { NeedleRecord } from '../results';
 import type { BenchCell } from '../scheduler';
 import type { CellContext } from './cell-context';
 
-export function needleKey(length: number, depth: number, trial: number, rope: string, seed: number): string {
+export function needleKey(
+  length: number,
+  depth: number,
+  trial: number,
+  rope: string,
+  seed: number,
+): string {
   return `needle|${length}|${depth}|${trial}|${rope}|${seed}`;
 }
 
 /** The filler of trial `trial`: each trial takes it from a different place in the repository. */
 function fillerFor(cc: CellContext): (trial: number) => { path: string; text: string }[] {
-  const filler = [...cc.files].map(([path, text]) => ({ path, text })).filter((f) => f.text.length > 200);
+  const filler = [...cc.files]
+    .map(([path, text]) => ({ path, text }))
+    .filter((f) => f.text.length > 200);
   return (trial) => {
     const at = (trial * 7) % Math.max(1, filler.length);
     return filler.slice(at).concat(filler.slice(0, at));
@@ -31,7 +39,10 @@ export function needleCells(cc: CellContext): BenchCell[] {
   const { plan, bench } = cc;
   const { tok, index } = bench;
   if (!plan.needle) return [];
-  const language: NeedleLanguage = [...index.files.values()].filter((f) => f.language === 'python').length * 2 >= index.files.size ? 'python' : 'typescript';
+  const language: NeedleLanguage =
+    [...index.files.values()].filter((f) => f.language === 'python').length * 2 >= index.files.size
+      ? 'python'
+      : 'typescript';
   const rotated = fillerFor(cc);
   const rng = new Random(plan.seed + 7);
   const values = Array.from({ length: plan.needle.trials }, () => rng.int(10000, 99999));
@@ -47,19 +58,58 @@ export function needleCells(cc: CellContext): BenchCell[] {
           const value = values[trial] as number;
           const label = `needle ${rope} ${length} depth ${depth}`;
           if (same !== rope) {
-            cells.push({ key, kind: 'needle', label, aliasOf: needleKey(length, depth, trial, same, plan.seed), rope, factor });
+            cells.push({
+              key,
+              kind: 'needle',
+              label,
+              aliasOf: needleKey(length, depth, trial, same, plan.seed),
+              rope,
+              factor,
+            });
             continue;
           }
-          cells.push({ key, kind: 'needle', label, estimateMs: estimateMs(cc.cost, length, 0), run: async () => {
-            const p = buildNeedlePrompt(tok, tok.fimSpecials(), rotated(trial), { length, depth, value, serial: trial + 1, language });
-            const valueIds = tok.encode(` ${value}`);
-            const ropePlan = planRope(rope, cc.rope.geometry, cc.rope.options(rope, factor, p.tokens + valueIds.length));
-            const s = await scorer.score(p.segments.flat(), valueIds, ropePlan, `needle:${length}:${rope}:${trial}`);
-            return {
-              kind: 'needle', key, rope, factor, length, depth, trial, value, prediction: tok.decode(s.argmaxTokens),
-              correct: s.correct ? 1 : 0, valueNll: s.valueNll, valueProbability: Math.exp(-s.valueNll), latencyMs: s.ms,
-            } satisfies NeedleRecord;
-          } });
+          cells.push({
+            key,
+            kind: 'needle',
+            label,
+            estimateMs: estimateMs(cc.cost, length, 0),
+            run: async () => {
+              const p = buildNeedlePrompt(tok, tok.fimSpecials(), rotated(trial), {
+                length,
+                depth,
+                value,
+                serial: trial + 1,
+                language,
+              });
+              const valueIds = tok.encode(` ${value}`);
+              const ropePlan = planRope(
+                rope,
+                cc.rope.geometry,
+                cc.rope.options(rope, factor, p.tokens + valueIds.length),
+              );
+              const s = await scorer.score(
+                p.segments.flat(),
+                valueIds,
+                ropePlan,
+                `needle:${length}:${rope}:${trial}`,
+              );
+              return {
+                kind: 'needle',
+                key,
+                rope,
+                factor,
+                length,
+                depth,
+                trial,
+                value,
+                prediction: tok.decode(s.argmaxTokens),
+                correct: s.correct ? 1 : 0,
+                valueNll: s.valueNll,
+                valueProbability: Math.exp(-s.valueNll),
+                latencyMs: s.ms,
+              } satisfies NeedleRecord;
+            },
+          });
         }
       }
     }

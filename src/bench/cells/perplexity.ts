@@ -8,7 +8,12 @@ import type { PerplexityRecord } from '../results';
 import type { BenchCell } from '../scheduler';
 import type { CellContext } from './cell-context';
 
-export function perplexityKey(length: number, rope: string, windows: number, scoreTokens: number): string {
+export function perplexityKey(
+  length: number,
+  rope: string,
+  windows: number,
+  scoreTokens: number,
+): string {
   return `perplexity|${length}|${rope}|${windows}|${scoreTokens}`;
 }
 
@@ -18,7 +23,12 @@ function lazyStream(cc: CellContext, maxLength: number, windows: number): () => 
   return () => {
     if (stream) return stream;
     const { index, tok } = cc.bench;
-    const order = dependencyOrder([...index.files.values()].map((f) => ({ path: f.path, imports: f.imports.map((i) => i.resolved).filter((x): x is string => !!x) })));
+    const order = dependencyOrder(
+      [...index.files.values()].map((f) => ({
+        path: f.path,
+        imports: f.imports.map((i) => i.resolved).filter((x): x is string => !!x),
+      })),
+    );
     stream = [];
     const max = maxLength * windows * 2;
     for (const path of order) {
@@ -44,27 +54,58 @@ export function perplexityCells(cc: CellContext): BenchCell[] {
       const key = perplexityKey(length, rope, windows, scoreTokens);
       const label = `perplexity ${rope} ${length}`;
       if (same !== rope) {
-        cells.push({ key, kind: 'perplexity', label, aliasOf: perplexityKey(length, same, windows, scoreTokens), rope, factor });
+        cells.push({
+          key,
+          kind: 'perplexity',
+          label,
+          aliasOf: perplexityKey(length, same, windows, scoreTokens),
+          rope,
+          factor,
+        });
         continue;
       }
-      cells.push({ key, kind: 'perplexity', label, estimateMs: windows * estimateMs(cc.cost, length, 0), run: async () => {
-        const s = streamOf();
-        const t0 = performance.now();
-        const ropePlan = planRope(rope, cc.rope.geometry, cc.rope.options(rope, factor, length));
-        let total = 0;
-        let count = 0;
-        let scored = 0;
-        for (const start of [...new Set(windowStarts(s.length, length, windows))]) {
-          const loss = await windowLoss(bench.model, s.slice(start, start + length), ropePlan, scoreTokens, 512, cc.signal);
-          if (!loss) return undefined;
-          total += loss.nll;
-          scored += loss.tokens;
-          count++;
-        }
-        if (count === 0) return undefined; // the repository is shorter than this length
-        const nll = total / count;
-        return { kind: 'perplexity', key, rope, factor, length, nll, perplexity: Math.exp(nll), windows: count, scoredTokens: scored, latencyMs: performance.now() - t0 } satisfies PerplexityRecord;
-      } });
+      cells.push({
+        key,
+        kind: 'perplexity',
+        label,
+        estimateMs: windows * estimateMs(cc.cost, length, 0),
+        run: async () => {
+          const s = streamOf();
+          const t0 = performance.now();
+          const ropePlan = planRope(rope, cc.rope.geometry, cc.rope.options(rope, factor, length));
+          let total = 0;
+          let count = 0;
+          let scored = 0;
+          for (const start of [...new Set(windowStarts(s.length, length, windows))]) {
+            const loss = await windowLoss(
+              bench.model,
+              s.slice(start, start + length),
+              ropePlan,
+              scoreTokens,
+              512,
+              cc.signal,
+            );
+            if (!loss) return undefined;
+            total += loss.nll;
+            scored += loss.tokens;
+            count++;
+          }
+          if (count === 0) return undefined; // the repository is shorter than this length
+          const nll = total / count;
+          return {
+            kind: 'perplexity',
+            key,
+            rope,
+            factor,
+            length,
+            nll,
+            perplexity: Math.exp(nll),
+            windows: count,
+            scoredTokens: scored,
+            latencyMs: performance.now() - t0,
+          } satisfies PerplexityRecord;
+        },
+      });
     }
   }
   return cells;

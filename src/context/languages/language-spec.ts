@@ -4,7 +4,17 @@
 export type DefinitionKind = 'function' | 'class' | 'method' | 'field' | 'interface' | 'type';
 
 /** Statement node types the benchmark draws holes from (ExecRepoBench's kinds). */
-export type StatementKind = 'import' | 'comment' | 'return' | 'if' | 'for' | 'while' | 'class' | 'function' | 'assignment' | 'expression';
+export type StatementKind =
+  | 'import'
+  | 'comment'
+  | 'return'
+  | 'if'
+  | 'for'
+  | 'while'
+  | 'class'
+  | 'function'
+  | 'assignment'
+  | 'expression';
 
 /** The languages there are: the table in ../languages.ts must have exactly these. */
 export const LANGUAGE_IDS = ['python', 'typescript', 'tsx', 'javascript'] as const;
