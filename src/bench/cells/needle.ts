@@ -1,7 +1,7 @@
 // Needle cells: a value hidden at a depth of repository filler, per length, method and trial; scored
 // by teacher forcing the value.
 
-import { planRope } from '../../model/rope';
+import { planRope, type RopeMethod } from '../../model/rope';
 import { buildNeedlePrompt, type NeedleLanguage } from '../needle';
 import { NeedleScorer } from '../needle-scorer';
 import { estimateMs } from '../cost-model';
@@ -31,22 +31,87 @@ function fillerFor(cc: CellContext): (trial: number) => { path: string; text: st
   };
 }
 
+/** The needle is written in the repository's main language, so it reads like the filler around it. */
+function needleLanguage(cc: CellContext): NeedleLanguage {
+  const { index } = cc.bench;
+  return [...index.files.values()].filter((f) => f.language === 'python').length * 2 >=
+    index.files.size
+    ? 'python'
+    : 'typescript';
+}
+
+/** What every needle cell of a run shares. */
+interface NeedleShared {
+  cc: CellContext;
+  scorer: NeedleScorer;
+  language: NeedleLanguage;
+  rotated: (trial: number) => { path: string; text: string }[];
+}
+
+/** One needle cell's coordinates: where the value sits, at what length, under which method. */
+interface NeedlePoint {
+  key: string;
+  rope: RopeMethod;
+  factor: number;
+  length: number;
+  depth: number;
+  trial: number;
+  value: number;
+}
+
+/** Runs one needle cell: builds its prompt and teacher-forces the value through the model. */
+async function scoreNeedle(shared: NeedleShared, point: NeedlePoint): Promise<NeedleRecord> {
+  const { cc, scorer, language, rotated } = shared;
+  const { tok } = cc.bench;
+  const { key, rope, factor, length, depth, trial, value } = point;
+  const p = buildNeedlePrompt(tok, tok.fimSpecials(), rotated(trial), {
+    length,
+    depth,
+    value,
+    serial: trial + 1,
+    language,
+  });
+  const valueIds = tok.encode(` ${value}`);
+  const ropePlan = planRope(
+    rope,
+    cc.rope.geometry,
+    cc.rope.options(rope, factor, p.tokens + valueIds.length),
+  );
+  const s = await scorer.score(
+    p.segments.flat(),
+    valueIds,
+    ropePlan,
+    `needle:${length}:${rope}:${trial}`,
+  );
+  return {
+    kind: 'needle',
+    key,
+    rope,
+    factor,
+    length,
+    depth,
+    trial,
+    value,
+    prediction: tok.decode(s.argmaxTokens),
+    correct: s.correct ? 1 : 0,
+    valueNll: s.valueNll,
+    valueProbability: Math.exp(-s.valueNll),
+    latencyMs: s.ms,
+  };
+}
+
 /**
  * Per length, method and trial one session; depths in order, so the filler before the needle is a
  * growing shared prefix (reused from the cache).
  */
 export function needleCells(cc: CellContext): BenchCell[] {
   const { plan, bench } = cc;
-  const { tok, index } = bench;
   if (!plan.needle) return [];
-  const language: NeedleLanguage =
-    [...index.files.values()].filter((f) => f.language === 'python').length * 2 >= index.files.size
-      ? 'python'
-      : 'typescript';
+  const language = needleLanguage(cc);
   const rotated = fillerFor(cc);
   const rng = new Random(plan.seed + 7);
   const values = Array.from({ length: plan.needle.trials }, () => rng.int(10000, 99999));
-  const scorer = new NeedleScorer(bench.model);
+  const shared: NeedleShared = { cc, language, rotated, scorer: new NeedleScorer(bench.model) };
   const cells: BenchCell[] = [];
   for (const length of plan.needle.lengths) {
     const factor = cc.rope.factor(length);
@@ -68,47 +133,13 @@ export function needleCells(cc: CellContext): BenchCell[] {
             });
             continue;
           }
+          const point: NeedlePoint = { key, rope, factor, length, depth, trial, value };
           cells.push({
             key,
             kind: 'needle',
             label,
             estimateMs: estimateMs(cc.cost, length, 0),
-            run: async () => {
-              const p = buildNeedlePrompt(tok, tok.fimSpecials(), rotated(trial), {
-                length,
-                depth,
-                value,
-                serial: trial + 1,
-                language,
-              });
-              const valueIds = tok.encode(` ${value}`);
-              const ropePlan = planRope(
-                rope,
-                cc.rope.geometry,
-                cc.rope.options(rope, factor, p.tokens + valueIds.length),
-              );
-              const s = await scorer.score(
-                p.segments.flat(),
-                valueIds,
-                ropePlan,
-                `needle:${length}:${rope}:${trial}`,
-              );
-              return {
-                kind: 'needle',
-                key,
-                rope,
-                factor,
-                length,
-                depth,
-                trial,
-                value,
-                prediction: tok.decode(s.argmaxTokens),
-                correct: s.correct ? 1 : 0,
-                valueNll: s.valueNll,
-                valueProbability: Math.exp(-s.valueNll),
-                latencyMs: s.ms,
-              } satisfies NeedleRecord;
-            },
+            run: () => scoreNeedle(shared, point),
           });
         }
       }
