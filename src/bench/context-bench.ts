@@ -38,6 +38,93 @@ export interface ContextBenchResult {
 
 const summary = (xs: number[]) => ({ p50: quantile(xs, 0.5), p95: quantile(xs, 0.95) });
 
+/** The timings contextBench collects across cursors, summarised once at the end. */
+interface ContextSamples {
+  warm: number[];
+  first: number[];
+  warmProposals: number[];
+  warmPack: number[];
+  incremental: number[];
+  full: number[];
+  tokens: number;
+  chunks: number;
+  builds: number;
+}
+
+/** A line to type again: the document with it emptied after its indentation, and where typing starts. */
+interface TypingSite {
+  /** The document as the user has it before the first keystroke. */
+  text: string;
+  cursor: number;
+  typed: string;
+}
+
+/**
+ * A seeded line with something to type, away from the top of the file (imports); undefined when the
+ * file has none. Draws from `random` even then, so the sequence of cursors stays as it was.
+ */
+function typingSite(
+  original: string,
+  random: () => number,
+  keystrokes: number,
+): TypingSite | undefined {
+  const lines = original.split('\n');
+  const candidates = lines
+    .map((l, i) => ({ l, i }))
+    .filter(({ l, i }) => i >= Math.min(10, lines.length / 3) && l.trim().length >= keystrokes);
+  const pick = candidates[Math.floor(random() * candidates.length)];
+  if (!pick) return undefined;
+  const lineStart = lines.slice(0, pick.i).join('\n').length + 1;
+  const indent = pick.l.length - pick.l.trimStart().length;
+  return {
+    text: original.slice(0, lineStart + indent) + original.slice(lineStart + pick.l.length),
+    cursor: lineStart + indent,
+    typed: pick.l.slice(indent),
+  };
+}
+
+/**
+ * Types the site's line one character at a time, as the editor does: each keystroke re-indexes the
+ * open document incrementally (timed) and builds the prompt (timed; the first at the cursor apart).
+ */
+async function typeLine(
+  index: RepoIndex,
+  builder: PromptBuilder,
+  path: string,
+  site: TypingSite,
+  options: ContextBenchOptions,
+  samples: ContextSamples,
+): Promise<void> {
+  const { cursor, typed } = site;
+  let text = site.text;
+  for (let k = 0; k <= options.keystrokes; k++) {
+    if (k > 0) {
+      const at = cursor + k - 1;
+      const next = text.slice(0, at) + typed[k - 1] + text.slice(at);
+      const t = performance.now();
+      await index.editDocument(path, [{ start: at, end: at, text: typed[k - 1] as string }], next);
+      samples.incremental.push(performance.now() - t);
+      text = next;
+    }
+    const t = performance.now();
+    const built = builder.build({
+      path,
+      text,
+      offset: cursor + k,
+      budget: options.budget,
+      strategy: options.strategy,
+    });
+    (k === 0 ? samples.first : samples.warm).push(performance.now() - t);
+    if (k > 0) {
+      samples.warmProposals.push(built.proposalsMs);
+      samples.warmPack.push(built.packMs);
+    }
+    samples.tokens += built.packed.tokens;
+    samples.chunks += built.packed.chunks.length;
+    samples.builds++;
+  }
+}
+
 export async function contextBench(
   index: RepoIndex,
   builder: PromptBuilder,
@@ -46,83 +133,44 @@ export async function contextBench(
 ): Promise<ContextBenchResult> {
   const random = seededRandom(options.seed);
   const paths = [...index.files.keys()].sort();
-  const warm: number[] = [];
-  const first: number[] = [];
-  const warmProposals: number[] = [];
-  const warmPack: number[] = [];
-  const incremental: number[] = [];
-  const full: number[] = [];
-  let tokens = 0;
-  let chunks = 0;
-  let builds = 0;
+  const samples: ContextSamples = {
+    warm: [],
+    first: [],
+    warmProposals: [],
+    warmPack: [],
+    incremental: [],
+    full: [],
+    tokens: 0,
+    chunks: 0,
+    builds: 0,
+  };
   let done = 0;
   for (let attempt = 0; done < options.cursors && attempt < options.cursors * 20; attempt++) {
     const path = paths[Math.floor(random() * paths.length)] as string;
     const original = fileText(path);
     if (original === undefined) continue;
-    const lines = original.split('\n');
-    // A line with something to type, away from the top of the file (imports).
-    const candidates = lines
-      .map((l, i) => ({ l, i }))
-      .filter(
-        ({ l, i }) => i >= Math.min(10, lines.length / 3) && l.trim().length >= options.keystrokes,
-      );
-    const pick = candidates[Math.floor(random() * candidates.length)];
-    if (!pick) continue;
-    const lineStart = lines.slice(0, pick.i).join('\n').length + 1;
-    const indent = pick.l.length - pick.l.trimStart().length;
-    const typed = pick.l.slice(indent);
-    // The document as the user has it: the line emptied after its indentation.
-    let text = original.slice(0, lineStart + indent) + original.slice(lineStart + pick.l.length);
-    const cursor = lineStart + indent;
-    await index.openDocument(path, text);
-    let t = performance.now();
+    const site = typingSite(original, random, options.keystrokes);
+    if (!site) continue;
+    await index.openDocument(path, site.text);
+    const t = performance.now();
     await index.update(path, original); // from scratch: the file as on disk
-    full.push(performance.now() - t);
-    await index.openDocument(path, text);
-    for (let k = 0; k <= options.keystrokes; k++) {
-      if (k > 0) {
-        const at = cursor + k - 1;
-        const next = text.slice(0, at) + typed[k - 1] + text.slice(at);
-        t = performance.now();
-        await index.editDocument(
-          path,
-          [{ start: at, end: at, text: typed[k - 1] as string }],
-          next,
-        );
-        incremental.push(performance.now() - t);
-        text = next;
-      }
-      t = performance.now();
-      const built = builder.build({
-        path,
-        text,
-        offset: cursor + k,
-        budget: options.budget,
-        strategy: options.strategy,
-      });
-      (k === 0 ? first : warm).push(performance.now() - t);
-      if (k > 0) {
-        warmProposals.push(built.proposalsMs);
-        warmPack.push(built.packMs);
-      }
-      tokens += built.packed.tokens;
-      chunks += built.packed.chunks.length;
-      builds++;
-    }
+    samples.full.push(performance.now() - t);
+    await index.openDocument(path, site.text);
+    await typeLine(index, builder, path, site, options, samples);
     index.closeDocument(path);
     await index.update(path, original);
     done++;
   }
+  const { tokens, chunks, builds } = samples;
   return {
     cursors: done,
     keystrokes: options.keystrokes,
-    warm: summary(warm),
-    warmProposals: summary(warmProposals),
-    warmPack: summary(warmPack),
-    first: summary(first),
-    reindexIncremental: summary(incremental),
-    reindexFull: summary(full),
+    warm: summary(samples.warm),
+    warmProposals: summary(samples.warmProposals),
+    warmPack: summary(samples.warmPack),
+    first: summary(samples.first),
+    reindexIncremental: summary(samples.incremental),
+    reindexFull: summary(samples.full),
     meanPromptTokens: builds ? tokens / builds : 0,
     meanChunks: builds ? chunks / builds : 0,
   };
