@@ -24,23 +24,11 @@ function table(head: string[], rows: (string | number)[][]): string {
     .join('')}</tbody></table>`;
 }
 
-export function renderReport(root: Element, data: ReportData): void {
+/** Per method, needle accuracy and value probability within and beyond the training length (n-weighted). */
+function needleRows(data: ReportData): string[][] {
   const m = data.meta;
-  const best = Object.entries(data.best).map(([b, c]) => [
-    b,
-    c.method,
-    c.factor.toFixed(2),
-    pct(c.score),
-  ]);
-  const gains = data.gains.map((g) => [
-    g.budget,
-    g.rope,
-    ...CONTEXT_STRATEGIES.map((s) => pct(g.editSimilarity[s])),
-    g.astOverInfile === null ? '—' : (100 * g.astOverInfile).toFixed(1),
-    g.astOverJaccard === null ? '—' : (100 * g.astOverJaccard).toFixed(1),
-  ]);
   const beyond = data.needles.filter((n) => n.length > m.trainLength);
-  const needleByRope = [...new Set(data.needles.map((n) => n.rope))].map((rope) => {
+  return [...new Set(data.needles.map((n) => n.rope))].map((rope) => {
     const within = data.needles.filter((n) => n.rope === rope && n.length <= m.trainLength);
     const out = beyond.filter((n) => n.rope === rope);
     const acc = (rows: typeof out) =>
@@ -65,6 +53,38 @@ export function renderReport(root: Element, data: ReportData): void {
       out.length ? pct(prob(out)) : '—',
     ];
   });
+}
+
+/** The charts are redrawn whenever the metric picker changes, so they are drawn apart from the tables. */
+function wireCharts(root: Element, data: ReportData): void {
+  const charts = root.querySelector('#rw-charts');
+  const select = root.querySelector('#rw-metric');
+  const draw = () => {
+    if (charts)
+      charts.innerHTML = reportCharts(data, (select?.value ?? 'editSimilarity') as Metric)
+        .map((c) => `<figure>${c.svg}</figure>`)
+        .join('');
+  };
+  select?.addEventListener('change', draw);
+  draw();
+}
+
+export function renderReport(root: Element, data: ReportData): void {
+  const m = data.meta;
+  const best = Object.entries(data.best).map(([b, c]) => [
+    b,
+    c.method,
+    c.factor.toFixed(2),
+    pct(c.score),
+  ]);
+  const gains = data.gains.map((g) => [
+    g.budget,
+    g.rope,
+    ...CONTEXT_STRATEGIES.map((s) => pct(g.editSimilarity[s])),
+    g.astOverInfile === null ? '—' : (100 * g.astOverInfile).toFixed(1),
+    g.astOverJaccard === null ? '—' : (100 * g.astOverJaccard).toFixed(1),
+  ]);
+  const needleByRope = needleRows(data);
   root.innerHTML = `
 <h1>Ropewalk benchmark — ${escapeXml(m.repository)}</h1>
 <p class="meta">model <b>${escapeXml(m.model)}</b> (trained at ${m.trainLength} tokens) · ${m.tasks} tasks · ${(m.wallMs / 60000).toFixed(1)} min · ${escapeXml(m.createdAt)}</p>
@@ -95,16 +115,7 @@ ${table(
   ]),
 )}
 `;
-  const charts = root.querySelector('#rw-charts');
-  const select = root.querySelector('#rw-metric');
-  const draw = () => {
-    if (charts)
-      charts.innerHTML = reportCharts(data, (select?.value ?? 'editSimilarity') as Metric)
-        .map((c) => `<figure>${c.svg}</figure>`)
-        .join('');
-  };
-  select?.addEventListener('change', draw);
-  draw();
+  wireCharts(root, data);
 }
 
 const blob = document.getElementById('ropewalk-bench-data');
