@@ -1,11 +1,14 @@
-// The benchmark report as data (what the page, the SVG files and the exports are made from), the
-// charts drawn from it, the best method per budget (`auto`), and the HTML page that shows it: the data
-// sits in a JSON script tag and media/report.css + dist/report.js draw it, inline for a standalone
-// file or linked (with a nonce) for a webview.
+// The benchmark report as data (what the page, the SVG files and the exports are made from; the
+// charts drawn from it live in report-charts.ts), the best method per budget (`auto`), and the HTML
+// page that shows it: the data sits in a JSON script tag and media/report.css + dist/report.js draw
+// it, inline for a standalone file or linked (with a nonce) for a webview.
 
 import { extensionFactor, isRopeMethod, type RopeMethod } from '../model/rope-methods';
 import type { NeedleRow, PerplexityRow, SummaryRow } from './results';
-import { escapeXml, heatMap, lineChart } from './svg-chart';
+import { escapeXml } from './svg-chart';
+
+// Re-exported so the report's importers keep one entry point for data and charts.
+export { reportCharts, type Chart } from './report-charts';
 
 export type Metric = 'exactMatch' | 'editSimilarity' | 'identifierMatch' | 'passAt1';
 export const METRICS: Metric[] = ['editSimilarity', 'exactMatch', 'identifierMatch', 'passAt1'];
@@ -113,129 +116,6 @@ export function strategyGains(summary: SummaryRow[], best: ReportData['best']): 
     });
   }
   return out;
-}
-
-export interface Chart {
-  id: string;
-  title: string;
-  svg: string;
-}
-
-const LABELS: Record<Metric, string> = {
-  exactMatch: 'exact match',
-  editSimilarity: 'edit similarity',
-  identifierMatch: 'identifier F1',
-  passAt1: 'pass@1',
-};
-
-/** Every chart of the report: per strategy, `metric` vs budget by method; strategies compared; perplexity; needle heat maps. */
-export function reportCharts(data: ReportData, metric: Metric = 'editSimilarity'): Chart[] {
-  const charts: Chart[] = [];
-  const all = data.summary.filter((r) => r.level === 'all');
-  const strategies = [...new Set(all.map((r) => r.strategy))];
-  const ropes = [...new Set(all.map((r) => r.rope))];
-  for (const strategy of strategies) {
-    const series = ropes.map((rope) => ({
-      name: rope,
-      points: all
-        .filter((r) => r.strategy === strategy && r.rope === rope)
-        .map((r) => ({ x: r.budget, y: r[metric] ?? NaN })),
-    }));
-    charts.push({
-      id: `${metric}-${strategy}`,
-      title: `${LABELS[metric]} vs context budget — ${strategy}`,
-      svg: lineChart({
-        title: `${LABELS[metric]} — ${strategy} context`,
-        xLabel: 'context budget (tokens)',
-        yLabel: LABELS[metric],
-        series,
-        logX: true,
-        yRange: [0, 1],
-      }),
-    });
-  }
-  if (data.gains.length && strategies.length > 1) {
-    const series = strategies.map((s) => ({
-      name: s,
-      points: data.gains.map((g) => ({ x: g.budget, y: g.editSimilarity[s] ?? NaN })),
-    }));
-    charts.push({
-      id: 'strategies',
-      title: "context strategies at each budget's best method",
-      svg: lineChart({
-        title: 'edit similarity by context strategy (best method per budget)',
-        xLabel: 'context budget (tokens)',
-        yLabel: 'edit similarity',
-        series,
-        logX: true,
-        yRange: [0, 1],
-      }),
-    });
-  }
-  if (data.perplexity.length) {
-    const series = [...new Set(data.perplexity.map((p) => p.rope))].map((rope) => ({
-      name: rope,
-      points: data.perplexity
-        .filter((p) => p.rope === rope)
-        .map((p) => ({ x: p.length, y: p.perplexity })),
-    }));
-    // Differences between methods are a few percent: the axis spans the data, not zero to the top.
-    const ppl = data.perplexity.map((p) => p.perplexity).filter(Number.isFinite);
-    const yRange: [number, number] = [Math.min(...ppl) * 0.97, Math.max(...ppl) * 1.03];
-    charts.push({
-      id: 'perplexity',
-      title: 'perplexity vs context length',
-      svg: lineChart({
-        title: `perplexity vs length (trained at ${data.meta.trainLength})`,
-        xLabel: 'window length (tokens)',
-        yLabel: 'perplexity',
-        series,
-        logX: true,
-        yRange,
-      }),
-    });
-  }
-  for (const rope of [...new Set(data.needles.map((n) => n.rope))]) {
-    const rows = data.needles.filter((n) => n.rope === rope);
-    const xs = [...new Set(rows.map((r) => r.length))].sort((a, b) => a - b);
-    const ys = [...new Set(rows.map((r) => r.depth))].sort((a, b) => a - b);
-    charts.push({
-      id: `needle-${rope}`,
-      title: `needle accuracy — ${rope}`,
-      svg: heatMap({
-        title: `needle accuracy — ${rope}`,
-        xLabel: 'prompt length',
-        yLabel: 'depth',
-        xs,
-        ys,
-        value: (x, y) => rows.find((r) => r.length === x && r.depth === y)?.accuracy,
-      }),
-    });
-  }
-  // The value's probability shows retrieval where greedy accuracy is all zeros; one scale for all methods.
-  const maxProbability = Math.max(
-    1e-9,
-    ...data.needles.map((n) => n.valueProbability).filter(Number.isFinite),
-  );
-  for (const rope of [...new Set(data.needles.map((n) => n.rope))]) {
-    const rows = data.needles.filter((n) => n.rope === rope);
-    const xs = [...new Set(rows.map((r) => r.length))].sort((a, b) => a - b);
-    const ys = [...new Set(rows.map((r) => r.depth))].sort((a, b) => a - b);
-    charts.push({
-      id: `needle-probability-${rope}`,
-      title: `needle value probability — ${rope}`,
-      svg: heatMap({
-        title: `value probability per token — ${rope}`,
-        xLabel: 'prompt length',
-        yLabel: 'depth',
-        xs,
-        ys,
-        scaleMax: maxProbability,
-        value: (x, y) => rows.find((r) => r.length === x && r.depth === y)?.valueProbability,
-      }),
-    });
-  }
-  return charts;
 }
 
 /** How the page gets its script and style: inline (a standalone file) or linked with a nonce (a webview's CSP). */
