@@ -5,9 +5,16 @@ import { formatDuration } from '../bench/bench-protocol';
 import { detectTestCommand, ExecutionSandbox } from '../bench/execution';
 import { reportMarkdown, writeBenchOutputs } from '../bench/outputs';
 import { buildReportData } from '../bench/report-data';
-import { prepareBench, type BenchPlan, type BenchProgress } from '../bench/runner';
+import {
+  prepareBench,
+  type BenchOutcome,
+  type BenchPlan,
+  type BenchProgress,
+  type PreparedBench,
+} from '../bench/runner';
 import { FileTexts } from '../context/file-texts';
 import { defaultGrammarsDir, SyntaxLoader } from '../context/syntax';
+import type { OnnxModel } from '../model/onnx-backend';
 import { readLongRopeFactors } from '../model/rope';
 import { TextTokenizer } from '../model/tokenizer';
 import type { Command, CommandSpec, ParsedArgs } from './args';
@@ -85,6 +92,87 @@ async function executionOf(
   };
 }
 
+/** Tells the parent and the terminal how big the run is and how long it should take, before any cell runs. */
+function announceEstimate(
+  reporter: BenchReporter,
+  say: (line: string) => void,
+  prepared: PreparedBench,
+  setupMs: number,
+  results: string,
+): void {
+  reporter.emit({
+    type: 'estimate',
+    tasks: prepared.tasks.length,
+    pending: prepared.pending,
+    done: prepared.done,
+    counts: prepared.counts,
+    estimateMs: prepared.estimateMs,
+    setupMs,
+  });
+  say(
+    `${prepared.tasks.length} tasks; ${prepared.pending} cells to run (${prepared.counts.completion} completions, ${prepared.counts.needle} needle, ${prepared.counts.perplexity} perplexity), ${prepared.done} already in ${results}`,
+  );
+  say(
+    `estimated time: ${formatDuration(prepared.estimateMs)} (setup took ${formatDuration(setupMs)})`,
+  );
+}
+
+/** A run as it ended (complete or interrupted), with what the report is made from. */
+interface FinishedRun {
+  root: string;
+  out: string;
+  plan: BenchPlan;
+  model: OnnxModel;
+  tasks: number;
+  outcome: BenchOutcome;
+  notes: string[];
+  wallMs: number;
+}
+
+/**
+ * Writes the report and its files, prints the summary and tells the parent it is done; an interrupted
+ * run still reports what it finished, but does not save its auto choices. Returns the exit code.
+ */
+function reportOutcome(
+  args: ParsedArgs,
+  reporter: BenchReporter,
+  say: (line: string) => void,
+  run: FinishedRun,
+): number {
+  const { root, out, plan, model, outcome, wallMs } = run;
+  const data = buildReportData({
+    repository: basename(root),
+    model: model.card,
+    plan,
+    tasks: run.tasks,
+    wallMs,
+    records: outcome.records,
+    cancelled: outcome.cancelled,
+    notes: run.notes,
+  });
+  const written = writeBenchOutputs(out, data, {
+    modelId: model.card.name,
+    assetsRoot: join(__dirname, '..'),
+    saveAuto: !outcome.cancelled,
+    autoDir: args.optionalString('auto-dir'),
+  });
+  say(
+    `${outcome.ranCells} cells run in ${formatDuration(outcome.wallMs)}; wall time ${formatDuration(wallMs)}${outcome.cancelled ? ' (interrupted)' : ''}`,
+  );
+  console.log(reportMarkdown(data).split('## Summary')[0]);
+  console.log(`report: ${join(out, 'report.html')}`);
+  if (written.autoFile) console.log(`auto RoPE choices: ${written.autoFile}`);
+  reporter.emit({
+    type: 'done',
+    report: join(out, 'report.json'),
+    autoFile: written.autoFile,
+    cancelled: outcome.cancelled,
+    ranCells: outcome.ranCells,
+    wallMs,
+  });
+  return outcome.cancelled ? 130 : 0;
+}
+
 async function runBench(args: ParsedArgs, reporter: BenchReporter): Promise<number> {
   const root = requireFolder(args.positional[0] as string);
   const factorsFile = ropeFactorsPath(args);
@@ -126,56 +214,13 @@ async function runBench(args: ParsedArgs, reporter: BenchReporter): Promise<numb
           `cost model: prefill ${(c.a * 1000).toFixed(1)} µs/token + ${(c.b * 1e6).toFixed(3)} ns/token², decode ${c.decodeMs.toFixed(1)} ms/token`,
         ),
     });
-    const setupMs = performance.now() - t0;
-    reporter.emit({
-      type: 'estimate',
-      tasks: prepared.tasks.length,
-      pending: prepared.pending,
-      done: prepared.done,
-      counts: prepared.counts,
-      estimateMs: prepared.estimateMs,
-      setupMs,
-    });
-    say(
-      `${prepared.tasks.length} tasks; ${prepared.pending} cells to run (${prepared.counts.completion} completions, ${prepared.counts.needle} needle, ${prepared.counts.perplexity} perplexity), ${prepared.done} already in ${results}`,
-    );
-    say(
-      `estimated time: ${formatDuration(prepared.estimateMs)} (setup took ${formatDuration(setupMs)})`,
-    );
+    announceEstimate(reporter, say, prepared, performance.now() - t0, results);
     const outcome = await prepared.run({ signal: controller.signal, onProgress });
     stopListening();
     const wallMs = performance.now() - t0;
-    const data = buildReportData({
-      repository: basename(root),
-      model: model.card,
-      plan,
-      tasks: prepared.tasks.length,
-      wallMs,
-      records: outcome.records,
-      cancelled: outcome.cancelled,
-      notes: exec.notes,
-    });
-    const written = writeBenchOutputs(out, data, {
-      modelId: model.card.name,
-      assetsRoot: join(__dirname, '..'),
-      saveAuto: !outcome.cancelled,
-      autoDir: args.optionalString('auto-dir'),
-    });
-    say(
-      `${outcome.ranCells} cells run in ${formatDuration(outcome.wallMs)}; wall time ${formatDuration(wallMs)}${outcome.cancelled ? ' (interrupted)' : ''}`,
-    );
-    console.log(reportMarkdown(data).split('## Summary')[0]);
-    console.log(`report: ${join(out, 'report.html')}`);
-    if (written.autoFile) console.log(`auto RoPE choices: ${written.autoFile}`);
-    reporter.emit({
-      type: 'done',
-      report: join(out, 'report.json'),
-      autoFile: written.autoFile,
-      cancelled: outcome.cancelled,
-      ranCells: outcome.ranCells,
-      wallMs,
-    });
-    return outcome.cancelled ? 130 : 0;
+    const tasks = prepared.tasks.length;
+    const run = { root, out, plan, model, tasks, outcome, notes: exec.notes, wallMs };
+    return reportOutcome(args, reporter, say, run);
   } finally {
     execution?.dispose();
     await model.dispose();
