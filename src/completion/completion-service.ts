@@ -37,6 +37,8 @@ export interface CompletionOutcome {
   stopReason?: GenerateResult['stopReason'];
   /** The repository chunks in the prompt, as `type source`. */
   context?: string[];
+  /** The RoPE method and factor it ran with and why, e.g. `yarn ×4 (beyond training length)`. */
+  rope?: string;
 }
 
 export interface ServiceStats {
@@ -132,6 +134,7 @@ export class CompletionService {
         provider: g.provider,
         stopReason: g.stopReason,
         context: prepared.built.packed.chunks.map((c) => `${c.type} ${c.source}`),
+        rope: `${settings.rope.method} ×${Number(settings.rope.options.factor ?? 1).toFixed(1)} (${settings.rope.source})`,
       });
     } catch (error) {
       if (isCancelled(error) || signal.aborted) return cancelled();

@@ -38,7 +38,7 @@ export class RopewalkInlineProvider implements vscode.InlineCompletionItemProvid
       this.onOutcome(outcome);
       if (outcome.source === 'engine') {
         this.log.info(
-          `completion in ${outcome.latencyMs.toFixed(0)} ms, ${outcome.promptTokens} prompt tokens (${outcome.reusedTokens} cached), context: ${outcome.context?.join(', ') || 'the file alone'}`,
+          `completion in ${outcome.latencyMs.toFixed(0)} ms, ${outcome.promptTokens} prompt tokens (${outcome.reusedTokens} cached), RoPE ${outcome.rope}, context: ${outcome.context?.join(', ') || 'the file alone'}`,
         );
       }
       if (!outcome.text || token.isCancellationRequested) return undefined;
