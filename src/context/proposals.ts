@@ -1,16 +1,18 @@
 // Prompt proposals at a cursor (RepoFusion's types): definitions of the identifiers in use, parent
 // classes, outlines of imported files, test ↔ implementation siblings; and, as a separate strategy,
-// similar code windows (Jaccard, RepoCoder style).
+// similar code windows (Jaccard, RepoCoder style, in similar-windows.ts).
 
 import { posix } from 'node:path';
 import type { ContextStrategy } from './context-strategy';
 import { languageForPath, languageSpec } from './languages';
 import type { IndexedFile, RepoIndex } from './repo-index';
+import { IDENT, similarWindows } from './similar-windows';
 import type { Definition } from './syntax';
 
 export type ProposalType =
   'definition' | 'parent-class' | 'imported-outline' | 'sibling' | 'similar-window';
 export { CONTEXT_STRATEGIES, isContextStrategy, type ContextStrategy } from './context-strategy';
+export { similarWindows };
 
 export interface Proposal {
   type: ProposalType;
@@ -29,7 +31,6 @@ export interface Cursor {
   offset: number;
 }
 
-const IDENT = /[A-Za-z_$][A-Za-z0-9_$]*/g;
 const MAX_DEFINITION_LINES = 40;
 const MAX_UNRESOLVED_DEFINITIONS = 3;
 const MAX_PROPOSALS = 64;
@@ -75,40 +76,59 @@ function siblingNames(path: string): string[] {
   return found;
 }
 
-/** RepoFusion-style proposals from the index, scored so that nearer, more direct evidence ranks first. */
-export function astProposals(
-  index: RepoIndex,
-  cursor: Cursor,
-  fileText: (path: string) => string | undefined,
-): Proposal[] {
-  const out: Proposal[] = [];
-  const seen = new Set<string>();
-  const push = (p: Proposal) => {
-    // The same text from the same file (a class's outline, and its file's outline) is said once.
+/** Collects proposals, each once: the same text from the same file (a class's outline, and its file's outline) is said once. */
+class ProposalList {
+  private readonly out: Proposal[] = [];
+  private readonly seen = new Set<string>();
+
+  push(p: Proposal): void {
     if (
-      seen.has(p.key) ||
+      this.seen.has(p.key) ||
       !p.text.trim() ||
-      out.some((o) => o.source === p.source && o.text.includes(p.text))
+      this.out.some((o) => o.source === p.source && o.text.includes(p.text))
     )
       return;
-    seen.add(p.key);
-    out.push(p);
-  };
-  const current = index.files.get(cursor.path);
-  const imported = new Set(
-    (current?.imports ?? []).map((i) => i.resolved).filter((x): x is string => !!x),
-  );
+    this.seen.add(p.key);
+    this.out.push(p);
+  }
 
-  // Identifiers before the cursor, nearest first (the line being typed weighs most).
+  /** Best first, ties by key so that the order is stable, cut to what a prompt could use. */
+  ranked(): Proposal[] {
+    return this.out
+      .sort((a, b) => b.score - a.score || a.key.localeCompare(b.key))
+      .slice(0, MAX_PROPOSALS);
+  }
+}
+
+/** Identifiers before the cursor, each once, nearest first (the line being typed weighs most). */
+function identifiersBefore(cursor: Cursor): string[] {
   const before = cursor.text.slice(
     Math.max(0, cursor.text.lastIndexOf('\n', cursor.offset - 1) - 2000),
     cursor.offset,
   );
   const idents = [...before.matchAll(IDENT)].map((m) => m[0]).reverse();
-  const order = [...new Set(idents)];
+  return [...new Set(idents)];
+}
+
+/** A class proposed as a definition: its parents are proposed next, for its inherited members. */
+interface UsedClass {
+  file: string;
+  name: string;
+  score: number;
+}
+
+/** Definitions of the identifiers in use, from other files; returns the classes among them. */
+function definitionProposals(
+  index: RepoIndex,
+  cursor: Cursor,
+  imported: ReadonlySet<string>,
+  fileText: (path: string) => string | undefined,
+  list: ProposalList,
+): UsedClass[] {
+  const current = index.files.get(cursor.path);
   const localNames = new Set((current?.definitions ?? []).map((d) => d.name));
-  const usedClasses: { file: string; name: string; score: number }[] = [];
-  order.forEach((name, rank) => {
+  const usedClasses: UsedClass[] = [];
+  identifiersBefore(cursor).forEach((name, rank) => {
     if (localNames.has(name)) return; // defined in this file: the file itself is in the prompt
     const all = index.definitionsOf(name).filter((d) => d.file !== cursor.path);
     // Resolution through imports first; a name defined in many unrelated places says little on its own.
@@ -127,7 +147,7 @@ export function astProposals(
           ? outline(index.files.get(file) as IndexedFile, def.name)
           : sliceLines(text, def, MAX_DEFINITION_LINES);
       const score = direct / (1 + rank * 0.1);
-      push({
+      list.push({
         type: 'definition',
         source: file,
         text: body,
@@ -137,39 +157,64 @@ export function astProposals(
       if (def.kind === 'class') usedClasses.push({ file, name: def.name, score });
     }
   });
+  return usedClasses;
+}
 
-  // Parent classes: of the classes in this file, and of the classes proposed above (their inherited members).
-  const parentsOf = (
-    parents: Record<string, string[]>,
-    only: string | undefined,
-    score: number,
-  ) => {
-    for (const [cls, bases] of Object.entries(parents)) {
-      if (only && cls !== only) continue;
-      for (const base of bases) {
-        const name = base.replace(/<.*$/, '').split('.').pop() as string;
-        for (const { file, def } of index.definitionsOf(name)) {
-          if (def.kind !== 'class' && def.kind !== 'interface') continue;
-          push({
-            type: 'parent-class',
-            source: file,
-            text: outline(index.files.get(file) as IndexedFile, name),
-            score,
-            key: `parent:${file}:${name}`,
-          });
-        }
+/** Outlines of the classes and interfaces named as bases in `parents` (of class `only`, when given). */
+function parentClassProposals(
+  index: RepoIndex,
+  parents: Record<string, string[]>,
+  only: string | undefined,
+  score: number,
+  list: ProposalList,
+): void {
+  for (const [cls, bases] of Object.entries(parents)) {
+    if (only && cls !== only) continue;
+    for (const base of bases) {
+      const name = base.replace(/<.*$/, '').split('.').pop() as string;
+      for (const { file, def } of index.definitionsOf(name)) {
+        if (def.kind !== 'class' && def.kind !== 'interface') continue;
+        list.push({
+          type: 'parent-class',
+          source: file,
+          text: outline(index.files.get(file) as IndexedFile, name),
+          score,
+          key: `parent:${file}:${name}`,
+        });
       }
     }
-  };
-  parentsOf(current?.parents ?? {}, undefined, 0.9);
+  }
+}
+
+/** RepoFusion-style proposals from the index, scored so that nearer, more direct evidence ranks first. */
+export function astProposals(
+  index: RepoIndex,
+  cursor: Cursor,
+  fileText: (path: string) => string | undefined,
+): Proposal[] {
+  const list = new ProposalList();
+  const current = index.files.get(cursor.path);
+  const imported = new Set(
+    (current?.imports ?? []).map((i) => i.resolved).filter((x): x is string => !!x),
+  );
+  const usedClasses = definitionProposals(index, cursor, imported, fileText, list);
+
+  // Parent classes: of the classes in this file, and of the classes proposed above (their inherited members).
+  parentClassProposals(index, current?.parents ?? {}, undefined, 0.9, list);
   for (const c of usedClasses)
-    parentsOf(index.files.get(c.file)?.parents ?? {}, c.name, c.score * 0.8);
+    parentClassProposals(
+      index,
+      index.files.get(c.file)?.parents ?? {},
+      c.name,
+      c.score * 0.8,
+      list,
+    );
 
   // Outlines of imported files.
   for (const file of imported) {
     const f = index.files.get(file);
     if (f)
-      push({
+      list.push({
         type: 'imported-outline',
         source: file,
         text: outline(f),
@@ -182,91 +227,15 @@ export function astProposals(
   for (const file of siblingNames(cursor.path)) {
     const f = index.files.get(file);
     if (f && file !== cursor.path)
-      push({ type: 'sibling', source: file, text: outline(f), score: 0.5, key: `sibling:${file}` });
+      list.push({
+        type: 'sibling',
+        source: file,
+        text: outline(f),
+        score: 0.5,
+        key: `sibling:${file}`,
+      });
   }
-  return out
-    .sort((a, b) => b.score - a.score || a.key.localeCompare(b.key))
-    .slice(0, MAX_PROPOSALS);
-}
-
-function tokenSet(text: string): Set<string> {
-  return new Set(text.match(IDENT) ?? []);
-}
-
-function jaccard(a: Set<string>, b: Set<string>): number {
-  let inter = 0;
-  for (const x of a) if (b.has(x)) inter++;
-  const union = a.size + b.size - inter;
-  return union === 0 ? 0 : inter / union;
-}
-
-/**
- * Files most likely to hold windows similar to the query: those sharing its rarer identifiers
- * (idf-weighted), from the index's inverted table, so that a query reads a few dozen files instead of
- * the whole repository.
- */
-function candidateFiles(
-  index: RepoIndex,
-  query: Set<string>,
-  exclude: string,
-  limit: number,
-): string[] {
-  const n = index.files.size;
-  const score = new Map<string, number>();
-  for (const name of query) {
-    const users = index.filesUsing(name);
-    // A name most files use (self, this, return) says nothing about which file is similar.
-    if (users.size === 0 || users.size > Math.max(8, n / 4)) continue;
-    const idf = Math.log(1 + n / users.size);
-    for (const f of users) if (f !== exclude) score.set(f, (score.get(f) ?? 0) + idf);
-  }
-  return [...score]
-    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-    .slice(0, limit)
-    .map(([f]) => f);
-}
-
-/** RepoCoder's retrieval: windows of `size` lines (stride size/2) over other files, by Jaccard with the last 20 lines. */
-export function similarWindows(
-  index: RepoIndex,
-  cursor: Cursor,
-  fileText: (path: string) => string | undefined,
-  top = 8,
-  size = 30,
-  maxFiles = 48,
-): Proposal[] {
-  const query = tokenSet(cursor.text.slice(0, cursor.offset).split('\n').slice(-20).join('\n'));
-  const scored: { p: Proposal; start: number }[] = [];
-  for (const path of candidateFiles(index, query, cursor.path, maxFiles)) {
-    const text = fileText(path);
-    if (text === undefined) continue;
-    const lines = text.split('\n');
-    for (let start = 0; start < lines.length; start += size / 2) {
-      const window = lines.slice(start, start + size).join('\n');
-      const score = jaccard(query, tokenSet(window));
-      if (score > 0)
-        scored.push({
-          p: {
-            type: 'similar-window',
-            source: path,
-            text: window,
-            score,
-            key: `window:${path}:${start}`,
-          },
-          start,
-        });
-      if (start + size >= lines.length) break;
-    }
-  }
-  scored.sort((a, b) => b.p.score - a.p.score || a.p.key.localeCompare(b.p.key));
-  // Overlapping windows of one file say the same thing twice: keep the best of each overlap.
-  const kept: { p: Proposal; start: number }[] = [];
-  for (const w of scored) {
-    if (kept.some((k) => k.p.source === w.p.source && Math.abs(k.start - w.start) < size)) continue;
-    kept.push(w);
-    if (kept.length >= top) break;
-  }
-  return kept.map((k) => k.p);
+  return list.ranked();
 }
 
 export function proposalsFor(

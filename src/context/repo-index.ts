@@ -2,13 +2,19 @@
 // and identifiers, plus a name → definitions table for finding what the cursor needs.
 
 import { mkdirSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
 import { cachePath, readCache, writeCache } from './index-cache';
 import { readTsconfigPaths, resolveImport, type TsconfigPaths } from './import-resolution';
 import { languageForPath, SOURCE_EXTENSIONS } from './languages';
-import { contentHash, walkRepository, type SkipReason, type WalkOptions } from './repo-walk';
-import type { ParseReply, ParseRequest } from './index-worker';
-import { parseFile, type ParsedFile } from './parse-file';
+import type { ParsedFile } from './parse-file';
+import { parseFiles } from './parse-workers';
+import {
+  contentHash,
+  walkRepository,
+  type SkipReason,
+  type WalkedFile,
+  type WalkOptions,
+} from './repo-walk';
+import { SymbolTables } from './symbol-tables';
 import {
   IncrementalDocument,
   type Definition,
@@ -60,13 +66,9 @@ export interface IndexOptions extends Omit<WalkOptions, 'extensions'> {
   cacheDir?: string;
 }
 
-const EMPTY: ReadonlySet<string> = new Set();
-
 export class RepoIndex {
   readonly files = new Map<string, IndexedFile>();
-  private byName = new Map<string, { file: string; def: Definition }[]>();
-  /** Identifier → files that use it (an inverted index: similar-window search looks only at files that share names). */
-  private byIdentifier = new Map<string, Set<string>>();
+  private readonly tables = new SymbolTables();
   private tsconfig: TsconfigPaths = { aliases: [] };
 
   private constructor(
@@ -89,59 +91,14 @@ export class RepoIndex {
     index.tsconfig = readTsconfigPaths(root);
     const walked = walkRepository(root, { ...options, extensions: SOURCE_EXTENSIONS });
     const skipped: IndexStats['skipped'] = { ...walked.skipped };
-    let parsed = 0;
-    const failed = () => (skipped['parse-failed'] = (skipped['parse-failed'] ?? 0) + 1);
-    const workers = options.workers ?? 0;
     const cacheFile = options.cacheDir ? cachePath(options.cacheDir, root) : undefined;
-    const cached = cacheFile ? await readCache(cacheFile) : new Map<string, IndexedFile>();
-    const toParse = walked.files.filter((f) => {
-      const hit = cached.get(f.path);
-      if (hit && hit.hash === f.hash) {
-        index.insert(hit);
-        return false;
-      }
-      return true;
-    });
-    cached.clear();
+    const toParse = await index.takeCached(walked.files, cacheFile);
     const fromCache = walked.files.length - toParse.length;
-    parsed += fromCache;
-    const take = (r: ParsedFile) => {
-      if ('error' in r) failed();
-      else if ('skip' in r) {
-        // Changed since the walk saw it (now binary, too large, deleted, …): counted like the walk would.
-        skipped[r.skip] = (skipped[r.skip] ?? 0) + 1;
-      } else {
-        index.addParsed(r.path, r.hash, {
-          ...r.syntax,
-          identifiers: new Set(r.syntax.identifiers),
-        });
-        parsed++;
-      }
-    };
-    if (workers > 0 && options.workerScript && options.grammarsDir && toParse.length > 0) {
-      await parseInWorkers(
-        toParse,
-        workers,
-        options.workerScript,
-        { grammarsDir: options.grammarsDir, maxFileBytes: options.maxFileBytes },
-        take,
-      );
-    } else {
-      for (const f of toParse)
-        take(await parseFile(loader, f.path, f.absolute, options.maxFileBytes));
-    }
+    const parsed = fromCache + (await index.parseAll(toParse, options, skipped));
     index.resolveAll();
     if (cacheFile && options.cacheDir) {
       mkdirSync(options.cacheDir, { recursive: true });
       await writeCache(cacheFile, index.files.values());
-    }
-    let imports = 0;
-    let resolved = 0;
-    let definitions = 0;
-    for (const f of index.files.values()) {
-      definitions += f.definitions.length;
-      imports += f.imports.length;
-      resolved += f.imports.filter((i) => i.resolved).length;
     }
     return {
       index,
@@ -149,9 +106,7 @@ export class RepoIndex {
         files: walked.files.length,
         parsedFiles: parsed,
         skipped,
-        definitions,
-        imports,
-        resolvedImports: resolved,
+        ...index.counts(),
         fromCache,
         ms: performance.now() - t0,
         peakRssMb: process.resourceUsage().maxRSS / 1024,
@@ -160,6 +115,59 @@ export class RepoIndex {
           : undefined,
       },
     };
+  }
+
+  /** Inserts the walked files whose content the persisted index already holds; returns the rest, to parse. */
+  private async takeCached(
+    files: WalkedFile[],
+    cacheFile: string | undefined,
+  ): Promise<WalkedFile[]> {
+    const cached = cacheFile ? await readCache(cacheFile) : new Map<string, IndexedFile>();
+    const toParse = files.filter((f) => {
+      const hit = cached.get(f.path);
+      if (hit && hit.hash === f.hash) {
+        this.insert(hit);
+        return false;
+      }
+      return true;
+    });
+    cached.clear();
+    return toParse;
+  }
+
+  /** Parses `files` into the index; counts failures and
+   *  late skips into `skipped`, and returns how many were parsed. */
+  private async parseAll(
+    files: WalkedFile[],
+    options: IndexOptions,
+    skipped: IndexStats['skipped'],
+  ): Promise<number> {
+    let parsed = 0;
+    const take = (r: ParsedFile) => {
+      if ('error' in r) skipped['parse-failed'] = (skipped['parse-failed'] ?? 0) + 1;
+      else if ('skip' in r) {
+        // Changed since the walk saw it (now binary, too large, deleted, …): counted like the walk would.
+        skipped[r.skip] = (skipped[r.skip] ?? 0) + 1;
+      } else {
+        this.addParsed(r.path, r.hash, { ...r.syntax, identifiers: new Set(r.syntax.identifiers) });
+        parsed++;
+      }
+    };
+    await parseFiles(this.loader, files, options, take);
+    return parsed;
+  }
+
+  /** Totals over the indexed files, for the build's stats. */
+  private counts(): Pick<IndexStats, 'definitions' | 'imports' | 'resolvedImports'> {
+    let imports = 0;
+    let resolvedImports = 0;
+    let definitions = 0;
+    for (const f of this.files.values()) {
+      definitions += f.definitions.length;
+      imports += f.imports.length;
+      resolvedImports += f.imports.filter((i) => i.resolved).length;
+    }
+    return { definitions, imports, resolvedImports };
   }
 
   private async add(path: string, text: string): Promise<void> {
@@ -184,34 +192,15 @@ export class RepoIndex {
   }
 
   private insert(file: IndexedFile): void {
-    const path = file.path;
-    this.remove(path);
-    this.files.set(path, file);
-    for (const def of file.definitions) {
-      const list = this.byName.get(def.name) ?? [];
-      list.push({ file: path, def });
-      this.byName.set(def.name, list);
-    }
-    for (const id of file.identifiers) {
-      let set = this.byIdentifier.get(id);
-      if (!set) this.byIdentifier.set(id, (set = new Set()));
-      set.add(path);
-    }
+    this.remove(file.path);
+    this.files.set(file.path, file);
+    this.tables.add(file);
   }
 
   private remove(path: string): void {
     const old = this.files.get(path);
     if (!old) return;
-    for (const def of old.definitions) {
-      const list = (this.byName.get(def.name) ?? []).filter((e) => e.file !== path);
-      if (list.length) this.byName.set(def.name, list);
-      else this.byName.delete(def.name);
-    }
-    for (const id of old.identifiers) {
-      const set = this.byIdentifier.get(id);
-      set?.delete(path);
-      if (set?.size === 0) this.byIdentifier.delete(id);
-    }
+    this.tables.remove(old);
     this.files.delete(path);
   }
 
@@ -274,56 +263,11 @@ export class RepoIndex {
 
   /** Files that use identifier `name`. */
   filesUsing(name: string): ReadonlySet<string> {
-    return this.byIdentifier.get(name) ?? EMPTY;
+    return this.tables.filesUsing(name);
   }
 
   /** Definitions of `name` anywhere in the repository. */
   definitionsOf(name: string): { file: string; def: Definition }[] {
-    return this.byName.get(name) ?? [];
-  }
-}
-
-/** Reads and parses files in `count` worker threads, in batches handed out as workers free up; each result goes to `take` as it comes. */
-async function parseInWorkers(
-  files: { path: string; absolute: string }[],
-  count: number,
-  script: string,
-  data: { grammarsDir: string; maxFileBytes?: number },
-  take: (r: ParsedFile) => void,
-): Promise<void> {
-  const BATCH = 64;
-  const batches: ParseRequest[] = [];
-  for (let i = 0; i < files.length; i += BATCH) {
-    batches.push({
-      batch: batches.length,
-      files: files.slice(i, i + BATCH).map((f) => ({ path: f.path, absolute: f.absolute })),
-    });
-  }
-  let next = 0;
-  const run = (worker: Worker) =>
-    new Promise<void>((resolve, reject) => {
-      const send = () => {
-        const req = batches[next++];
-        if (!req) {
-          resolve();
-          return;
-        }
-        worker.postMessage(req);
-      };
-      worker.on('message', (reply: ParseReply) => {
-        reply.results.forEach(take);
-        send();
-      });
-      worker.on('error', reject);
-      send();
-    });
-  const workers = Array.from(
-    { length: Math.max(1, Math.min(count, batches.length)) },
-    () => new Worker(script, { workerData: data }),
-  );
-  try {
-    await Promise.all(workers.map(run));
-  } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+    return this.tables.definitionsOf(name);
   }
 }

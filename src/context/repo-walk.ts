@@ -111,93 +111,118 @@ export function contentHash(text: string): string {
   return createHash('sha1').update(text).digest('hex');
 }
 
-export function walkRepository(root: string, options: WalkOptions): WalkResult {
-  const maxFiles = options.maxFiles ?? 20_000;
-  const files: WalkedFile[] = [];
-  const skipped: Partial<Record<SkipReason, number>> = {};
-  const skip = (r: SkipReason) => (skipped[r] = (skipped[r] ?? 0) + 1);
-  const rules: Ignore = ignore()
-    .add(DEFAULT_EXCLUDE)
-    .add(options.exclude ?? []);
-  const seenDirs = new Set<string>();
-  let capped = false;
+/** The patterns of `dir`'s .gitignore, anchored to its folder `rel` ('' at the root); none when it has none. */
+function gitignorePatterns(dir: string, rel: string): string[] {
+  let content: string;
+  try {
+    content = readFileSync(join(dir, '.gitignore'), 'utf8');
+  } catch {
+    return [];
+  }
+  // A nested .gitignore's patterns are relative to its folder: anchor them there.
+  const lines = content
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
+  return rel ? lines.map((l) => anchorPattern(l, rel)) : lines;
+}
 
-  const addGitignore = (dir: string, rel: string) => {
-    let content: string;
-    try {
-      content = readFileSync(join(dir, '.gitignore'), 'utf8');
-    } catch {
-      return;
-    }
-    // A nested .gitignore's patterns are relative to its folder: anchor them there.
-    const lines = content
-      .split(/\r?\n/)
-      .map((l) => l.trim())
-      .filter((l) => l && !l.startsWith('#'));
-    rules.add(rel ? lines.map((l) => anchorPattern(l, rel)) : lines);
-  };
+/** Whether `abs` is a folder, following a symlink to see what it names; undefined when unreadable. */
+function isDirectory(abs: string): boolean | undefined {
+  try {
+    return (lstatSync(abs).isSymbolicLink() ? statSync(abs) : lstatSync(abs)).isDirectory();
+  } catch {
+    return undefined;
+  }
+}
 
-  const walk = (dir: string, rel: string) => {
+/** One walk's state (kept files, skip counts, ignore rules, folders seen), so each step is its own method. */
+class RepositoryWalk {
+  readonly files: WalkedFile[] = [];
+  readonly skipped: Partial<Record<SkipReason, number>> = {};
+  capped = false;
+  private readonly maxFiles: number;
+  private readonly rules: Ignore;
+  /** Real paths of the folders entered: a symlink back into one is a loop. */
+  private readonly seenDirs = new Set<string>();
+
+  constructor(
+    private readonly root: string,
+    private readonly options: WalkOptions,
+  ) {
+    this.maxFiles = options.maxFiles ?? 20_000;
+    this.rules = ignore()
+      .add(DEFAULT_EXCLUDE)
+      .add(options.exclude ?? []);
+  }
+
+  private skip(r: SkipReason): void {
+    this.skipped[r] = (this.skipped[r] ?? 0) + 1;
+  }
+
+  /** Walks folder `dir` (`rel` from the root), once per real folder, its .gitignore applying below it. */
+  folder(dir: string, rel: string): void {
     let real: string;
     try {
       real = realpathSync(dir);
     } catch {
-      skip('unreadable');
+      this.skip('unreadable');
       return;
     }
-    if (seenDirs.has(real)) {
-      skip('symlink-loop');
+    if (this.seenDirs.has(real)) {
+      this.skip('symlink-loop');
       return;
     }
-    seenDirs.add(real);
-    addGitignore(dir, rel);
+    this.seenDirs.add(real);
+    this.rules.add(gitignorePatterns(dir, rel));
     let entries: string[];
     try {
       entries = readdirSync(dir).sort();
     } catch {
-      skip('unreadable');
+      this.skip('unreadable');
       return;
     }
-    for (const name of entries) {
-      const abs = join(dir, name);
-      const relPath = rel ? `${rel}/${name}` : name;
-      let isDir: boolean;
-      try {
-        isDir = (lstatSync(abs).isSymbolicLink() ? statSync(abs) : lstatSync(abs)).isDirectory();
-      } catch {
-        skip('unreadable');
-        continue;
-      }
-      if (rules.ignores(isDir ? `${relPath}/` : relPath)) continue;
-      if (isDir) {
-        if (existsSync(join(abs, 'pyvenv.cfg'))) continue; // a virtual environment: installed packages
-        walk(abs, relPath);
-        continue;
-      }
-      if (!options.extensions.some((e) => name.toLowerCase().endsWith(e))) continue;
-      if (files.length >= maxFiles) {
-        capped = true;
-        skip('over-file-cap');
-        continue;
-      }
-      let bytes: Buffer;
-      try {
-        bytes = readFileSync(abs);
-      } catch {
-        skip('unreadable');
-        continue;
-      }
-      const c = classifySource(bytes, options.maxFileBytes);
-      if ('skip' in c) skip(c.skip);
-      else
-        files.push({
-          path: toPosix(relative(root, abs)),
-          absolute: abs,
-          hash: contentHash(c.text),
-          ...(options.keepText ? { text: c.text } : {}),
-        });
+    for (const name of entries) this.entry(join(dir, name), rel ? `${rel}/${name}` : name, name);
+  }
+
+  /** One folder entry: a folder to walk into, a source file to keep, or something left out. */
+  private entry(abs: string, relPath: string, name: string): void {
+    const isDir = isDirectory(abs);
+    if (isDir === undefined) return this.skip('unreadable');
+    if (this.rules.ignores(isDir ? `${relPath}/` : relPath)) return;
+    if (isDir) {
+      if (existsSync(join(abs, 'pyvenv.cfg'))) return; // a virtual environment: installed packages
+      return this.folder(abs, relPath);
     }
-  };
-  walk(root, '');
-  return { files, skipped, capped };
+    if (!this.options.extensions.some((e) => name.toLowerCase().endsWith(e))) return;
+    if (this.files.length >= this.maxFiles) {
+      this.capped = true;
+      return this.skip('over-file-cap');
+    }
+    this.file(abs);
+  }
+
+  /** Reads a source file and keeps it, unless its bytes say it is not source worth indexing. */
+  private file(abs: string): void {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(abs);
+    } catch {
+      return this.skip('unreadable');
+    }
+    const c = classifySource(bytes, this.options.maxFileBytes);
+    if ('skip' in c) return this.skip(c.skip);
+    this.files.push({
+      path: toPosix(relative(this.root, abs)),
+      absolute: abs,
+      hash: contentHash(c.text),
+      ...(this.options.keepText ? { text: c.text } : {}),
+    });
+  }
+}
+
+export function walkRepository(root: string, options: WalkOptions): WalkResult {
+  const walk = new RepositoryWalk(root, options);
+  walk.folder(root, '');
+  return { files: walk.files, skipped: walk.skipped, capped: walk.capped };
 }
