@@ -9,13 +9,15 @@ import {
   indentWidth,
   isBlank,
   lastLine,
-  leadingWhitespace,
   openerOf,
   opensBlock,
   scanBrackets,
   unclosedBrackets,
 } from './code-text';
+import { matchIndentation } from './indent-style';
 import type { CompletionMode } from './request-shape';
+
+export { detectIndentStyle, matchIndentation, type IndentStyle } from './indent-style';
 
 export interface PostProcessInput {
   /** What the model generated, as decoded. */
@@ -217,66 +219,6 @@ export function cutAtRepeatedLines(text: string, prefix: string, suffix: string)
   return text;
 }
 
-export interface IndentStyle {
-  tabs: boolean;
-  /** Spaces per level when `tabs` is false. */
-  unit: number;
-}
-
-/**
- * The document's indentation, read from the prefix's last lines: tabs when more indented lines
- * start with a tab than with a space; otherwise spaces, the smallest indentation seen being one level.
- * Undefined when no line is indented.
- */
-export function detectIndentStyle(text: string, lookBack = 400): IndentStyle | undefined {
-  const lines = text.split('\n').slice(-lookBack);
-  let tabLines = 0;
-  let spaceLines = 0;
-  let unit = Infinity;
-  for (const line of lines) {
-    if (isBlank(line)) continue;
-    if (line[0] === '\t') tabLines++;
-    else if (line[0] === ' ') {
-      spaceLines++;
-      unit = Math.min(unit, leadingWhitespace(line).length);
-    }
-  }
-  if (tabLines === 0 && spaceLines === 0) return undefined;
-  return tabLines > spaceLines ? { tabs: true, unit: 4 } : { tabs: false, unit };
-}
-
-/**
- * Re-indent the lines after the first with the document's style (tabs vs spaces). The first line
- * continues the cursor's line and keeps what the model wrote.
- */
-export function matchIndentation(text: string, prefix: string): string {
-  if (!text.includes('\n')) return text;
-  const doc = detectIndentStyle(prefix);
-  if (!doc) return text;
-  const lines = text.split('\n');
-  // The model's own space unit, to turn its spaces into whole tabs: the common divisor of its
-  // indentations and 4, because one level seen alone (8 spaces) cannot tell 2 × 4 from 1 × 8, and
-  // models write 2 or 4.
-  let modelUnit = 4;
-  for (const line of lines.slice(1)) {
-    const n = /^ +/.exec(line)?.[0].length;
-    if (n && !isBlank(line)) modelUnit = gcd(modelUnit, n);
-  }
-  return lines
-    .map((line, i) => {
-      if (i === 0) return line;
-      const lead = leadingWhitespace(line);
-      const body = line.slice(lead.length);
-      if (doc.tabs && lead.includes(' ')) {
-        const spaces = lead.replace(/\t/g, ' '.repeat(modelUnit)).length;
-        return '\t'.repeat(Math.round(spaces / modelUnit)) + body;
-      }
-      if (!doc.tabs && lead.includes('\t')) return lead.replace(/\t/g, ' '.repeat(doc.unit)) + body;
-      return line;
-    })
-    .join('\n');
-}
-
 /** No trailing whitespace on any line, and no blank lines at the end. */
 export function tidyWhitespace(text: string): string {
   return text
@@ -311,10 +253,6 @@ export function longestCompleteCut(text: string, check: BlockCheck): string {
 export function isRedundant(text: string, suffix: string): boolean {
   const t = text.trim();
   return t === '' || suffix.trimStart().startsWith(t);
-}
-
-function gcd(a: number, b: number): number {
-  return b === 0 ? a : gcd(b, a % b);
 }
 
 function isWordChar(c: string | undefined): boolean {

@@ -3,15 +3,11 @@
 
 import type { KvCache } from './kv-cache';
 import type { OnnxModel } from './onnx-backend';
-import {
-  planAttentionScale,
-  planRope,
-  planTables,
-  ropeGeometry,
-  type RopeOptions,
-  type RopePlan,
-} from './rope';
+import { planRope, ropeGeometry, type RopeOptions, type RopePlan } from './rope';
+import { TokenHealer, firstStop } from './decode-rules';
+import { forwardOnCache } from './forward-on-cache';
 import { planReuse, type ReusePlan } from './reuse-plan';
+import { SessionCaches, type CacheEntry } from './session-caches';
 import { sampleToken, type SamplingOptions } from './sampling';
 
 export interface GenerateOptions extends SamplingOptions {
@@ -34,13 +30,6 @@ export interface GenerateOptions extends SamplingOptions {
   session?: string;
 }
 
-interface CacheEntry {
-  cache: KvCache;
-  /** Tokens whose entries the cache holds, and the RoPE plan they were computed under. */
-  tokens: number[];
-  planId: string;
-}
-
 export interface GenerateResult {
   text: string;
   tokens: number[];
@@ -58,41 +47,12 @@ export interface Detokenizer {
   decode(ids: number[]): string;
 }
 
-/**
- * Runs `ids` at positions start.. on top of `cache` under `plan`, appends their entries to it, and
- * returns the logits of the last token.
- */
-export async function forwardOnCache(
-  model: OnnxModel,
-  cache: KvCache,
-  ids: number[],
-  start: number,
-  plan: RopePlan,
-): Promise<Float32Array> {
-  const positions = Array.from(ids, (_, i) => start + i);
-  const t = planTables(plan, positions);
-  const out = await model.forward({
-    ids,
-    cosQ: t.cos,
-    sinQ: t.sin,
-    attentionScale: planAttentionScale(plan, positions, model.card.config.n_layers),
-    logitsIndices: [ids.length - 1],
-    past: cache.length > 0 ? cache.view() : undefined,
-  });
-  cache.append(out.newKeys, out.newValues, ids.length);
-  return out.logits;
-}
-
-export function commonPrefixLength(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  const n = Math.min(a.length, b.length);
-  let i = 0;
-  while (i < n && a[i] === b[i]) i++;
-  return i;
-}
+export { forwardOnCache } from './forward-on-cache';
+export { commonPrefixLength } from './reuse-plan';
 
 export class Generator {
   /** One cache per session (an editor document, say), least recently used evicted past the bound. */
-  private readonly sessions = new Map<string, CacheEntry>();
+  private readonly sessions: SessionCaches;
   /** The entry of the request being served. */
   private entry!: CacheEntry;
 
@@ -101,35 +61,19 @@ export class Generator {
     private readonly detokenizer: Detokenizer,
     private readonly prefillChunk = 512,
     /** Bound on the bytes of all sessions' caches together. */
-    private readonly maxCacheBytes = 512 * 2 ** 20,
+    maxCacheBytes = 512 * 2 ** 20,
     /** Moved chunks shorter than this are recomputed. */
     private readonly minMovedChunk = 32,
-  ) {}
-
-  /** The session's cache entry, created if new; other sessions are evicted, least recently used first,
-   *  while all together hold more than the bound. */
-  private useSession(key: string): CacheEntry {
-    let entry = this.sessions.get(key);
-    this.sessions.delete(key);
-    entry ??= {
-      cache: this.model.newCache({ maxBytes: this.maxCacheBytes }),
-      tokens: [],
-      planId: '',
-    };
-    this.sessions.set(key, entry); // Map order is recency order: the newest last.
-    let total = 0;
-    for (const e of this.sessions.values()) total += e.cache.bytes();
-    for (const [k, e] of this.sessions) {
-      if (total <= this.maxCacheBytes || k === key) break;
-      total -= e.cache.bytes();
-      this.sessions.delete(k);
-    }
-    return entry;
+  ) {
+    this.sessions = new SessionCaches(
+      () => model.newCache({ maxBytes: maxCacheBytes }),
+      maxCacheBytes,
+    );
   }
 
   /** Sessions whose caches are held, least recently used first. */
   cachedSessions(): string[] {
-    return [...this.sessions.keys()];
+    return this.sessions.keys();
   }
 
   private get cache(): KvCache {
@@ -145,26 +89,14 @@ export class Generator {
     return forwardOnCache(this.model, this.cache, ids, start, plan);
   }
 
-  private vocab?: string[];
+  private healer?: TokenHealer;
 
-  /** Each token's text, decoded once (byte pieces of a split character decode to U+FFFD and never match). */
-  private vocabulary(): string[] {
-    this.vocab ??= Array.from({ length: this.model.card.config.vocab_size }, (_, id) =>
+  /** Made on first use: most requests never heal, and the vocabulary is decoded once per generator. */
+  private healing(): TokenHealer {
+    this.healer ??= new TokenHealer(this.model.card.config.vocab_size, (id) =>
       this.detokenizer.decode([id]),
     );
-    return this.vocab;
-  }
-
-  /** Logits with every token that cannot continue `pending` masked out (the token's text and pending must agree where they overlap). */
-  private constrain(logits: Float32Array, pending: string): Float32Array {
-    const out = new Float32Array(logits.length).fill(-Infinity);
-    const vocab = this.vocabulary();
-    for (let id = 0; id < logits.length; id++) {
-      const t = vocab[id] as string;
-      if (t.length > 0 && (t.startsWith(pending) || pending.startsWith(t)))
-        out[id] = logits[id] as number;
-    }
-    return out;
+    return this.healer;
   }
 
   /**
@@ -182,12 +114,10 @@ export class Generator {
     if (prompt.length === 0) throw new RangeError('the prompt is empty');
     const maxTokens = options.maxTokens ?? 64;
     const plan = this.plan(rope.method, { ...rope.options, length: prompt.length + maxTokens });
-    const eot = this.model.card.specialTokens['<|endoftext|>'] ?? 0;
-    const stopTokens = new Set([eot, ...(options.stopTokens ?? [])]);
     const started = performance.now();
     const cancelled = () => options.signal?.aborted === true;
 
-    this.entry = this.useSession(options.session ?? '');
+    this.entry = this.sessions.use(options.session ?? '');
     const { reuse, logits: prefilled } = await this.prefill(
       segments,
       plan,
@@ -195,16 +125,38 @@ export class Generator {
       options.signal !== undefined,
     );
     if (!prefilled) return this.finish('cancelled', [], prompt, reuse, started, started);
-    let logits = prefilled;
     const prefillDone = performance.now();
+    const { tokens, text, reason } = await this.decode(
+      prefilled,
+      prompt.length,
+      plan,
+      { maxTokens, started },
+      options,
+    );
+    return { ...this.finish(reason, tokens, prompt, reuse, started, prefillDone), text };
+  }
 
+  /**
+   * Samples from `logits` on, one forward step per token, until a stop rule fires, streaming the text
+   * to options.onText. Apart from generate so that prefill and decoding each read as one step.
+   */
+  private async decode(
+    logits: Float32Array,
+    promptLength: number,
+    plan: RopePlan,
+    { maxTokens, started }: { maxTokens: number; started: number },
+    options: GenerateOptions,
+  ): Promise<{ tokens: number[]; text: string; reason: GenerateResult['stopReason'] }> {
+    const eot = this.model.card.specialTokens['<|endoftext|>'] ?? 0;
+    const stopTokens = new Set([eot, ...(options.stopTokens ?? [])]);
+    const stops = options.stop ?? [];
     const tokens: number[] = [];
     let text = '';
     // What the output must still begin with (token healing); consumed by the first tokens.
     let pending = options.startsWith ?? '';
     let reason: GenerateResult['stopReason'] = 'max-tokens';
     while (tokens.length < maxTokens) {
-      if (cancelled()) {
+      if (options.signal?.aborted === true) {
         reason = 'cancelled';
         break;
       }
@@ -212,18 +164,18 @@ export class Generator {
         reason = 'max-time';
         break;
       }
-      const next = sampleToken(pending ? this.constrain(logits, pending) : logits, options);
+      const next = sampleToken(
+        pending ? this.healing().constrain(logits, pending) : logits,
+        options,
+      );
       if (stopTokens.has(next)) {
         reason = 'stop-token';
         break;
       }
       tokens.push(next);
-      if (pending) {
-        const piece = this.vocabulary()[next] as string;
-        pending = piece.length >= pending.length ? '' : pending.slice(piece.length);
-      }
+      if (pending) pending = this.healing().remaining(pending, next);
       const decoded = this.detokenizer.decode(tokens);
-      const hit = firstStop(decoded, options.stop ?? []);
+      const hit = firstStop(decoded, stops);
       if (hit >= 0) {
         options.onText?.(decoded.slice(text.length, Math.max(text.length, hit)));
         text = decoded.slice(0, hit);
@@ -236,14 +188,14 @@ export class Generator {
         text = decoded;
       }
       if (tokens.length >= maxTokens) break;
-      logits = await this.step([next], prompt.length + tokens.length - 1, plan);
+      logits = await this.step([next], promptLength + tokens.length - 1, plan);
       this.entry.tokens.push(next);
       if (options.signal) await yieldToEventLoop();
     }
     // The tokenizer refuses an empty list (a request cancelled before its first token).
     if (reason !== 'stop-text')
       text = tokens.length ? this.detokenizer.decode(tokens).replace(/\uFFFD$/, '') : '';
-    return { ...this.finish(reason, tokens, prompt, reuse, started, prefillDone), text };
+    return { tokens, text, reason };
   }
 
   /**
@@ -325,14 +277,4 @@ function yieldToEventLoop(): Promise<void> {
 
 function isChunked(input: number[] | number[][]): input is number[][] {
   return input.length > 0 && Array.isArray(input[0]);
-}
-
-function firstStop(text: string, stops: string[]): number {
-  let best = -1;
-  for (const s of stops) {
-    if (!s) continue;
-    const i = text.indexOf(s);
-    if (i >= 0 && (best < 0 || i < best)) best = i;
-  }
-  return best;
 }

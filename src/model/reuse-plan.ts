@@ -22,6 +22,100 @@ function hashRun(tokens: ArrayLike<number>, from: number, length: number): strin
   return `${length}:${h >>> 0}`;
 }
 
+/** Length of the longest common prefix of two token lists: the cache entries that stay in place. */
+export function commonPrefixLength(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a[i] === b[i]) i++;
+  return i;
+}
+
+/**
+ * Where a run of tokens sits in the old cache past the kept prefix, or undefined. Old windows are
+ * hashed lazily, once per run length asked for, so that each chunk is found without a scan.
+ */
+function windowFinder(
+  oldTokens: ArrayLike<number>,
+  keep: number,
+): (run: number[]) => number | undefined {
+  const index = new Map<number, Map<string, number>>();
+  return (run) => {
+    let byHash = index.get(run.length);
+    if (!byHash) {
+      byHash = new Map();
+      for (let i = keep; i + run.length <= oldTokens.length; i++) {
+        const key = hashRun(oldTokens, i, run.length);
+        if (!byHash.has(key)) byHash.set(key, i);
+      }
+      index.set(run.length, byHash);
+    }
+    const from = byHash.get(hashRun(run, 0, run.length));
+    if (from === undefined) return undefined;
+    for (let i = 0; i < run.length; i++) if (oldTokens[from + i] !== run[i]) return undefined; // hash collision
+    return from;
+  };
+}
+
+/** How far old entries from `start` on match `tail`, given that its first `matched` tokens do. */
+function matchLength(
+  oldTokens: ArrayLike<number>,
+  start: number,
+  tail: number[],
+  matched: number,
+): number {
+  let length = matched;
+  while (
+    length < tail.length &&
+    start + length < oldTokens.length &&
+    oldTokens[start + length] === tail[length]
+  )
+    length++;
+  return length;
+}
+
+/** The steps in prompt order, with the next new position and the count of moved tokens they imply. */
+class StepList {
+  readonly steps: ReuseStep[] = [];
+  at = 0;
+  moved = 0;
+
+  copy(from: number, length: number): void {
+    this.steps.push({ kind: 'copy', from, at: this.at, length });
+    this.moved += length;
+    this.at += length;
+  }
+
+  /** Computed tokens right after other computed ones join their step: one forward pass, not two. */
+  compute(tokens: number[]): void {
+    const last = this.steps[this.steps.length - 1];
+    if (last?.kind === 'compute' && last.at + last.tokens.length === this.at)
+      last.tokens.push(...tokens);
+    else this.steps.push({ kind: 'compute', at: this.at, tokens: [...tokens] });
+    this.at += tokens.length;
+  }
+
+  /**
+   * The last token must be computed to have logits to decode from: taken off a final copy, or off the
+   * kept prefix when nothing else is left. Returns the (possibly shortened) kept prefix.
+   */
+  endWithCompute(prompt: number[], keep: number): number {
+    const last = this.steps[this.steps.length - 1];
+    if (last && last.kind !== 'copy') return keep;
+    const token = prompt[prompt.length - 1] as number;
+    if (last) {
+      last.length -= 1;
+      this.moved -= 1;
+      if (last.length === 0) this.steps.pop();
+      this.at -= 1;
+    } else {
+      keep = Math.min(keep, prompt.length - 1);
+      this.at = keep;
+    }
+    this.steps.push({ kind: 'compute', at: this.at, tokens: [token] });
+    return keep;
+  }
+}
+
 /**
  * @param oldTokens tokens whose entries the cache holds, in order
  * @param segments the new prompt as chunks (repository context chunks, then the cursor's file); their
@@ -34,86 +128,35 @@ export function planReuse(
   minChunk = 32,
 ): ReusePlan {
   const prompt = segments.flat();
-  let keep = 0;
-  const n = Math.min(oldTokens.length, prompt.length);
-  while (keep < n && oldTokens[keep] === prompt[keep]) keep++;
-  // Index every old window at the lengths we look for, lazily by length.
-  const index = new Map<number, Map<string, number>>();
-  const lookup = (seg: number[]): number | undefined => {
-    let byHash = index.get(seg.length);
-    if (!byHash) {
-      byHash = new Map();
-      for (let i = keep; i + seg.length <= oldTokens.length; i++) {
-        const key = hashRun(oldTokens, i, seg.length);
-        if (!byHash.has(key)) byHash.set(key, i);
-      }
-      index.set(seg.length, byHash);
-    }
-    const from = byHash.get(hashRun(seg, 0, seg.length));
-    if (from === undefined) return undefined;
-    for (let i = 0; i < seg.length; i++) if (oldTokens[from + i] !== seg[i]) return undefined; // hash collision
-    return from;
-  };
-  const steps: ReuseStep[] = [];
-  let at = 0;
-  let moved = 0;
-  const compute = (tokens: number[]) => {
-    const last = steps[steps.length - 1];
-    if (last?.kind === 'compute' && last.at + last.tokens.length === at)
-      last.tokens.push(...tokens);
-    else steps.push({ kind: 'compute', at, tokens: [...tokens] });
-    at += tokens.length;
-  };
+  const keep = commonPrefixLength(oldTokens, prompt);
+  const find = windowFinder(oldTokens, keep);
+  const plan = new StepList();
   for (const seg of segments) {
-    const end = at + seg.length;
+    const end = plan.at + seg.length;
     if (end <= keep) {
-      at = end;
+      plan.at = end;
       continue;
     }
     // A segment that straddles the kept prefix: only its tail is new.
-    const tail = at < keep ? seg.slice(keep - at) : seg;
-    at = Math.max(at, keep);
+    const tail = plan.at < keep ? seg.slice(keep - plan.at) : seg;
+    plan.at = Math.max(plan.at, keep);
     // A chunk found at the same place after a difference still counts as moved (by 0 positions):
     // its deeper layers saw other tokens before it.
-    const from = tail.length >= minChunk ? lookup(tail) : undefined;
+    const from = tail.length >= minChunk ? find(tail) : undefined;
     if (from !== undefined) {
-      steps.push({ kind: 'copy', from, at, length: tail.length });
-      moved += tail.length;
-      at += tail.length;
+      plan.copy(from, tail.length);
       continue;
     }
     // Not cached whole: a chunk whose start is cached (the cursor's file, moved because a chunk before
     // it changed, with the user's edit near its end) copies that start and computes the rest.
-    const start = tail.length > minChunk ? lookup(tail.slice(0, minChunk)) : undefined;
+    const start = tail.length > minChunk ? find(tail.slice(0, minChunk)) : undefined;
     let length = 0;
     if (start !== undefined) {
-      length = minChunk;
-      while (
-        length < tail.length &&
-        start + length < oldTokens.length &&
-        oldTokens[start + length] === tail[length]
-      )
-        length++;
-      steps.push({ kind: 'copy', from: start, at, length });
-      moved += length;
-      at += length;
+      length = matchLength(oldTokens, start, tail, minChunk);
+      plan.copy(start, length);
     }
-    compute(tail.slice(length));
+    plan.compute(tail.slice(length));
   }
-  // The last token must be computed to have logits to decode from.
-  const last = steps[steps.length - 1];
-  if (!last || last.kind === 'copy') {
-    const token = prompt[prompt.length - 1] as number;
-    if (last) {
-      last.length -= 1;
-      moved -= 1;
-      if (last.length === 0) steps.pop();
-      at -= 1;
-    } else {
-      keep = Math.min(keep, prompt.length - 1);
-      at = keep;
-    }
-    steps.push({ kind: 'compute', at, tokens: [token] });
-  }
-  return { keep, steps, reused: keep + moved, moved };
+  const kept = plan.endWithCompute(prompt, keep);
+  return { keep: kept, steps: plan.steps, reused: kept + plan.moved, moved: plan.moved };
 }

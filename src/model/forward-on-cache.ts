@@ -1,0 +1,31 @@
+// One forward pass of the model over a KV cache under a RoPE plan: the step that generation and the
+// benchmarks (perplexity, needle scoring, cost model) share.
+
+import type { KvCache } from './kv-cache';
+import type { OnnxModel } from './onnx-backend';
+import { planAttentionScale, planTables, type RopePlan } from './rope';
+
+/**
+ * Runs `ids` at positions start.. on top of `cache` under `plan`, appends their entries to it, and
+ * returns the logits of the last token.
+ */
+export async function forwardOnCache(
+  model: OnnxModel,
+  cache: KvCache,
+  ids: number[],
+  start: number,
+  plan: RopePlan,
+): Promise<Float32Array> {
+  const positions = Array.from(ids, (_, i) => start + i);
+  const t = planTables(plan, positions);
+  const out = await model.forward({
+    ids,
+    cosQ: t.cos,
+    sinQ: t.sin,
+    attentionScale: planAttentionScale(plan, positions, model.card.config.n_layers),
+    logitsIndices: [ids.length - 1],
+    past: cache.length > 0 ? cache.view() : undefined,
+  });
+  cache.append(out.newKeys, out.newValues, ids.length);
+  return out.logits;
+}
