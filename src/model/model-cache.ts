@@ -1,0 +1,175 @@
+// Where models built from GGUF files are kept: one folder per source file's identity under a cache
+// folder (never in the user's repository, never beside their model file), written completely or not at
+// all, and dropped when the file it came from is gone.
+
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { createHash } from 'node:crypto';
+import { homedir } from 'node:os';
+import { basename, join } from 'node:path';
+
+/** Bumped whenever the built graph changes: an entry built by an older builder is rebuilt. */
+export const MODEL_BUILD_VERSION = 1;
+
+/** Bytes hashed at each end of a source file: its header and metadata, and its last tensors. */
+const EDGE_BYTES = 64 * 1024;
+
+/** The marker written last: a folder without it was left half-built (a crash, a full disk) and is rebuilt. */
+const COMPLETE = 'complete.json';
+const SOURCE = 'source.json';
+
+export interface SourceIdentity {
+  path: string;
+  size: number;
+  mtimeMs: number;
+  /** sha-256 of the build version, the size and the file's first and last 64 KiB. */
+  hash: string;
+}
+
+export interface CacheEntry {
+  dir: string;
+  source: SourceIdentity;
+  bytes: number;
+  /** The source file is gone or has changed since: the entry serves nothing. */
+  stale: boolean;
+}
+
+export function defaultModelCacheDir(): string {
+  return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'ropewalk', 'models');
+}
+
+/** Who a model file is, cheaply: its size, time and both ends (a multi-GB file is not read whole). */
+export function sourceIdentity(path: string): SourceIdentity {
+  const fd = openSync(path, 'r');
+  try {
+    const { size, mtimeMs } = fstatSync(fd);
+    const hash = createHash('sha256').update(`ropewalk-build-${MODEL_BUILD_VERSION}\0${size}\0`);
+    const edge = Buffer.alloc(Math.min(EDGE_BYTES, size));
+    hash.update(edge.subarray(0, readSync(fd, edge, 0, edge.length, 0)));
+    hash.update(
+      edge.subarray(0, readSync(fd, edge, 0, edge.length, Math.max(0, size - edge.length))),
+    );
+    return { path, size, mtimeMs, hash: hash.digest('hex') };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export class ModelCache {
+  constructor(readonly root = defaultModelCacheDir()) {}
+
+  /** The folder of a source file's built model (complete or not). */
+  dirFor(source: SourceIdentity): string {
+    const name = basename(source.path)
+      .replace(/\.gguf$/i, '')
+      .replace(/[^A-Za-z0-9._-]/g, '_')
+      .slice(0, 60);
+    return join(this.root, `${name}-${source.hash.slice(0, 16)}`);
+  }
+
+  /** The built model's folder when it is complete; a partial one is removed so that it is rebuilt. */
+  lookup(source: SourceIdentity): string | undefined {
+    const dir = this.dirFor(source);
+    if (existsSync(join(dir, COMPLETE))) return dir;
+    rmSync(dir, { recursive: true, force: true });
+    return undefined;
+  }
+
+  /**
+   * Builds into a temporary sibling folder and renames it into place when `build` returns: a reader
+   * never sees half a model, and an interrupted build leaves only a folder that `lookup` removes.
+   */
+  async store(source: SourceIdentity, build: (dir: string) => Promise<void>): Promise<string> {
+    const dir = this.dirFor(source);
+    const partial = `${dir}.partial-${process.pid}`;
+    rmSync(partial, { recursive: true, force: true });
+    mkdirSync(partial, { recursive: true });
+    try {
+      writeFileSync(join(partial, SOURCE), JSON.stringify(source, null, 1) + '\n');
+      await build(partial);
+      writeFileSync(
+        join(partial, COMPLETE),
+        JSON.stringify({ builtAt: new Date().toISOString(), version: MODEL_BUILD_VERSION }) + '\n',
+      );
+      rmSync(dir, { recursive: true, force: true });
+      renameSync(partial, dir);
+      return dir;
+    } catch (error) {
+      rmSync(partial, { recursive: true, force: true });
+      throw error;
+    }
+  }
+
+  /** Every entry with its size, and whether the file it was built from still is what it was. */
+  entries(): CacheEntry[] {
+    if (!existsSync(this.root)) return [];
+    const out: CacheEntry[] = [];
+    for (const name of readdirSync(this.root)) {
+      const dir = join(this.root, name);
+      let source: SourceIdentity | undefined;
+      try {
+        source = JSON.parse(readFileSync(join(dir, SOURCE), 'utf8')) as SourceIdentity;
+      } catch {
+        source = undefined; // a partial folder, or not ours
+      }
+      const complete = existsSync(join(dir, COMPLETE));
+      out.push({
+        dir,
+        source: source ?? { path: '', size: 0, mtimeMs: 0, hash: '' },
+        bytes: folderBytes(dir),
+        stale: !complete || !source || !stillSame(source),
+      });
+    }
+    return out;
+  }
+
+  /** Removes the entries whose source file is gone or changed, and half-built ones; returns what was freed. */
+  prune(): { removed: number; bytes: number } {
+    let removed = 0;
+    let bytes = 0;
+    for (const e of this.entries().filter((x) => x.stale)) {
+      rmSync(e.dir, { recursive: true, force: true });
+      removed++;
+      bytes += e.bytes;
+    }
+    return { removed, bytes };
+  }
+
+  /** Everything (the *Ropewalk: Clear Model Cache* command); the users' own model files are never touched. */
+  clear(): { removed: number; bytes: number } {
+    const all = this.entries();
+    rmSync(this.root, { recursive: true, force: true });
+    return { removed: all.length, bytes: all.reduce((a, e) => a + e.bytes, 0) };
+  }
+}
+
+function stillSame(source: SourceIdentity): boolean {
+  try {
+    const st = statSync(source.path);
+    if (st.size !== source.size) return false;
+    return st.mtimeMs === source.mtimeMs || sourceIdentity(source.path).hash === source.hash;
+  } catch {
+    return false; // the model file is gone
+  }
+}
+
+function folderBytes(dir: string): number {
+  let total = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    total += e.isDirectory() ? folderBytes(p) : statSync(p).size;
+  }
+  return total;
+}

@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { ModelCache, sourceIdentity } from '../../src/model/model-cache';
+import { tempDir } from '../temp-dir';
+
+function modelFile(dir: string, name: string, bytes: number, fill = 1): string {
+  const path = join(dir, name);
+  writeFileSync(path, Buffer.alloc(bytes, fill));
+  return path;
+}
+
+test('a model is built once into its own folder, found again, and the user’s file is left as it was', async (t) => {
+  const dir = tempDir('rw-cache-', t);
+  const file = modelFile(dir, 'Qwen2.5-Coder 0.5B.gguf', 200_000);
+  const cache = new ModelCache(join(dir, 'cache'));
+  const id = sourceIdentity(file);
+  assert.equal(cache.lookup(id), undefined);
+  let builds = 0;
+  const built = await cache.store(id, async (into) => {
+    builds++;
+    writeFileSync(join(into, 'model.onnx'), 'graph');
+  });
+  assert.equal(cache.lookup(sourceIdentity(file)), built);
+  assert.ok(existsSync(join(built, 'model.onnx')));
+  assert.equal(builds, 1);
+  assert.match(built, /Qwen2\.5-Coder_0\.5B-[0-9a-f]{16}$/);
+  assert.deepEqual(readdirSync(dir).sort(), ['Qwen2.5-Coder 0.5B.gguf', 'cache']);
+  const [entry] = cache.entries();
+  assert.equal(entry?.stale, false);
+  assert.ok((entry?.bytes ?? 0) > 5);
+});
+
+test('a build that fails or stops half-way leaves nothing that counts as built', async (t) => {
+  const dir = tempDir('rw-cache-', t);
+  const file = modelFile(dir, 'm.gguf', 1000);
+  const cache = new ModelCache(join(dir, 'cache'));
+  const id = sourceIdentity(file);
+  await assert.rejects(
+    cache.store(id, async (into) => {
+      writeFileSync(join(into, 'model.onnx'), 'half');
+      throw new Error('disk full');
+    }),
+    /disk full/,
+  );
+  assert.equal(cache.lookup(id), undefined);
+  // A folder left by a killed process (no completion marker) is removed on lookup and rebuilt.
+  mkdirSync(cache.dirFor(id), { recursive: true });
+  writeFileSync(join(cache.dirFor(id), 'model.onnx'), 'half');
+  assert.equal(cache.lookup(id), undefined);
+  assert.equal(existsSync(cache.dirFor(id)), false);
+});
+
+test('a changed or deleted model file makes its entry stale, and prune removes only those', async (t) => {
+  const dir = tempDir('rw-cache-', t);
+  const keep = modelFile(dir, 'keep.gguf', 5000);
+  const change = modelFile(dir, 'change.gguf', 5000);
+  const gone = modelFile(dir, 'gone.gguf', 5000);
+  const cache = new ModelCache(join(dir, 'cache'));
+  for (const f of [keep, change, gone])
+    await cache.store(sourceIdentity(f), async (into) =>
+      writeFileSync(join(into, 'model.onnx'), f),
+    );
+  // Same size, new content and time: a new identity, the old entry is stale.
+  modelFile(dir, 'change.gguf', 5000, 2);
+  utimesSync(change, new Date(), new Date(Date.now() + 5000));
+  assert.notEqual(
+    sourceIdentity(change).hash,
+    cache.entries().find((e) => e.source.path === change)?.source.hash,
+  );
+  rmSync(gone);
+  const stale = cache
+    .entries()
+    .filter((e) => e.stale)
+    .map((e) => e.source.path)
+    .sort();
+  assert.deepEqual(stale, [change, gone].sort());
+  assert.equal(cache.prune().removed, 2);
+  assert.deepEqual(
+    cache.entries().map((e) => e.source.path),
+    [keep],
+  );
+  assert.equal(cache.clear().removed, 1);
+  assert.deepEqual(cache.entries(), []);
+});
