@@ -131,11 +131,19 @@ for (const name of readdirSync(modelsDir).sort()) {
 console.table(rows);
 
 if (sample) {
-  // Encode speed on ~100 KB of this repository's TypeScript, cold (empty word cache) then warm.
-  const srcDir = join(repo, 'src/model');
+  // Encode speed on 100 KB of this repository's TypeScript, cold (empty word cache) then warm.
+  const files = [];
+  const walk = (dir) => {
+    for (const f of readdirSync(dir, { withFileTypes: true })) {
+      if (f.isDirectory()) walk(join(dir, f.name));
+      else if (f.name.endsWith('.ts')) files.push(join(dir, f.name));
+    }
+  };
+  walk(join(repo, 'src'));
   let text = '';
-  for (const f of readdirSync(srcDir).sort()) {
-    if (f.endsWith('.ts') && text.length < 100_000) text += readFileSync(join(srcDir, f), 'utf8');
+  for (const f of files.sort()) {
+    if (text.length >= 100_000) break;
+    text += readFileSync(f, 'utf8');
   }
   text = text.slice(0, 100_000);
   for (const label of ['cold', 'warm']) {
