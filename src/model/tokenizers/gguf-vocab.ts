@@ -59,8 +59,7 @@ export function vocabFromMetadata(meta: Readonly<Record<string, unknown>>): Gguf
     throw new TokenizerError('GGUF metadata has no tokenizer.ggml.model or tokenizer.ggml.tokens');
   }
   const pre = meta['tokenizer.ggml.pre'];
-  const bool = (key: string) =>
-    typeof meta[key] === 'boolean' ? (meta[key]) : undefined;
+  const bool = (key: string) => (typeof meta[key] === 'boolean' ? meta[key] : undefined);
   const vocab: GgufVocab = { model, tokens };
   const optional: Partial<GgufVocab> = {
     pre: typeof pre === 'string' ? pre : undefined,
