@@ -105,7 +105,9 @@ for (const name of readdirSync(modelsDir).sort()) {
   if (!m || !existsSync(`${base}.inp`) || !existsSync(`${base}.out`)) continue;
   const vocab = vocabFromMetadata(readGgufMetadata(base));
   if (vocab.model !== 'gpt2' && vocab.model !== 'llama') continue;
+  const t0 = performance.now();
   const tok = new GgufTokenizer(vocab);
+  const buildMs = Math.round(performance.now() - t0);
   const cases = readCases(base);
   let pass = 0;
   const failures = [];
@@ -120,6 +122,8 @@ for (const name of readdirSync(modelsDir).sort()) {
     pre: vocab.pre ?? '(default)',
     pass,
     total: cases.length,
+    tokens: vocab.tokens.length,
+    buildMs,
   });
   for (const f of failures.slice(0, show)) {
     console.log(`  ${m[1]} FAIL ${JSON.stringify(f.text).slice(0, 80)}`);
