@@ -1,0 +1,7 @@
+// The GGUF tokenizers' public face.
+
+export { GgufTokenizer } from './gguf-tokenizer';
+export { TokenType, vocabFromMetadata, type GgufVocab } from './gguf-vocab';
+export { PRE_TOKENIZER_NAMES, preTokenizerFor, type PreTokenizer } from './pre-tokenizers';
+export type { FimSpecials, Tokenizer } from './tokenizer';
+export { MissingTokenError, TokenizerError, UnsupportedTokenizerError } from './tokenizer-errors';

@@ -1,0 +1,15 @@
+// Named errors of the GGUF tokenizers.
+
+export class TokenizerError extends Error {
+  override name = 'TokenizerError';
+}
+
+/** The vocabulary names a tokenizer model or pre-tokenizer this code does not implement. */
+export class UnsupportedTokenizerError extends TokenizerError {
+  override name = 'UnsupportedTokenizerError';
+}
+
+/** A token the caller needs (a FIM marker, a byte token) is not in the vocabulary. */
+export class MissingTokenError extends TokenizerError {
+  override name = 'MissingTokenError';
+}
