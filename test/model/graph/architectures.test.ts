@@ -5,17 +5,24 @@ import assert from 'node:assert/strict';
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { buildDecoderGraph, writeDecoderModel } from '../../../src/model/graph/decoder-graph';
+import {
+  buildDecoderGraph,
+  dequantize,
+  writeDecoderModel,
+  type DecoderGraphOptions,
+} from '../../../src/model/graph/decoder-graph';
 import type {
   DecoderArchitecture,
   DecoderSpec,
   FloatWeight,
+  Weight,
 } from '../../../src/model/graph/decoder-spec';
 import { maxAbsDiff } from '../../../src/model/golden';
 import { OnnxModel } from '../../../src/model/onnx-backend';
 import { repoRoot } from '../../repo-root';
 import { tempDir } from '../../temp-dir';
 import { randomInputs, rng, runContract } from './contract-run';
+import { quantize4, quantize8 } from './quantize';
 import { referenceForward } from './reference-forward';
 
 function smallSpec(architecture: DecoderArchitecture): DecoderSpec {
@@ -77,10 +84,11 @@ export function randomWeights(spec: DecoderSpec, seed: number): Map<string, Floa
 /** A folder the engine loads: the built graph, a contract-2 card with the spec's shape, a tokenizer. */
 async function modelFolder(
   spec: DecoderSpec,
-  weights: Map<string, FloatWeight>,
+  weights: Map<string, Weight>,
   dir: string,
+  options: DecoderGraphOptions = {},
 ): Promise<string> {
-  await writeDecoderModel(dir, buildDecoderGraph(spec, { get: (n) => weights.get(n) }));
+  await writeDecoderModel(dir, buildDecoderGraph(spec, { get: (n) => weights.get(n) }, options));
   const config = {
     vocab_size: spec.vocabSize,
     dim: spec.dim,
@@ -135,3 +143,29 @@ for (const arch of ['qwen2', 'starcoder2', 'llama'] as const) {
     }
   });
 }
+
+test('4-bit (zero points) and 8-bit MatMulNBits weights, and a quantized tied table, read as their dequantized floats', async (t) => {
+  const spec = { ...smallSpec('qwen2'), vocabSize: 64 };
+  const floats = randomWeights(spec, 9);
+  const packed = new Map<string, Weight>(floats);
+  const expanded = new Map<string, FloatWeight>(floats);
+  for (const [name, w] of floats) {
+    if (w.dims.length !== 2) continue;
+    const q = name.includes('ffn') ? quantize4(w, 16) : quantize8(w, 16);
+    packed.set(name, q);
+    expanded.set(name, { kind: 'float', dims: w.dims, data: dequantize(q) });
+  }
+  // accuracy_level 1 computes in float: the graph must then equal the dequantized weights exactly.
+  const dir = await modelFolder(spec, packed, tempDir('ropewalk-graph-nbits-', t), {
+    accuracyLevel: 1,
+  });
+  const model = await OnnxModel.load(dir);
+  try {
+    const x = randomInputs(spec, 3, 4, 2);
+    const [got, want] = [await runContract(model, x), referenceForward(spec, expanded, x)];
+    const d = maxAbsDiff(got.logits, want.logits);
+    assert.ok(d <= 1e-4, `max |graph − dequantized reference| = ${d}`);
+  } finally {
+    await model.dispose();
+  }
+});

@@ -22,3 +22,37 @@ export function quantize8(w: FloatWeight, blockSize: number): NBitsWeight {
     }
   return { kind: 'nbits', bits: 8, blockSize, N: n, K: k, packed, scales };
 }
+
+/** Asymmetric per-block 4-bit with packed uint8 zero points (low nibble first), MatMulNBits' layout. */
+export function quantize4(w: FloatWeight, blockSize: number): NBitsWeight {
+  const [n, k] = w.dims as [number, number];
+  const blocks = Math.ceil(k / blockSize);
+  const zpRow = Math.ceil(blocks / 2);
+  const packed = new Uint8Array((n * blocks * blockSize) / 2); // [N, K/bs, bs/2]
+  const scales = new Float32Array(n * blocks); // [N, K/bs]
+  const zeroPoints = new Uint8Array(n * zpRow); // [N, ⌈(K/bs)/2⌉]
+  for (let r = 0; r < n; r++)
+    for (let blk = 0; blk < blocks; blk++) {
+      const from = blk * blockSize;
+      const to = Math.min(k, from + blockSize);
+      let [lo, hi] = [0, 0];
+      for (let c = from; c < to; c++) {
+        lo = Math.min(lo, w.data[r * k + c] as number);
+        hi = Math.max(hi, w.data[r * k + c] as number);
+      }
+      const scale = (hi - lo) / 15 || 1;
+      const zero = Math.max(0, Math.min(15, Math.round(-lo / scale)));
+      scales[r * blocks + blk] = scale;
+      const zAt = r * zpRow + (blk >> 1);
+      zeroPoints[zAt] = (zeroPoints[zAt] as number) | (blk & 1 ? zero << 4 : zero);
+      for (let c = from; c < to; c++) {
+        const q = Math.max(
+          0,
+          Math.min(15, Math.round((w.data[r * k + c] as number) / scale) + zero),
+        );
+        const at = r * blocks * (blockSize / 2) + (c >> 1);
+        packed[at] = (packed[at] as number) | (c & 1 ? q << 4 : q);
+      }
+    }
+  return { kind: 'nbits', bits: 4, blockSize, N: n, K: k, packed, scales, zeroPoints };
+}
