@@ -55,9 +55,8 @@ export function buildDecoderGraph(
     b.output(`present.${i}.value`, 'float', [1, 'sequence', kv, hd]);
   }
 
-  const table = embeddingTable(ctx);
   const ids = b.op1('Reshape', ['input_ids', b.constInt64([-1])]); // [S]
-  let x = b.op1('Gather', [table, ids], { axis: 0 }); // [S, D]
+  let x = embed(ctx, ids); // [S, D]
   const shared = attentionShared(ctx);
   for (let i = 0; i < nLayers; i++) {
     x = b.op1('Add', [x, attention(ctx, norm(ctx, x, `blk.${i}.attn_norm`), i, shared)]);
@@ -65,7 +64,7 @@ export function buildDecoderGraph(
   }
   const kept = b.op1('Gather', [x, 'logits_indices'], { axis: 0 }); // [K, D]: logits only where asked
   const h = norm(ctx, kept, 'output_norm');
-  const logits = outputHead(ctx, h, table); // [K, V]
+  const logits = outputHead(ctx, h); // [K, V]
   b.op('Unsqueeze', [logits, b.constInt64([0])], {}, { outputs: ['logits'] }); // [1, K, V]
 
   return b.finish(
@@ -97,9 +96,9 @@ export function graphConfig(spec: DecoderSpec): Record<string, unknown> {
   };
 }
 
-/** token_embd as a float table [V, D] for Gather; a quantized table is expanded (Gather wants floats). */
-function embeddingTable(ctx: LayerContext): string {
-  const { spec } = ctx;
+/** ids [S] → embeddings [S, D]: Gather on a float table, GatherBlockQuantized on a quantized one. */
+function embed(ctx: LayerContext, ids: string): string {
+  const { spec, b } = ctx;
   const name = 'token_embd.weight';
   const w = need(ctx, name);
   if (w.kind === 'float') {
@@ -109,20 +108,42 @@ function embeddingTable(ctx: LayerContext): string {
         `float [${spec.vocabSize}, ${spec.dim}]`,
         `[${w.dims.join(', ')}]`,
       );
-    return ctx.b.weight(name, 'float', [spec.vocabSize, spec.dim], w.data);
+    const table = b.weight(name, 'float', [spec.vocabSize, spec.dim], w.data); // [V, D]
+    return b.op1('Gather', [table, ids], { axis: 0 });
   }
-  if (w.N !== spec.vocabSize || w.K !== spec.dim)
+  if (w.N !== spec.vocabSize || w.K !== spec.dim || w.K % w.blockSize !== 0)
     throw new WeightShapeError(name, `[${spec.vocabSize}, ${spec.dim}]`, `[${w.N}, ${w.K}]`);
-  return ctx.b.weight(`${name}.float`, 'float', [w.N, w.K], dequantize(w));
+  // onnxruntime 1.30's CPU GatherBlockQuantized reads MatMulNBits' bytes as they are (checked for
+  // 4 and 8 bits): the tied head and the lookup share one quantized table.
+  const blocks = w.K / w.blockSize;
+  const inputs = [
+    b.weight(`${name}.packed`, 'uint8', [w.N, blocks, (w.blockSize * w.bits) / 8], w.packed),
+    b.weight(`${name}.scales`, 'float', [w.N * blocks], w.scales),
+  ];
+  if (w.zeroPoints instanceof Float32Array) {
+    // Float zero points are MatMulNBits-only: expand this table to floats.
+    const table = b.weight(`${name}.float`, 'float', [w.N, w.K], dequantize(w));
+    return b.op1('Gather', [table, ids], { axis: 0 });
+  }
+  const packed = b.op1('Reshape', [inputs[0] as string, b.constInt64([w.N, (w.K * w.bits) / 8])]);
+  const scales = b.op1('Reshape', [inputs[1] as string, b.constInt64([w.N, blocks])]); // [V, D/bs]
+  const gbq = [packed, ids, scales];
+  if (w.zeroPoints) {
+    const zp = b.weight(`${name}.zero_points`, 'uint8', [w.zeroPoints.length], w.zeroPoints);
+    gbq.push(b.op1('Reshape', [zp, b.constInt64([w.N, -1])]));
+  }
+  const attrs = { gather_axis: 0, quantize_axis: 1, block_size: w.blockSize, bits: w.bits };
+  return b.op1('GatherBlockQuantized', gbq, attrs, 'com.microsoft'); // [S, D]
 }
 
 /** h [K, D] → logits [K, V]: the tied head reads the embedding table itself (Gemm transB), no copy. */
-function outputHead(ctx: LayerContext, h: string, table: string): string {
+function outputHead(ctx: LayerContext, h: string): string {
   const { spec, b } = ctx;
   if (!spec.tiedEmbeddings) return linear(ctx, h, 'output', spec.vocabSize, spec.dim);
   const w = need(ctx, 'token_embd.weight');
   if (w.kind === 'nbits')
     return matMulNBits(ctx, h, 'token_embd.weight', w, spec.vocabSize, spec.dim);
+  const table = b.weight('token_embd.weight', 'float', [spec.vocabSize, spec.dim], w.data);
   return b.op1('Gemm', [h, table], { transB: 1 });
 }
 

@@ -38,6 +38,7 @@ export class OnnxGraphBuilder {
   private offset = 0;
   private counter = 0;
   private readonly constants = new Map<string, string>();
+  private readonly weights = new Map<string, ArrayBufferView>();
 
   constructor(readonly dataLocation: string) {}
 
@@ -103,8 +104,12 @@ export class OnnxGraphBuilder {
     return name;
   }
 
-  /** An initializer whose bytes live in the external-data file. */
+  /** An initializer whose bytes live in the external-data file; the same name and data is stored once. */
   weight(name: string, elem: ElemType, dims: number[], data: ArrayBufferView): string {
+    const known = this.weights.get(name);
+    if (known === data) return name;
+    if (known) throw new DuplicateInitializerError(name);
+    this.weights.set(name, data);
     const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     const align = bytes.byteLength >= LARGE ? PAGE : SMALL_ALIGN;
     const pad = (align - (this.offset % align)) % align;
@@ -149,6 +154,13 @@ export class OnnxGraphBuilder {
       model: onnx.ModelProto.encode(model).finish(),
       externalData: { location: this.dataLocation, chunks: this.chunks, length: this.offset },
     };
+  }
+}
+
+export class DuplicateInitializerError extends Error {
+  override name = 'DuplicateInitializerError';
+  constructor(readonly initializer: string) {
+    super(`initializer ${initializer} was given twice with different data`);
   }
 }
 

@@ -144,14 +144,14 @@ for (const arch of ['qwen2', 'starcoder2', 'llama'] as const) {
   });
 }
 
-test('4-bit (zero points) and 8-bit MatMulNBits weights, and a quantized tied table, read as their dequantized floats', async (t) => {
+test('4-bit (zero points) and 8-bit MatMulNBits weights, and a 4-bit tied table (GatherBlockQuantized), read as their dequantized floats', async (t) => {
   const spec = { ...smallSpec('qwen2'), vocabSize: 64 };
   const floats = randomWeights(spec, 9);
   const packed = new Map<string, Weight>(floats);
   const expanded = new Map<string, FloatWeight>(floats);
   for (const [name, w] of floats) {
     if (w.dims.length !== 2) continue;
-    const q = name.includes('ffn') ? quantize4(w, 16) : quantize8(w, 16);
+    const q = /ffn|token_embd/.test(name) ? quantize4(w, 16) : quantize8(w, 16);
     packed.set(name, q);
     expanded.set(name, { kind: 'float', dims: w.dims, data: dequantize(q) });
   }
