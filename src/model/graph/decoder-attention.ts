@@ -1,0 +1,104 @@
+// Attention of one layer in the contract's form: new queries and keys rotated with the given tables
+// (rotate-half), the cache read in place as two 2-D products with scores laid out [C, P], causality by order.
+
+import type { LayerContext } from './decoder-layers';
+import { linear } from './decoder-layers';
+
+/** Values every layer shares, computed once from the graph inputs. */
+export interface AttentionShared {
+  cos: string; // [S, 1, hd/2]
+  sin: string; // [S, 1, hd/2]
+  causal: string; // [C, S] float 0/1, C = heads·S: row c is query token c mod S
+  onesP: string; // [P, 1]: the cache's share of the softmax denominator as a product
+  eye: string; // [kv, 1, kv, 1]: selects the block-diagonal of the kv heads
+  attentionScale: string; // [n_layers, 1, S]
+}
+
+/** Rotate-half on x [S, n, hd]: pair (j, j + hd/2) turns by the table's angle j. */
+function rotate(ctx: LayerContext, x: string, sh: AttentionShared): string {
+  const { b } = ctx;
+  const [x1, x2] = b.op('Split', [x], { axis: -1 }, { outputs: 2 }) as [string, string]; // [S, n, hd/2]
+  const a = b.op1('Sub', [b.op1('Mul', [x1, sh.cos]), b.op1('Mul', [x2, sh.sin])]);
+  const c = b.op1('Add', [b.op1('Mul', [x2, sh.cos]), b.op1('Mul', [x1, sh.sin])]);
+  return b.op1('Concat', [a, c], { axis: -1 });
+}
+
+/** Layer i's attention on h [S, D]: writes present.i.key/value and returns the output projection [S, D]. */
+export function attention(ctx: LayerContext, h: string, i: number, sh: AttentionShared): string {
+  const { b, spec } = ctx;
+  const { nHeads: nh, nKvHeads: kv, headDim: hd, dim } = spec;
+  const p = `blk.${i}`;
+  const q = linear(ctx, h, `${p}.attn_q`, nh * hd, dim); // [S, h·hd]
+  const k = linear(ctx, h, `${p}.attn_k`, kv * hd, dim); // [S, kv·hd]
+  const v = linear(ctx, h, `${p}.attn_v`, kv * hd, dim); // [S, kv·hd]
+  const qr = rotate(ctx, b.op1('Reshape', [q, b.constInt64([-1, nh, hd])]), sh); // [S, h, hd]
+  const kr = rotate(ctx, b.op1('Reshape', [k, b.constInt64([-1, kv, hd])]), sh); // [S, kv, hd]
+  b.op('Reshape', [kr, b.constInt64([1, -1, kv, hd])], {}, { outputs: [`present.${i}.key`] });
+  b.op('Reshape', [v, b.constInt64([1, -1, kv, hd])], {}, { outputs: [`present.${i}.value`] });
+
+  // Logit multiplier of each new query: attention_scale[i] / √hd.
+  const layerScale = b.op1('Gather', [sh.attentionScale, b.constInt64([i], [])], { axis: 0 }); // [1, S]
+  const qScale = b.op1('Div', [
+    b.op1('Reshape', [layerScale, b.constInt64([-1, 1, 1])]), // [S, 1, 1]
+    b.constFloat([Math.sqrt(hd)], []),
+  ]);
+  const qs = b.op1('Mul', [qr, qScale]); // [S, h, hd]
+  // The g query heads of each kv head as rows of a block-diagonal matrix [C, kv·hd].
+  const qh = b.op1('Transpose', [qs], { perm: [1, 0, 2] }); // [h, S, hd]
+  const qg = b.op1('Reshape', [qh, b.constInt64([kv, -1, 1, hd])]); // [kv, g·S, 1, hd]
+  const qt = b.op1('Reshape', [b.op1('Mul', [qg, sh.eye]), b.constInt64([-1, kv * hd])]); // [C, kv·hd]
+
+  const rows = b.constInt64([-1, kv * hd]);
+  const pk = b.op1('Reshape', [`past_key_values.${i}.key`, rows]); // [P, kv·hd], a view
+  const pv = b.op1('Reshape', [`past_key_values.${i}.value`, rows]); // [P, kv·hd]
+  const kn = b.op1('Reshape', [kr, rows]); // [S, kv·hd]
+  const vn = b.op1('Reshape', [v, rows]); // [S, kv·hd]
+  // onnxruntime fuses Transpose into MatMul (FusedMatMul transB): the cache is not copied.
+  const sp = b.op1('MatMul', [qt, b.op1('Transpose', [pk], { perm: [1, 0] })]); // [C, P]
+  const sn = b.op1('MatMul', [qt, b.op1('Transpose', [kn], { perm: [1, 0] })]); // [C, S]
+  // One max over cache and new scores together: ReduceMax over an empty cache alone is ill-defined.
+  const all = b.op1('Concat', [sp, sn], { axis: 1 }); // [C, P + S]
+  const mx = b.op1('ReduceMax', [all], { axes: [1], keepdims: 1 }); // [C, 1]
+  const ep = b.op1('Exp', [b.op1('Sub', [sp, mx])]); // [C, P]
+  const en = b.op1('Mul', [b.op1('Exp', [b.op1('Sub', [sn, mx])]), sh.causal]); // [C, S]
+  // The cache's share as a product with ones: a product over an empty inner axis is 0, a ReduceSum is not defined.
+  const den = b.op1('Add', [
+    b.op1('MatMul', [ep, sh.onesP]),
+    b.op1('ReduceSum', [en, b.constInt64([1])], { keepdims: 1 }),
+  ]); // [C, 1]
+  const num = b.op1('Add', [b.op1('MatMul', [ep, pv]), b.op1('MatMul', [en, vn])]); // [C, kv·hd]
+  const out = b.op1('Div', [num, den]); // [C, kv·hd]
+  // Keep each query head's own kv block: [kv, g·S, kv, hd] → [kv, g·S, hd].
+  const blocks = b.op1('Mul', [b.op1('Reshape', [out, b.constInt64([kv, -1, kv, hd])]), sh.eye]);
+  const diag = b.op1('ReduceSum', [blocks, b.constInt64([2])], { keepdims: 0 }); // [kv, g·S, hd]
+  const heads = b.op1('Reshape', [diag, b.constInt64([nh, -1, hd])]); // [h, S, hd]
+  const tokens = b.op1('Transpose', [heads], { perm: [1, 0, 2] }); // [S, h, hd]
+  const flat = b.op1('Reshape', [tokens, b.constInt64([-1, nh * hd])]); // [S, h·hd]
+  return linear(ctx, flat, `${p}.attn_output`, dim, nh * hd);
+}
+
+/** The shared values: tables reshaped, the causal mask by order, ones over the cache, the kv-head eye. */
+export function attentionShared(ctx: LayerContext): AttentionShared {
+  const { b, spec } = ctx;
+  const half = spec.headDim / 2;
+  const kv = spec.nKvHeads;
+  const cos = b.op1('Reshape', ['rope_cos_q', b.constInt64([-1, 1, half])]);
+  const sin = b.op1('Reshape', ['rope_sin_q', b.constInt64([-1, 1, half])]);
+  const zero = b.constInt64([0], []);
+  const one = b.constInt64([1], []);
+  const s = b.op1('Gather', [b.op1('Shape', ['input_ids']), one], { axis: 0 }); // scalar S
+  const tokens = b.op1('Range', [zero, s, one]); // [S]
+  const c = b.op1('Mul', [s, b.constInt64([spec.nHeads], [])]);
+  const rowToken = b.op1('Mod', [b.op1('Range', [zero, c, one]), s]); // [C]
+  const sees = b.op1('LessOrEqual', [
+    b.op1('Unsqueeze', [tokens, b.constInt64([0])]), // [1, S]
+    b.op1('Unsqueeze', [rowToken, b.constInt64([1])]), // [C, 1]
+  ]);
+  const causal = b.op1('Cast', [sees], { to: 1 }); // [C, S] float
+  const pShape = b.op1('Shape', ['past_key_values.0.key'], { start: 1, end: 2 }); // [1] = P
+  const onesShape = b.op1('Concat', [pShape, b.constInt64([1])], { axis: 0 });
+  const onesP = b.op1('Expand', [b.constFloat([1], [1, 1]), onesShape]); // [P, 1]
+  const eyeValues = Array.from({ length: kv * kv }, (_, j) => (j % (kv + 1) === 0 ? 1 : 0));
+  const eye = b.constFloat(eyeValues, [kv, 1, kv, 1]);
+  return { cos, sin, causal, onesP, eye, attentionScale: 'attention_scale' };
+}

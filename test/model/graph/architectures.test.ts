@@ -1,0 +1,171 @@
+// qwen2 (Q/K/V bias, tied head) and starcoder2 (LayerNorm with bias, GELU-tanh MLP, biases everywhere,
+// separate head) graphs against a float64 reference forward pass, on a nonempty cache.
+
+import assert from 'node:assert/strict';
+import { copyFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import {
+  buildDecoderGraph,
+  dequantize,
+  writeDecoderModel,
+  type DecoderGraphOptions,
+} from '../../../src/model/graph/decoder-graph';
+import type {
+  DecoderArchitecture,
+  DecoderSpec,
+  FloatWeight,
+  Weight,
+} from '../../../src/model/graph/decoder-spec';
+import { maxAbsDiff } from '../../../src/model/golden';
+import { OnnxModel } from '../../../src/model/onnx-backend';
+import { repoRoot } from '../../repo-root';
+import { tempDir } from '../../temp-dir';
+import { randomInputs, rng, runContract } from './contract-run';
+import { quantize4, quantize8 } from './quantize';
+import { referenceForward } from './reference-forward';
+
+function smallSpec(architecture: DecoderArchitecture): DecoderSpec {
+  return {
+    architecture,
+    vocabSize: 61,
+    dim: 32,
+    nLayers: 2,
+    nHeads: 4,
+    nKvHeads: 2,
+    headDim: 8,
+    ffnDim: 48,
+    normEps: 1e-6,
+    tiedEmbeddings: architecture !== 'starcoder2',
+  };
+}
+
+/** Random GGUF-named weights with the biases each architecture has. */
+export function randomWeights(spec: DecoderSpec, seed: number): Map<string, FloatWeight> {
+  const r = rng(seed);
+  const w = new Map<string, FloatWeight>();
+  const put = (name: string, dims: number[], around = 0) => {
+    const size = dims.reduce((a, b) => a * b, 1);
+    const std = dims.length === 2 ? 1 / Math.sqrt(dims[1] as number) : 0.1;
+    w.set(name, {
+      kind: 'float',
+      dims,
+      data: Float32Array.from({ length: size }, () => around + (r() * 2 - 1) * std * 1.7),
+    });
+  };
+  const sc2 = spec.architecture === 'starcoder2';
+  const { dim: d, headDim: hd, nHeads: h, nKvHeads: kv, ffnDim: f } = spec;
+  const normW = (base: string) => {
+    put(`${base}.weight`, [d], 1);
+    if (sc2) put(`${base}.bias`, [d]);
+  };
+  put('token_embd.weight', [spec.vocabSize, d]);
+  if (!spec.tiedEmbeddings) put('output.weight', [spec.vocabSize, d]);
+  normW('output_norm');
+  for (let i = 0; i < spec.nLayers; i++) {
+    const p = `blk.${i}`;
+    normW(`${p}.attn_norm`);
+    normW(`${p}.ffn_norm`);
+    const lin = (name: string, n: number, k: number, bias: boolean) => {
+      put(`${p}.${name}.weight`, [n, k]);
+      if (bias) put(`${p}.${name}.bias`, [n]);
+    };
+    lin('attn_q', h * hd, d, true);
+    lin('attn_k', kv * hd, d, true);
+    lin('attn_v', kv * hd, d, true);
+    lin('attn_output', d, h * hd, sc2);
+    if (!sc2) lin('ffn_gate', f, d, false);
+    lin('ffn_up', f, d, sc2);
+    lin('ffn_down', d, f, sc2);
+  }
+  return w;
+}
+
+/** A folder the engine loads: the built graph, a contract-2 card with the spec's shape, a tokenizer. */
+async function modelFolder(
+  spec: DecoderSpec,
+  weights: Map<string, Weight>,
+  dir: string,
+  options: DecoderGraphOptions = {},
+): Promise<string> {
+  await writeDecoderModel(dir, buildDecoderGraph(spec, { get: (n) => weights.get(n) }, options));
+  const config = {
+    vocab_size: spec.vocabSize,
+    dim: spec.dim,
+    n_layers: spec.nLayers,
+    n_heads: spec.nHeads,
+    n_kv_heads: spec.nKvHeads,
+    ffn_dim: spec.ffnDim,
+    rope_theta: 10000,
+    train_len: 256,
+    norm_eps: spec.normEps,
+    tie_embeddings: spec.tiedEmbeddings,
+  };
+  writeFileSync(
+    join(dir, 'model-card.json'),
+    JSON.stringify({ name: 'graph-test', contract: 2, config, parameters: 1 }),
+  );
+  copyFileSync(join(repoRoot(), 'models', 'tiny', 'tokenizer.json'), join(dir, 'tokenizer.json'));
+  return dir;
+}
+
+for (const arch of ['qwen2', 'starcoder2', 'llama'] as const) {
+  test(`${arch}: logits and presents equal a float64 reference within 1e-4`, async (t) => {
+    const spec = smallSpec(arch);
+    const weights = randomWeights(spec, 3);
+    const model = await OnnxModel.load(
+      await modelFolder(spec, weights, tempDir(`ropewalk-graph-${arch}-`, t)),
+    );
+    try {
+      for (const [s, p] of [
+        [4, 3],
+        [1, 6],
+        [3, 0],
+      ] as const) {
+        const x = randomInputs(spec, s, p, 11 * s + p);
+        const [got, want] = [await runContract(model, x), referenceForward(spec, weights, x)];
+        const d = maxAbsDiff(got.logits, want.logits);
+        assert.ok(d <= 1e-4, `S=${s} P=${p}: max |graph − reference| logits ${d}`);
+        for (let i = 0; i < spec.nLayers; i++) {
+          const dk = maxAbsDiff(
+            got.presentKeys[i] as Float32Array,
+            want.presentKeys[i] as Float32Array,
+          );
+          const dv = maxAbsDiff(
+            got.presentValues[i] as Float32Array,
+            want.presentValues[i] as Float32Array,
+          );
+          assert.ok(dk <= 1e-4 && dv <= 1e-4, `S=${s} P=${p} layer ${i}: keys ${dk}, values ${dv}`);
+        }
+      }
+    } finally {
+      await model.dispose();
+    }
+  });
+}
+
+test('4-bit (zero points) and 8-bit MatMulNBits weights, and a 4-bit tied table (GatherBlockQuantized), read as their dequantized floats', async (t) => {
+  const spec = { ...smallSpec('qwen2'), vocabSize: 64 };
+  const floats = randomWeights(spec, 9);
+  const packed = new Map<string, Weight>(floats);
+  const expanded = new Map<string, FloatWeight>(floats);
+  for (const [name, w] of floats) {
+    if (w.dims.length !== 2) continue;
+    const q = /ffn|token_embd/.test(name) ? quantize4(w, 16) : quantize8(w, 16);
+    packed.set(name, q);
+    expanded.set(name, { kind: 'float', dims: w.dims, data: dequantize(q) });
+  }
+  // accuracy_level 1 computes in float: the graph must then equal the dequantized weights exactly.
+  const dir = await modelFolder(spec, packed, tempDir('ropewalk-graph-nbits-', t), {
+    accuracyLevel: 1,
+  });
+  const model = await OnnxModel.load(dir);
+  try {
+    const x = randomInputs(spec, 3, 4, 2);
+    const [got, want] = [await runContract(model, x), referenceForward(spec, expanded, x)];
+    const d = maxAbsDiff(got.logits, want.logits);
+    assert.ok(d <= 1e-4, `max |graph − dequantized reference| = ${d}`);
+  } finally {
+    await model.dispose();
+  }
+});
