@@ -125,3 +125,13 @@ test('a 151,936-entry string array reads back whole', async (t) => {
   assert.equal(value.type, 'array');
   assert.deepEqual(value.value, tokens);
 });
+
+test('a version 2 file (same layout, u64 counts) reads as version 2', async (t) => {
+  const { path } = fixture(tempDir('gguf-', t));
+  const bytes = readFileSync(path);
+  bytes.writeUInt32LE(2, 4);
+  writeFileSync(path, bytes);
+  const file = await readGguf(path);
+  assert.equal(file.version, 2);
+  assert.equal(file.tensors.length, 3);
+});
