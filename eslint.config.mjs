@@ -102,4 +102,9 @@ export default defineConfig(
     rules: restrict('onnxruntime-node'),
   },
   { files: ['src/model/onnx-backend.ts'], rules: restrict('vscode') },
+  {
+    // Checks an operator's kernel on its own (a one-node graph), below the engine interface.
+    files: ['test/model/gguf/matmul-nbits.test.ts'],
+    rules: restrict('vscode'),
+  },
 );
