@@ -1,5 +1,6 @@
 # Writes seeded random-weight GGUF files in the real tensor layout of qwen2, llama and starcoder2, for parity tests against llama.cpp.
-"""Usage: PYTHONPATH=LLAMA_DIR/gguf-py python3 make-random-gguf.py ARCH SHAPE OUT.gguf [--seed N]
+"""Usage: PYTHONPATH=LLAMA_DIR/gguf-py python3 make-random-gguf.py ARCH SHAPE OUT.gguf
+           [--seed N] [--logit-gain G] [--dtype f32|f16]
 
 ARCH: qwen2 | llama | starcoder2.  SHAPE: tiny | kq | qwen-0.5b | qwen-1.5b (see SHAPES).
 llama files also get OUT.hf.npz: the q/k weights before llama.cpp's RoPE row permutation,
@@ -138,7 +139,9 @@ def main():
     ap.add_argument("out")
     ap.add_argument("--seed", type=int, default=1234)
     # The final norm's gain: scales every logit, so it sets how far apart the top two are.
-    ap.add_argument("--logit-gain", type=float, default=4.0)
+    ap.add_argument("--logit-gain", type=float, default=8.0)
+    # f16 halves the big shapes on disk (1 GB for 0.5B); llama-quantize reads either.
+    ap.add_argument("--dtype", choices=["f32", "f16"], default="f32")
     a = ap.parse_args()
     s = SHAPES[a.shape]
     d, nl, nh, nkv, ff, nv = s["dim"], s["layers"], s["heads"], s["kv_heads"], s["ffn"], s["vocab"]
@@ -161,7 +164,7 @@ def main():
     w.add_feed_forward_length(ff)
     w.add_head_count(nh)
     w.add_head_count_kv(nkv)
-    w.add_file_type(gguf.LlamaFileType.ALL_F32)
+    w.add_file_type(gguf.LlamaFileType.MOSTLY_F16 if a.dtype == "f16" else gguf.LlamaFileType.ALL_F32)
     if a.arch == "qwen2":
         w.add_rope_freq_base(1_000_000.0)
         w.add_layer_norm_rms_eps(1e-6)
@@ -235,8 +238,8 @@ def main():
             tensors[p + "ffn_up.weight"] = mat(ff, d)
             tensors[p + "ffn_down.weight"] = mat(d, ff, 2.0)
     for name, t in tensors.items():
-        # 1-D tensors stay F32 in every quantized file anyway; big shapes keep 2-D ones F32 too.
-        w.add_tensor(name, t)
+        # Norms and biases stay F32, as llama.cpp's converter and llama-quantize keep them.
+        w.add_tensor(name, t.astype(np.float16) if a.dtype == "f16" and t.ndim == 2 else t)
     w.write_header_to_file()
     w.write_kv_data_to_file()
     w.write_tensors_to_file(progress=big)
