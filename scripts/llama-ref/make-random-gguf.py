@@ -147,7 +147,6 @@ def main():
     d, nl, nh, nkv, ff, nv = s["dim"], s["layers"], s["heads"], s["kv_heads"], s["ffn"], s["vocab"]
     hd = d // nh
     rng = np.random.default_rng(a.seed)
-    big = nv * d > 10_000_000
 
     def mat(rows, cols, gain=1.0):
         # 1/sqrt(fan-in) keeps each projection's output near unit scale, layer after layer.
@@ -242,7 +241,7 @@ def main():
         w.add_tensor(name, t.astype(np.float16) if a.dtype == "f16" and t.ndim == 2 else t)
     w.write_header_to_file()
     w.write_kv_data_to_file()
-    w.write_tensors_to_file(progress=big)
+    w.write_tensors_to_file()
     w.close()
     if hf:
         np.savez(a.out.removesuffix(".gguf") + ".hf.npz", **hf)
