@@ -7,6 +7,7 @@
 // repeat bit for bit on one machine.
 #include "llama.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,12 @@ static void quiet_log(enum ggml_log_level level, const char *text, void *user) {
     (void)user;
     // Keep llama.cpp's warnings and errors; its info chatter would drown our one line of output.
     if (level >= GGML_LOG_LEVEL_WARN) fputs(text, stderr);
+}
+
+static bool no_progress(float progress, void *user) {
+    (void)progress;
+    (void)user;
+    return true;  // without a callback llama.cpp prints a row of dots while loading
 }
 
 static int parse_ids(const char *s, llama_token **out) {
@@ -64,6 +71,7 @@ int main(int argc, char **argv) {
     llama_backend_init();
     struct llama_model_params mp = llama_model_default_params();
     mp.n_gpu_layers = 0;
+    mp.progress_callback = no_progress;
     struct llama_model *model = llama_model_load_from_file(model_path, mp);
     if (!model) {
         fprintf(stderr, "cannot load %s\n", model_path);
