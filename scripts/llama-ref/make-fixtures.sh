@@ -37,12 +37,16 @@ dump() { # MODEL NAME
   "$work/dump-logits" "$1" "$(ids_for "$1")" "$out/$2.llama" 16 f32
 }
 
+# Without llama-quantize (a build still running) only the F32 files and their outputs are made.
+quant=1
+[ -x "$bin/llama-quantize" ] || { quant=0; echo "no $bin/llama-quantize: F32 files only" >&2; }
 rm -f "$out"/*.gguf "$out"/*.llama.json "$out"/*.llama.bin "$out"/*.npz
 for arch in qwen2 llama starcoder2; do
   # tiny: F32 and its block quants (rows of 64 and 128 are multiples of 32, not of 256).
   python3 "$here/make-random-gguf.py" "$arch" tiny "$out/$arch-tiny-f32.gguf"
   [ -f "$out/$arch-tiny-f32.hf.npz" ] && mv "$out/$arch-tiny-f32.hf.npz" "$out/$arch-tiny.hf.npz"
   dump "$out/$arch-tiny-f32.gguf" "$arch-tiny-f32"
+  [ $quant = 1 ] || continue
   for q in F16 Q8_0 Q4_0; do
     lq=$(echo $q | tr A-Z a-z)
     "$bin/llama-quantize" "$out/$arch-tiny-f32.gguf" "$out/$arch-tiny-$lq.gguf" $q 2 >"$work/quantize.log" 2>&1 ||
