@@ -4,9 +4,9 @@
 // last chunk (the cursor's file) also has its last tokens replaced, as typing does: it is then cached
 // only in part, and its cached start is copied (see planReuse).
 
+import { type PromptTokenizer } from '../model/tokenizers/load-tokenizer';
 import { Generator } from '../model/generate';
 import type { OnnxModel } from '../model/onnx-backend';
-import type { TextTokenizer } from '../model/tokenizer';
 
 export interface ReuseAgreementRow {
   prompts: number;
@@ -29,13 +29,13 @@ export interface SourceFile {
 
 /** Deterministic prompts: sliding groups of files, each file's head as one chunk, a file's start as the cursor. */
 export function buildReusePrompts(
-  tok: TextTokenizer,
+  tok: PromptTokenizer,
   files: SourceFile[],
   count: number,
   chunkTokens: number,
   chunksPerPrompt = 4,
 ): number[][][] {
-  const sep = tok.special['<|file_sep|>'];
+  const sep = tok.fimSpecials().fileSep;
   const chunks = files
     .map((f) => [sep, ...tok.encode(`${f.path}\n${f.text}`).slice(0, chunkTokens)])
     .filter((c) => c.length >= 48);
@@ -48,7 +48,7 @@ export function buildReusePrompts(
 
 export async function reuseAgreement(
   model: OnnxModel,
-  tok: TextTokenizer,
+  tok: PromptTokenizer,
   prompts: number[][][],
   compareTokens = 8,
   editLast = 0,

@@ -4,6 +4,7 @@
 // equal RoPE plan share results, and runs the rest; cells that share context and a RoPE plan run one
 // after another in one generator session, so the KV cache carries over.
 
+import { type PromptTokenizer } from '../model/tokenizers/load-tokenizer';
 import type { FileTexts } from '../context/file-texts';
 import type { ContextStrategy } from '../context/proposals';
 import type { RepoIndex } from '../context/repo-index';
@@ -16,7 +17,6 @@ import {
   type RopeMethod,
   type RopeOptions,
 } from '../model/rope';
-import type { TextTokenizer } from '../model/tokenizer';
 import type { CellContext, RopePlanning } from './cells/cell-context';
 import { buildCompletionPrompts, completionCells, completionTasks } from './cells/completion';
 import { needleCells } from './cells/needle';
@@ -45,7 +45,7 @@ export interface BenchPlan {
 
 export interface BenchContext {
   model: OnnxModel;
-  tok: TextTokenizer;
+  tok: PromptTokenizer;
   index: RepoIndex;
   /** The repository's texts; the hole's file is shown with its hole while a task's prompts are built. */
   texts: FileTexts;

@@ -1,5 +1,6 @@
 // `ropewalk bench`: the repository benchmark (quality × length × RoPE method × context strategy) and its report.
 
+import { loadTokenizer } from '../model/tokenizers/load-tokenizer';
 import { basename, join, resolve } from 'node:path';
 import { formatDuration } from '../bench/bench-protocol';
 import { detectTestCommand, ExecutionSandbox } from '../bench/execution';
@@ -16,7 +17,6 @@ import { FileTexts } from '../context/file-texts';
 import { defaultGrammarsDir, SyntaxLoader } from '../context/syntax';
 import type { OnnxModel } from '../model/onnx-backend';
 import { readLongRopeFactors } from '../model/rope';
-import { TextTokenizer } from '../model/tokenizer';
 import type { Command, CommandSpec, ParsedArgs } from './args';
 import { benchPlanOf, BENCH_OPTIONS } from './bench-options';
 import { benchReporter, type BenchReporter } from './bench-reporter';
@@ -185,7 +185,7 @@ async function runBench(args: ParsedArgs, reporter: BenchReporter): Promise<numb
   const model = await loadModel(args);
   let execution: ExecutionSandbox | undefined;
   try {
-    const tok = TextTokenizer.load(model.files.tokenizer);
+    const tok = loadTokenizer(model.files.tokenizer);
     const { index, stats } = await buildIndex(root, args);
     say(
       `indexed ${stats.parsedFiles} files in ${formatDuration(stats.ms)}; building tasks and prompts…`,

@@ -1,6 +1,7 @@
 // `ropewalk complete`: the completion at a position, exactly as the editor would show it (the same
 // completeOnce, settings and defaults); --raw prints the model's own text instead.
 
+import { loadTokenizer } from '../model/tokenizers/load-tokenizer';
 import { AutoRopeStore } from '../bench/auto-rope';
 import { completeOnce, type CompletionResult } from '../completion/complete-once';
 import { completionSettings, DEFAULT_MAX_TOKENS, DEFAULT_STRATEGY } from '../completion/defaults';
@@ -14,7 +15,6 @@ import { RepoIndex } from '../context/repo-index';
 import { defaultGrammarsDir, SyntaxLoader } from '../context/syntax';
 import { Generator } from '../model/generate';
 import { readLongRopeFactors } from '../model/rope';
-import { TextTokenizer } from '../model/tokenizer';
 import { UsageError, type Command, type CommandSpec } from './args';
 import {
   budgetOption,
@@ -87,7 +87,7 @@ export const completeCommand: Command = {
     const factorsFile = ropeFactorsPath(args);
     const model = await loadModel(args);
     try {
-      const tok = TextTokenizer.load(model.files.tokenizer);
+      const tok = loadTokenizer(model.files.tokenizer);
       const autoRope = new AutoRopeStore(
         args.has('auto-dir') ? args.string('auto-dir') : undefined,
         (l) => process.stderr.write(l + '\n'),

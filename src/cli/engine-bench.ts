@@ -1,8 +1,8 @@
 // `ropewalk engine-bench`: prefill (cold and with a reused cache) and decoding speed at several context sizes.
 
+import { loadTokenizer } from '../model/tokenizers/load-tokenizer';
 import { readFileSync } from 'node:fs';
 import { engineBench, formatEngineBench } from '../bench/engine-bench';
-import { TextTokenizer } from '../model/tokenizer';
 import { UsageError, type Command, type CommandSpec } from './args';
 import { JSON_OPTION, MODEL_OPTIONS } from './common-options';
 import { loadModel } from './model-options';
@@ -47,7 +47,7 @@ export const engineBenchCommand: Command = {
       );
     const model = await loadModel(args);
     try {
-      const tok = TextTokenizer.load(model.files.tokenizer);
+      const tok = loadTokenizer(model.files.tokenizer);
       // Real code as the prompt: this program's own bundled source.
       const source = tok.encode(readFileSync(__filename, 'utf8'));
       const json = args.flag('json');

@@ -1,13 +1,15 @@
 // Loading the model the options name, with provider-probe messages only under --verbose.
 
-import { join, resolve } from 'node:path';
+import { loadTokenizer, type PromptTokenizer } from '../model/tokenizers/load-tokenizer';
+import { resolve } from 'node:path';
 import { checkModel, type ModelCheckReport } from '../model/model-check';
 import { defaultModelDir } from '../model/model-location';
 import { OnnxModel } from '../model/onnx-backend';
 import { candidateProviders, type ProviderSetting } from '../model/providers';
-import { TextTokenizer } from '../model/tokenizer';
 import type { ParsedArgs } from './args';
 import { requireFile } from './paths';
+import { importGguf, isGgufPath } from '../model/gguf-import/import-gguf';
+import { readModelFiles } from '../model/model-card';
 
 const stderr = (line: string) => process.stderr.write(line + '\n');
 
@@ -55,8 +57,11 @@ export async function checkModelWith(args: ParsedArgs, dir: string): Promise<Mod
 }
 
 /** The tokenizer of --model, for commands that tokenize without running the model. */
-export function tokenizerOf(args: ParsedArgs): TextTokenizer {
-  return TextTokenizer.load(join(modelDirOf(args), 'tokenizer.json'));
+/** The tokenizer of --model without running it: a GGUF file is imported first (once; cached), for its vocabulary. */
+export async function tokenizerOf(args: ParsedArgs): Promise<PromptTokenizer> {
+  const path = modelDirOf(args);
+  const dir = isGgufPath(path) ? await importGguf(path, { log: stderr }) : path;
+  return loadTokenizer(readModelFiles(dir).tokenizer);
 }
 
 /** --rope-factors read when given; a missing file is named. */

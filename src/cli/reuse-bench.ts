@@ -1,8 +1,8 @@
 // `ropewalk reuse-bench`: does decoding on a cache whose chunks moved agree with decoding from scratch.
 
+import { loadTokenizer } from '../model/tokenizers/load-tokenizer';
 import { buildReusePrompts, reuseAgreement } from '../bench/reuse-agreement';
 import { walkRepository } from '../context/repo-walk';
-import { TextTokenizer } from '../model/tokenizer';
 import type { Command, CommandSpec } from './args';
 import { JSON_OPTION, MODEL_OPTIONS } from './common-options';
 import { loadModel } from './model-options';
@@ -49,7 +49,7 @@ export const reuseBenchCommand: Command = {
     }).files.map((f) => ({ path: f.path, text: f.text as string }));
     const model = await loadModel(args);
     try {
-      const tok = TextTokenizer.load(model.files.tokenizer);
+      const tok = loadTokenizer(model.files.tokenizer);
       const prompts = buildReusePrompts(tok, files, args.int('prompts'), args.int('chunk-tokens'));
       if (prompts.length === 0)
         throw new InputError(`not enough source files under ${given} to build prompts`);

@@ -2,12 +2,12 @@
 // request's shape, generation, post-processing. The editor, the CLI's `complete` and the benchmark's
 // completion cells all come through here, so what is measured and printed is what users see.
 
+import { type PromptTokenizer } from '../model/tokenizers/load-tokenizer';
 import type { ContextStrategy } from '../context/proposals';
 import { languageForPath } from '../context/languages';
 import type { SyntaxLoader } from '../context/syntax';
 import type { GenerateResult } from '../model/generate';
 import type { WireGenerateOptions } from '../model/inference-protocol';
-import type { TextTokenizer } from '../model/tokenizer';
 import type { CompletionLanguage } from './code-text';
 import { postProcess, type BlockCheck } from './post-process';
 import type { BuiltPrompt, PromptBuilder } from './prompt-builder';
@@ -158,7 +158,7 @@ function blockCheck(
 }
 
 /** The tokens that end a completion besides end of text: a new file or any FIM marker means the middle is over. */
-export function completionStopTokens(tok: TextTokenizer): number[] {
+export function completionStopTokens(tok: PromptTokenizer): number[] {
   const s = tok.fimSpecials();
   return [s.fileSep, s.prefix, s.suffix, s.middle];
 }

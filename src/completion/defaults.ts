@@ -1,9 +1,9 @@
 // The completion defaults in one place: what the editor, the CLI and the benchmark use when the user
 // sets nothing, so that the three never drift apart.
 
+import { type PromptTokenizer } from '../model/tokenizers/load-tokenizer';
 import type { ContextStrategy } from '../context/proposals';
 import type { RopeMethod } from '../model/rope';
-import type { TextTokenizer } from '../model/tokenizer';
 import { completionStopTokens, type CompletionSettings } from './complete-once';
 import { chooseRope, type RopeCard, type RopeSetting } from './rope-choice';
 
@@ -32,7 +32,7 @@ export function completionSettings(
   model: {
     provider: string;
     card: RopeCard;
-    tok: TextTokenizer;
+    tok: PromptTokenizer;
     measuredBest?: (budget: number) => RopeMethod | undefined;
   },
 ): CompletionSettings {

@@ -3,7 +3,7 @@
 // chunks it has packed (a chunk's text rarely changes between keystrokes) and each document's last
 // prompt, so a keystroke re-tokenizes only the cursor's own file.
 
-import type { TextTokenizer } from '../model/tokenizer';
+import { type PromptTokenizer } from '../model/tokenizers/load-tokenizer';
 import { proposalsFor, type ContextStrategy, type Proposal } from '../context/proposals';
 import type { RepoIndex } from '../context/repo-index';
 import { LruMap } from '../lru-map';
@@ -38,7 +38,7 @@ export class PromptBuilder {
 
   constructor(
     private readonly index: RepoIndex,
-    private readonly tok: TextTokenizer,
+    private readonly tok: PromptTokenizer,
     /** Text of a repository file (an open editor's text first), undefined when unreadable. */
     private readonly fileText: (path: string) => string | undefined,
     chunkCacheEntries = 4096,

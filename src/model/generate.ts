@@ -147,8 +147,10 @@ export class Generator {
     { maxTokens, started }: { maxTokens: number; started: number },
     options: GenerateOptions,
   ): Promise<{ tokens: number[]; text: string; reason: GenerateResult['stopReason'] }> {
-    const eot = this.model.card.specialTokens['<|endoftext|>'] ?? 0;
-    const stopTokens = new Set([eot, ...(options.stopTokens ?? [])]);
+    const card = this.model.card;
+    // A GGUF model names its own end-of-generation ids; Ropewalk's models end on <|endoftext|>.
+    const ends = card.stopTokens ?? [card.specialTokens['<|endoftext|>'] ?? 0];
+    const stopTokens = new Set([...ends, ...(options.stopTokens ?? [])]);
     const stops = options.stop ?? [];
     const tokens: number[] = [];
     let text = '';

@@ -2,6 +2,7 @@
 // here, never on the extension host's thread. Requests are served one at a time, in arrival order;
 // a cancel message takes effect between two decoding steps. One model is held at a time.
 
+import { loadTokenizer } from './tokenizers/load-tokenizer';
 import { UnknownModelHandleError } from './errors';
 import { Generator } from './generate';
 import type {
@@ -13,7 +14,6 @@ import type {
 import { checkLoadedModel } from './model-check';
 import { OnnxModel } from './onnx-backend';
 import type { ProviderSetting } from './providers';
-import { TextTokenizer } from './tokenizer';
 
 type Work = Exclude<InferenceRequest, { type: 'cancel' }>;
 
@@ -56,11 +56,7 @@ async function open(modelDir: string, provider: ProviderSetting): Promise<Opened
     return result;
   }
   const handle = nextHandle++;
-  opened = {
-    handle,
-    model,
-    generator: new Generator(model, TextTokenizer.load(model.files.tokenizer)),
-  };
+  opened = { handle, model, generator: new Generator(model, loadTokenizer(model.files.tokenizer)) };
   return { ...result, handle };
 }
 

@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { CorruptModelError, ModelNotFoundError } from './errors';
 import { isRopeMethod, type RopeMethod } from './rope';
 
+/** The contract of Ropewalk's exported models; 3 is a graph built from a GGUF file (same inputs and outputs). */
 export const CONTRACT_VERSION = 2;
+export const CONTRACT_VERSIONS: readonly number[] = [2, 3];
 
 export interface ModelConfig {
   vocab_size: number;
@@ -16,6 +18,9 @@ export interface ModelConfig {
   ffn_dim: number;
   rope_theta: number;
   train_len: number;
+  /** Given when it is not dim / n_heads. */
+  head_dim?: number;
+  architecture?: string;
 }
 
 export interface ModelCard {
@@ -28,17 +33,27 @@ export interface ModelCard {
   heldoutLoss: number | null;
   specialTokens: Record<string, number>;
   defaultRope: { method: RopeMethod; factor?: number };
+  /** Ids that end generation besides `<|endoftext|>` (a GGUF model's eos/eot tokens). */
+  stopTokens?: number[];
+  /** Where an imported model came from and what its weights are. */
+  source?: {
+    gguf: string;
+    architecture: string;
+    fileType?: string;
+    weightTypes: Record<string, number>;
+  };
 }
 
 export interface ModelFiles {
   dir: string;
   onnx: string;
+  /** tokenizer.json (Ropewalk's models) or vocab.json (a GGUF file's vocabulary). */
   tokenizer: string;
   card: ModelCard;
 }
 
 export function headDim(config: ModelConfig): number {
-  return config.dim / config.n_heads;
+  return config.head_dim ?? config.dim / config.n_heads;
 }
 
 const REQUIRED_CONFIG: (keyof ModelConfig)[] = [
@@ -54,20 +69,22 @@ const REQUIRED_CONFIG: (keyof ModelConfig)[] = [
 /** Locates a model folder's files and validates its card; throws ModelNotFoundError or CorruptModelError. */
 export function readModelFiles(dir: string): ModelFiles {
   const onnx = join(dir, 'model.onnx');
-  const tokenizer = join(dir, 'tokenizer.json');
+  const tokenizer = [join(dir, 'tokenizer.json'), join(dir, 'vocab.json')].find((p) =>
+    existsSync(p),
+  );
   const cardPath = join(dir, 'model-card.json');
   if (!existsSync(onnx) || !existsSync(cardPath)) throw new ModelNotFoundError(dir);
-  if (!existsSync(tokenizer)) throw new CorruptModelError(dir, 'tokenizer.json is missing');
+  if (!tokenizer) throw new CorruptModelError(dir, 'tokenizer.json is missing');
   let card: ModelCard;
   try {
     card = JSON.parse(readFileSync(cardPath, 'utf8')) as ModelCard;
   } catch (cause) {
     throw new CorruptModelError(dir, 'model-card.json is not valid JSON', { cause });
   }
-  if (card.contract !== CONTRACT_VERSION) {
+  if (!CONTRACT_VERSIONS.includes(card.contract)) {
     throw new CorruptModelError(
       dir,
-      `contract version ${String(card.contract)}, this Ropewalk reads ${CONTRACT_VERSION}`,
+      `contract version ${String(card.contract)}, this Ropewalk reads ${CONTRACT_VERSIONS.join(' and ')}`,
     );
   }
   for (const key of REQUIRED_CONFIG) {

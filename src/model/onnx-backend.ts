@@ -2,6 +2,7 @@
 
 import * as ort from 'onnxruntime-node';
 import { ContractError, CorruptModelError } from './errors';
+import { importGguf, isGgufPath } from './gguf-import/import-gguf';
 import { KvCache, type KvView } from './kv-cache';
 import {
   candidateProviders,
@@ -58,11 +59,13 @@ export class OnnxModel {
   }
 
   /**
-   * Loads a model folder; a missing or corrupt model throws a named error, never a bare ORT one.
+   * Loads a model folder or a GGUF file; a missing or corrupt model throws a named error, never a bare ORT one.
    * With provider `auto`, each candidate must create a session and run one token; the first that does
    * is used, and why the others failed is logged.
    */
-  static async load(dir: string, options: SessionOptions = {}): Promise<OnnxModel> {
+  static async load(path: string, options: SessionOptions = {}): Promise<OnnxModel> {
+    // A GGUF file is built into a model folder first (once; cached), then loaded like any other.
+    const dir = isGgufPath(path) ? await importGguf(path, { log: options.log }) : path;
     const files = readModelFiles(dir);
     const setting = options.provider ?? 'cpu';
     const failures: string[] = [];

@@ -28,9 +28,10 @@ export function ropeGeometry(config: {
   rope_theta: number;
   train_len: number;
   n_layers: number;
+  head_dim?: number;
 }): RopeGeometry {
   return {
-    headDim: config.dim / config.n_heads,
+    headDim: config.head_dim ?? config.dim / config.n_heads,
     base: config.rope_theta,
     trainLength: config.train_len,
     nLayers: config.n_layers,

@@ -2,6 +2,7 @@
 // from editor changes and file watchers), the prompt builder and the completion service. Recreated when
 // the model or the workspace changes; owns the disposables of that lifetime.
 
+import { loadTokenizer, type PromptTokenizer } from '../model/tokenizers/load-tokenizer';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -16,7 +17,6 @@ import { readSourceFile } from '../context/source-file';
 import { defaultGrammarsDir, SyntaxLoader } from '../context/syntax';
 import type { AutoRopeStore } from '../bench/auto-rope';
 import type { ModelFiles } from '../model/model-card';
-import { TextTokenizer } from '../model/tokenizer';
 import { readConfig } from './config';
 
 export type SessionPhase = 'indexing' | 'ready' | 'error';
@@ -37,7 +37,7 @@ export class WorkspaceSession implements vscode.Disposable {
   private builder: PromptBuilder;
   private readonly texts: FileTexts;
   private readonly loader: SyntaxLoader;
-  private readonly tok: TextTokenizer;
+  private readonly tok: PromptTokenizer;
   readonly service: CompletionService;
   private prewarmTimer?: ReturnType<typeof setTimeout>;
   private disposed = false;
@@ -54,7 +54,7 @@ export class WorkspaceSession implements vscode.Disposable {
     private readonly autoRope: AutoRopeStore,
   ) {
     this.loader = new SyntaxLoader(defaultGrammarsDir(extensionPath));
-    this.tok = TextTokenizer.load(model.tokenizer);
+    this.tok = loadTokenizer(model.tokenizer);
     this.texts = new FileTexts(root ?? '/');
     // Until the index is built, completions use the file alone.
     this.index = RepoIndex.empty(root ?? '/', this.loader);

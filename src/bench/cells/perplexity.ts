@@ -33,7 +33,7 @@ function lazyStream(cc: CellContext, maxLength: number, windows: number): () => 
     const max = maxLength * windows * 2;
     for (const path of order) {
       const t = cc.files.get(path);
-      if (t !== undefined) stream.push(tok.special['<|file_sep|>'], ...tok.encode(`${path}\n${t}`));
+      if (t !== undefined) stream.push(tok.fimSpecials().fileSep, ...tok.encode(`${path}\n${t}`));
       if (stream.length > max) break;
     }
     return stream;
