@@ -115,7 +115,8 @@ export async function startSession({
 
   const entry = join(codeServer, 'out', 'node', 'entry.js');
   const dirs = ['--extensions-dir', extensionsDir, '--user-data-dir', userDataDir];
-  const env = codeServerEnv();
+  // The extension's model cache (models built from GGUF files) lives and dies with the session.
+  const env = { ...codeServerEnv(), XDG_CACHE_HOME: join(tmp, 'cache') };
   const install = spawnSync(process.execPath, [entry, ...dirs, '--install-extension', vsix], {
     encoding: 'utf8',
     env,
@@ -203,11 +204,18 @@ export async function startSession({
         .catch((e) => log(`e2e: screenshot ${name} failed: ${e.message}`));
       return path;
     };
+    /** Changes user settings while the editor runs (VS Code watches the file), e.g. the model. */
+    const setSettings = (more) =>
+      writeFileSync(
+        join(userDataDir, 'User', 'settings.json'),
+        JSON.stringify({ ...E2E_SETTINGS, ...settings, ...more }, null, 2),
+      );
     return {
       page,
       workspace,
       url,
       tmp,
+      setSettings,
       screenshot,
       close: async (opts) => {
         writeFileSync(join(outDir, 'browser-console.log'), consoleLines.join('\n') + '\n');

@@ -6,8 +6,10 @@ import { completeCommand } from './complete';
 import { contextCommand } from './context';
 import { contextBenchCommand } from './context-bench';
 import { engineBenchCommand } from './engine-bench';
+import { generateCommand, scoreCommand } from './generate';
 import { indexCommand } from './index-command';
 import { modelCheckCommand } from './model-check';
+import { modelsCommand } from './models';
 import { reuseBenchCommand } from './reuse-bench';
 import { commandList, commandUsage } from './usage';
 
@@ -20,6 +22,9 @@ export const COMMANDS: readonly Command[] = [
   reuseBenchCommand,
   benchCommand,
   modelCheckCommand,
+  generateCommand,
+  scoreCommand,
+  modelsCommand,
 ];
 
 export interface CliOutput {

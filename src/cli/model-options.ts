@@ -56,7 +56,6 @@ export async function checkModelWith(args: ParsedArgs, dir: string): Promise<Mod
   return report;
 }
 
-/** The tokenizer of --model, for commands that tokenize without running the model. */
 /** The tokenizer of --model without running it: a GGUF file is imported first (once; cached), for its vocabulary. */
 export async function tokenizerOf(args: ParsedArgs): Promise<PromptTokenizer> {
   const path = modelDirOf(args);

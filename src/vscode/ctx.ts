@@ -7,6 +7,7 @@ import { AutoRopeStore } from '../bench/auto-rope';
 import type { CompletionOutcome } from '../completion/completion-service';
 import { InferenceClient } from '../model/inference-client';
 import { readModelFiles } from '../model/model-card';
+import { ModelCache } from '../model/model-cache';
 import { defaultModelDir } from '../model/model-location';
 import { runBenchmark, showReport } from './benchmark';
 import { readConfig } from './config';
@@ -65,6 +66,7 @@ export class Ctx implements vscode.Disposable {
       vscode.commands.registerCommand('ropewalk.rebuildIndex', () => this.session?.buildIndex()),
       vscode.commands.registerCommand('ropewalk.selectModel', () => this.selectModel()),
       vscode.commands.registerCommand('ropewalk.runBenchmark', () => this.benchmark()),
+      vscode.commands.registerCommand('ropewalk.clearModelCache', () => this.clearModelCache()),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (SESSION_SETTINGS.some((s) => e.affectsConfiguration(s))) void this.restart();
         else if (e.affectsConfiguration('ropewalk')) this.render();
@@ -90,8 +92,12 @@ export class Ctx implements vscode.Disposable {
         // One load per start: the process reads the folder, loads the session, checks it and keeps it.
         const opened = await this.inference.open(dir, provider);
         const { report, handle } = opened;
+        const src = opened.files.card.source;
+        const imported = src
+          ? ` (${src.architecture}, ${src.fileType ?? 'weights ' + Object.keys(src.weightTypes).join('/')}, from ${src.gguf})`
+          : '';
         this.log.info(
-          `model ${report.model} at ${dir}: loaded in ${report.loadMs.toFixed(0)} ms on ${report.provider}, golden cases ${report.ok ? 'pass' : 'FAIL'}`,
+          `model ${report.model}${imported} at ${dir}: loaded in ${report.loadMs.toFixed(0)} ms on ${report.provider}, ${report.note ?? `golden cases ${report.ok ? 'pass' : 'FAIL'}`}`,
         );
         if (!report.ok || handle === undefined)
           throw new Error(`the model at ${dir} fails its golden cases (see the log)`);
@@ -212,24 +218,51 @@ export class Ctx implements vscode.Disposable {
   }
 
   private async selectModel(): Promise<void> {
+    const kind = await vscode.window.showQuickPick(
+      [
+        {
+          label: 'A GGUF file…',
+          description: 'Qwen2.5-Coder, StarCoder2, CodeLlama… (read in place, never changed)',
+          gguf: true,
+        },
+        {
+          label: 'A Ropewalk model folder…',
+          description: 'model.onnx, tokenizer.json and model-card.json',
+          gguf: false,
+        },
+      ],
+      { title: 'Ropewalk: which model?' },
+    );
+    if (!kind) return;
     const picked = await vscode.window.showOpenDialog({
-      canSelectFolders: true,
-      canSelectFiles: false,
+      canSelectFolders: !kind.gguf,
+      canSelectFiles: kind.gguf,
       canSelectMany: false,
       openLabel: 'Use this model',
-      title: 'Ropewalk: a folder with model.onnx, tokenizer.json and model-card.json',
+      ...(kind.gguf ? { filters: { 'GGUF models': ['gguf'] } } : {}),
+      title: kind.gguf
+        ? 'Ropewalk: a GGUF model file'
+        : 'Ropewalk: a folder with model.onnx, tokenizer.json and model-card.json',
     });
-    const dir = picked?.[0]?.fsPath;
-    if (!dir) return;
+    const path = picked?.[0]?.fsPath;
+    if (!path) return;
     try {
-      readModelFiles(dir);
+      if (!kind.gguf) readModelFiles(path);
     } catch (error) {
       void vscode.window.showErrorMessage(`Ropewalk: ${(error as Error).message}`);
       return;
     }
     await vscode.workspace
       .getConfiguration('ropewalk')
-      .update('modelPath', dir, vscode.ConfigurationTarget.Global);
+      .update('modelPath', path, vscode.ConfigurationTarget.Global);
+  }
+
+  /** Frees the disk space of models built from GGUF files; the users' own files are never touched. */
+  private clearModelCache(): void {
+    const { removed, bytes } = new ModelCache().clear();
+    const message = `Ropewalk: removed ${removed} built model${removed === 1 ? '' : 's'} (${(bytes / 2 ** 20).toFixed(1)} MiB); a GGUF model in use is rebuilt on the next start.`;
+    this.log.info(message);
+    void vscode.window.showInformationMessage(message);
   }
 
   private async showStatus(): Promise<void> {

@@ -206,7 +206,79 @@ async function cliParity(s) {
   console.log(`  editor and CLI: ${JSON.stringify(accepted)}; --raw: ${JSON.stringify(raw)}`);
 }
 
-const CASES = { activation, 'ghost-text': ghostText, 'cli-parity': cliParity };
+/**
+ * A GGUF model selected in the settings: the extension builds and loads it (its log names the model,
+ * architecture and quantization), and the ghost text equals what `ropewalk complete --model FILE`
+ * prints at the same cursor. The file: random weights in qwen2's layout with a small vocabulary holding
+ * Qwen's special tokens (test/fixtures/gguf-ref, made by llama.cpp's tools).
+ */
+async function ggufModel(s) {
+  const timeoutMs = Number(process.env.E2E_GHOST_TIMEOUT_MS ?? 30_000);
+  const { model, logLine, file, text } = SCENARIOS.ggufModel;
+  const gguf = join(repoRoot, model);
+  s.setSettings({ 'ropewalk.modelPath': gguf });
+  const deadline = Date.now() + 120_000;
+  let log = '';
+  while (Date.now() < deadline && !new RegExp(logLine).test(log)) {
+    await s.page.waitForTimeout(500);
+    log = ropewalkLog(s.tmp);
+  }
+  check(
+    new RegExp(logLine).test(log),
+    `the Ropewalk log never said /${logLine}/ after ropewalk.modelPath was set to ${gguf}:\n${log.split('\n').slice(-5).join('\n')}`,
+  );
+  await waitForModelReady(s.page);
+  writeFileSync(join(s.workspace, file), text);
+  await openFile(s.page, file);
+  await s.page.keyboard.press('Control+End');
+  const lines = text.split('\n');
+  const cursor = { line: lines.length, column: (lines.at(-1) ?? '').length + 1 };
+  await runCommand(s.page, 'Trigger Inline Suggestion');
+  const shown = await waitForGhostText(s.page, timeoutMs);
+  await s.screenshot(shown ? 'gguf-ghost' : 'gguf-no-ghost');
+  const printed = execFileSync(
+    process.execPath,
+    [
+      join(repoRoot, 'dist', 'cli.js'),
+      'complete',
+      '--model',
+      gguf,
+      '--file',
+      file,
+      '--line',
+      String(cursor.line),
+      '--column',
+      String(cursor.column),
+    ],
+    {
+      cwd: s.workspace,
+      encoding: 'utf8',
+      env: { ...process.env, XDG_CACHE_HOME: join(s.tmp, 'cli-cache') },
+    },
+  ).replace(/\n$/, '');
+  if (!shown) {
+    check(
+      printed === '',
+      `no ghost text within ${timeoutMs / 1000} s, but ropewalk complete printed ${JSON.stringify(printed)}`,
+    );
+    console.log('  the GGUF model suggested nothing here, in the editor and in the CLI alike');
+    return;
+  }
+  const ghost =
+    shown.ghost.inline + (shown.ghost.lines.length ? '\n' + shown.ghost.lines.join('\n') : '');
+  check(
+    printed === ghost,
+    `ropewalk complete --model printed ${JSON.stringify(printed)}, the editor shows ${JSON.stringify(ghost)}`,
+  );
+  console.log(`  GGUF model, editor and CLI: ${JSON.stringify(ghost)}`);
+}
+
+const CASES = {
+  activation,
+  'ghost-text': ghostText,
+  'cli-parity': cliParity,
+  'gguf-model': ggufModel,
+};
 
 /** Case names from a comma-separated list; `fallback` when it is empty. */
 function caseList(list, fallback) {

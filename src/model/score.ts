@@ -1,0 +1,74 @@
+// Teacher forcing over a token sequence: each token's log-probability under the model given all
+// before it, and whether it was the model's top choice — how a user compares models on their own code.
+
+import type { OnnxModel } from './onnx-backend';
+import { planAttentionScale, planTables, type RopePlan } from './rope';
+
+export interface TokenScore {
+  id: number;
+  /** ln p(token | everything before it). */
+  logProb: number;
+  /** The model's own first choice there. */
+  top1: number;
+}
+
+export interface SequenceScore {
+  tokens: TokenScore[];
+  /** Mean negative log-likelihood, nats per token. */
+  meanNll: number;
+  /** Share of tokens that were the model's first choice. */
+  top1Rate: number;
+}
+
+/** Scores ids[1..] given ids[0..i−1], in chunks that each ask for all their logits; undefined when cancelled. */
+export async function scoreSequence(
+  model: OnnxModel,
+  ids: number[],
+  plan: RopePlan,
+  chunk = 256,
+  signal?: AbortSignal,
+): Promise<SequenceScore | undefined> {
+  const vocab = model.card.config.vocab_size;
+  const cache = model.newCache({ initialCapacity: ids.length });
+  const tokens: TokenScore[] = [];
+  for (let at = 0; at < ids.length - 1; at += chunk) {
+    if (signal?.aborted) return undefined;
+    const part = ids.slice(at, Math.min(at + chunk, ids.length - 1));
+    const positions = part.map((_, i) => at + i);
+    const t = planTables(plan, positions);
+    const out = await model.forward({
+      ids: part,
+      cosQ: t.cos,
+      sinQ: t.sin,
+      attentionScale: planAttentionScale(plan, positions, model.card.config.n_layers),
+      logitsIndices: part.map((_, i) => i),
+      past: cache.length > 0 ? cache.view() : undefined,
+    });
+    cache.append(out.newKeys, out.newValues, part.length);
+    // out.logits: [part.length, vocab]
+    for (let i = 0; i < part.length; i++)
+      tokens.push(
+        scoreRow(out.logits.subarray(i * vocab, (i + 1) * vocab), ids[at + i + 1] as number),
+      );
+  }
+  const n = Math.max(1, tokens.length);
+  return {
+    tokens,
+    meanNll: -tokens.reduce((a, s) => a + s.logProb, 0) / n,
+    top1Rate: tokens.filter((s) => s.top1 === s.id).length / n,
+  };
+}
+
+function scoreRow(row: Float32Array, target: number): TokenScore {
+  let max = -Infinity;
+  let top1 = 0;
+  for (let v = 0; v < row.length; v++) {
+    if ((row[v] as number) > max) {
+      max = row[v] as number;
+      top1 = v;
+    }
+  }
+  let sum = 0;
+  for (let v = 0; v < row.length; v++) sum += Math.exp((row[v] as number) - max);
+  return { id: target, logProb: (row[target] as number) - max - Math.log(sum), top1 };
+}
