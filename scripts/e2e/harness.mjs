@@ -204,18 +204,11 @@ export async function startSession({
         .catch((e) => log(`e2e: screenshot ${name} failed: ${e.message}`));
       return path;
     };
-    /** Changes user settings while the editor runs (VS Code watches the file), e.g. the model. */
-    const setSettings = (more) =>
-      writeFileSync(
-        join(userDataDir, 'User', 'settings.json'),
-        JSON.stringify({ ...E2E_SETTINGS, ...settings, ...more }, null, 2),
-      );
     return {
       page,
       workspace,
       url,
       tmp,
-      setSettings,
       screenshot,
       close: async (opts) => {
         writeFileSync(join(outDir, 'browser-console.log'), consoleLines.join('\n') + '\n');
