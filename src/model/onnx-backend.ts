@@ -1,8 +1,10 @@
 // The only importer of onnxruntime-node: one session over a model that follows the contract in models/README.md.
 
+import { existsSync, statSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { ContractError, CorruptModelError } from './errors';
 import { importGguf, isGgufPath } from './gguf-import/import-gguf';
+import { checkMemory } from './memory-check';
 import { KvCache, type KvView } from './kv-cache';
 import {
   candidateProviders,
@@ -44,6 +46,8 @@ export interface SessionOptions {
   intraOpThreads?: number;
   /** Told why each provider that was tried and not used failed. */
   log?: (line: string) => void;
+  /** Tokens the KV cache will hold, for the memory check before loading (default 4096, the CPU budget). */
+  contextTokens?: number;
 }
 
 export class OnnxModel {
@@ -67,6 +71,14 @@ export class OnnxModel {
     // A GGUF file is built into a model folder first (once; cached), then loaded like any other.
     const dir = isGgufPath(path) ? await importGguf(path, { log: options.log }) : path;
     const files = readModelFiles(dir);
+    checkMemory({
+      weightsBytes: weightBytes(files.onnx),
+      nLayers: files.card.config.n_layers,
+      nKvHeads: files.card.config.n_kv_heads,
+      headDim: headDim(files.card.config),
+      budget: options.contextTokens ?? 4096,
+      kvBytesPerValue: 4, // the KV cache is fp32
+    });
     const setting = options.provider ?? 'cpu';
     const failures: string[] = [];
     for (const ep of candidateProviders(setting)) {
@@ -203,4 +215,10 @@ export class OnnxModel {
   async dispose(): Promise<void> {
     await this.session.release();
   }
+}
+
+/** Bytes of a model's weights on disk: the graph and, for a built model, its external-data file. */
+function weightBytes(onnx: string): number {
+  const data = `${onnx}.data`;
+  return statSync(onnx).size + (existsSync(data) ? statSync(data).size : 0);
 }

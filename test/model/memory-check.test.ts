@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { OnnxModel } from '../../src/model/onnx-backend';
+import { repoRoot } from '../repo-root';
 import { test } from 'node:test';
 import {
   checkMemory,
@@ -48,4 +51,15 @@ test('weights that do not fit at all say so: a smaller quantization or model', (
     () => checkMemory({ ...qwen15, weightsBytes: 15e9 }, 8 * GiB, 16 * GiB),
     /smaller quantization \(Q4_K_M\) or a smaller model/,
   );
+});
+
+test('loading checks memory first: a budget no machine holds is refused by name, before a session exists', async () => {
+  const dir = join(repoRoot(), 'models', 'tiny');
+  await assert.rejects(OnnxModel.load(dir, { provider: 'cpu', contextTokens: 1e9 }), (e: Error) => {
+    assert.ok(e instanceof ModelTooBigError);
+    assert.match(e.message, /at 1000000000 tokens .*a context budget of \d+ tokens fits/);
+    return true;
+  });
+  const model = await OnnxModel.load(dir, { provider: 'cpu', contextTokens: 4096 });
+  await model.dispose();
 });
