@@ -2,7 +2,7 @@
 // file's weights (kept quantized where onnxruntime can), a model card, and the vocabulary. Built once
 // per file into the model cache; the user's file is only read.
 
-import { writeFileSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { buildDecoderGraph, writeDecoderModel } from '../graph/decoder-graph';
 import { readGguf } from '../gguf/gguf-file';
@@ -22,8 +22,23 @@ export interface ImportOptions {
   accuracyLevel?: number;
 }
 
+/**
+ * Whether `path` is a GGUF file, by its first four bytes: ollama keeps models as `blobs/sha256-…` with
+ * no extension, so the name cannot tell.
+ */
 export function isGgufPath(path: string): boolean {
-  return /\.gguf$/i.test(path);
+  try {
+    if (!statSync(path).isFile()) return false;
+    const fd = openSync(path, 'r');
+    try {
+      const magic = Buffer.alloc(4);
+      return readSync(fd, magic, 0, 4, 0) === 4 && magic.toString('latin1') === 'GGUF';
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return false; // missing or unreadable: the folder loader says what is wrong
+  }
 }
 
 /** The folder of the model built from `path`, building it first when the cache has none. */
