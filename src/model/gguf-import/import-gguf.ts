@@ -10,7 +10,6 @@ import type { ModelCard } from '../model-card';
 import { ModelCache, sourceIdentity } from '../model-cache';
 import { GgufTokenizer } from '../tokenizers/gguf-tokenizer';
 import { vocabFromMetadata } from '../tokenizers/gguf-vocab';
-import { promptTokenizer } from '../tokenizers/load-tokenizer';
 import { shapeFromGguf } from './architecture';
 import { ggufWeights } from './gguf-weights';
 import { metaNumber, metaString, plainMetadata } from './gguf-metadata';
@@ -60,8 +59,8 @@ async function buildFolder(path: string, dir: string, options: ImportOptions): P
   const meta = plainMetadata(file);
   const { spec, defaultRope } = shapeFromGguf(file, meta);
   const vocab = vocabFromMetadata(meta);
-  // Refused before the graph is built: a vocabulary the prompt builder cannot use is said at once.
-  const tok = promptTokenizer(new GgufTokenizer(vocab), path);
+  // A vocabulary the tokenizer cannot read (an unknown pre-tokenizer, say) is refused before the graph is built.
+  const tok = new GgufTokenizer(vocab);
   const weights = ggufWeights(file, spec);
   await writeDecoderModel(
     dir,

@@ -25,24 +25,27 @@ export function loadTokenizer(path: string): PromptTokenizer {
 /**
  * A GGUF vocabulary as a prompt tokenizer. Repository context is packed with the model's file separator
  * (Qwen2.5-Coder's and StarCoder2's formats); a family without one has no repository format of this
- * kind and is refused here by name rather than given a prompt it was not trained on.
+ * kind: encoding and decoding work (generate, score), and a completion prompt is refused by name
+ * rather than built in a format the model was not trained on.
  */
 export function promptTokenizer(tok: GgufTokenizer, source: string): PromptTokenizer {
   const fim = tok.findFimSpecials();
-  if (!fim)
-    throw new MissingTokenError(
-      `${source}: the vocabulary has no fill-in-the-middle tokens, so it cannot complete between a prefix and a suffix`,
-    );
-  if (fim.fileSep === undefined) {
-    throw new MissingTokenError(
-      `${source}: the vocabulary has no file-separator token; repository prompts for this family (DeepSeek-Coder's, CodeLlama's) are not supported yet`,
-    );
-  }
-  const specials = { ...fim, fileSep: fim.fileSep };
+  const fimSpecials = (): Required<FimSpecials> => {
+    if (!fim)
+      throw new MissingTokenError(
+        `${source}: the vocabulary has no fill-in-the-middle tokens, so it cannot complete between a prefix and a suffix`,
+      );
+    if (fim.fileSep === undefined) {
+      throw new MissingTokenError(
+        `${source}: the vocabulary has no file-separator token; repository prompts for this family (DeepSeek-Coder's, CodeLlama's) are not supported yet`,
+      );
+    }
+    return { ...fim, fileSep: fim.fileSep };
+  };
   return {
     special: tok.special,
     encode: (text) => tok.encode(text),
     decode: (ids) => tok.decode(ids),
-    fimSpecials: () => specials,
+    fimSpecials,
   };
 }
