@@ -34,6 +34,8 @@ tensor('f16', Q.F16, [256, 4], x.astype(np.float16))
 tensor('bf16', Q.BF16, [256, 4], gguf.quants.quantize(x, Q.BF16))
 tensor('q8_0', Q.Q8_0, [256, 4], gguf.quants.quantize(x, Q.Q8_0), x)
 tensor('q4_0', Q.Q4_0, [256, 4], gguf.quants.quantize(x, Q.Q4_0), x)
+for qtype in (Q.Q4_1, Q.Q5_0, Q.Q5_1):  # what K-quant files fall back to for rows not a multiple of 256
+    tensor(qtype.name.lower(), qtype, [256, 4], gguf.quants.quantize(x, qtype))
 for qtype, size, dpos in [(Q.Q4_K, 144, [0, 2]), (Q.Q5_K, 176, [0, 2]), (Q.Q6_K, 210, [208])]:
     raw = rng.integers(0, 256, (4, size), dtype=np.uint8)
     for p in dpos: raw[:, p:p + 2] = np.frombuffer(np.float16(0.01).tobytes(), np.uint8)

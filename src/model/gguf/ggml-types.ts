@@ -1,6 +1,7 @@
 // The ggml weight types a GGUF file may hold: block layout per type, and (de)quantization to float32.
 
 import { bf16ToFloat, floatToHalf, halfToFloat } from './half';
+import { dequantizeQ4_1, dequantizeQ5_0, dequantizeQ5_1 } from './legacy-quants';
 
 export interface GgmlTypeInfo {
   readonly id: number;
@@ -38,6 +39,9 @@ export const DEQUANTIZABLE = [
   'BF16',
   'Q8_0',
   'Q4_0',
+  'Q4_1',
+  'Q5_0',
+  'Q5_1',
   'Q4_K',
   'Q5_K',
   'Q6_K',
@@ -104,6 +108,12 @@ export function dequantize(
       return dequantizeQ8_0(view, out);
     case GGML_TYPES.Q4_0.id:
       return dequantizeQ4_0(view, out);
+    case GGML_TYPES.Q4_1.id:
+      return dequantizeQ4_1(view, out);
+    case GGML_TYPES.Q5_0.id:
+      return dequantizeQ5_0(view, out);
+    case GGML_TYPES.Q5_1.id:
+      return dequantizeQ5_1(view, out);
     case GGML_TYPES.Q4_K.id:
       return dequantizeQ4K(view, out, false);
     case GGML_TYPES.Q5_K.id:

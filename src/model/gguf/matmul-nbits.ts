@@ -1,5 +1,6 @@
 // Repacks GGUF weights into onnxruntime's com.microsoft.MatMulNBits inputs without dequantizing.
 
+import { packQ5_0As8Bit } from './legacy-quants';
 import { GGML_TYPES, ggmlByteLength, kScaleMin, type GgmlTypeName } from './ggml-types';
 import { halfToFloat } from './half';
 
@@ -23,6 +24,7 @@ export interface MatMulNBitsWeight {
 export const MATMUL_NBITS_TYPES = [
   'Q8_0',
   'Q4_0',
+  'Q5_0',
   'Q4_K',
   'Q6_K',
 ] as const satisfies readonly GgmlTypeName[];
@@ -46,6 +48,8 @@ export function toMatMulNBits(
       return K % 32 === 0 ? fromQ8_0(v, N * K) : undefined;
     case GGML_TYPES.Q4_0.id:
       return K % 32 === 0 ? fromQ4_0(v, N * K) : undefined;
+    case GGML_TYPES.Q5_0.id:
+      return K % 32 === 0 ? { bits: 8, blockSize: 32, ...packQ5_0As8Bit(v, N, K) } : undefined;
     case GGML_TYPES.Q4_K.id:
       return K % 256 === 0 ? fromQ4K(v, N * K) : undefined;
     case GGML_TYPES.Q6_K.id:
