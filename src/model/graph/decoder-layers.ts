@@ -101,30 +101,55 @@ export function transpose(data: Float32Array, rows: number, cols: number): Float
   return out;
 }
 
-/** RMSNorm (llama, qwen2) or LayerNorm with bias (starcoder2) over the last axis of x [.., D]. */
+/** The norm's scale (and, for LayerNorm, bias) as initializers. */
+function normWeights(ctx: LayerContext, base: string): string[] {
+  const { b, spec } = ctx;
+  const parts = spec.architecture === 'starcoder2' ? ['weight', 'bias'] : ['weight'];
+  return parts.map((part) => {
+    const name = `${base}.${part}`;
+    return b.weight(name, 'float', [spec.dim], needFloat(ctx, name, spec.dim).data);
+  });
+}
+
+/**
+ * RMSNorm (llama, qwen2) or LayerNorm with bias (starcoder2) over the last axis of x [.., D], one node
+ * each: onnxruntime's level-'all' optimizer does not fuse RMSNorm written as ReduceMean…Reciprocal, and
+ * per-node overhead is most of a decoding step's time.
+ */
 export function norm(ctx: LayerContext, x: string, base: string): string {
   const { b, spec } = ctx;
-  const weight = b.weight(
-    `${base}.weight`,
-    'float',
-    [spec.dim],
-    needFloat(ctx, `${base}.weight`, spec.dim).data,
+  const epsilon = { float: spec.normEps };
+  if (spec.architecture === 'starcoder2')
+    return b.op1('LayerNormalization', [x, ...normWeights(ctx, base)], { axis: -1, epsilon });
+  // Registered by onnxruntime in the default domain, version 1.
+  return b.op1('SimplifiedLayerNormalization', [x, ...normWeights(ctx, base)], {
+    axis: -1,
+    epsilon,
+  });
+}
+
+/** The residual sum x + delta [.., D] and its norm, as one node: returns [normed, sum]. */
+export function addNorm(
+  ctx: LayerContext,
+  x: string,
+  delta: string,
+  base: string,
+): [string, string] {
+  const { b, spec } = ctx;
+  const type =
+    spec.architecture === 'starcoder2'
+      ? 'SkipLayerNormalization'
+      : 'SkipSimplifiedLayerNormalization';
+  const normed = b.fresh(type);
+  const sum = b.fresh(`${type}_sum`);
+  // Outputs: normed, mean, inv_std_var, input + skip (+ bias); the middle two are not wanted.
+  b.op(
+    type,
+    [x, delta, ...normWeights(ctx, base)],
+    { epsilon: { float: spec.normEps } },
+    { outputs: [normed, '', '', sum], domain: 'com.microsoft' },
   );
-  if (spec.architecture === 'starcoder2') {
-    const bias = b.weight(
-      `${base}.bias`,
-      'float',
-      [spec.dim],
-      needFloat(ctx, `${base}.bias`, spec.dim).data,
-    );
-    return b.op1('LayerNormalization', [x, weight, bias], {
-      axis: -1,
-      epsilon: { float: spec.normEps },
-    });
-  }
-  const meanSq = b.op1('ReduceMean', [b.op1('Mul', [x, x])], { axes: [-1], keepdims: 1 }); // [.., 1]
-  const rms = b.op1('Sqrt', [b.op1('Add', [meanSq, b.constFloat([spec.normEps], [])])]);
-  return b.op1('Mul', [b.op1('Mul', [x, b.op1('Reciprocal', [rms])]), weight]);
+  return [normed, sum];
 }
 
 /** The MLP of layer `i` on h [S, D] → [S, D]. */
