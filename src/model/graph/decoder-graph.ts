@@ -5,7 +5,8 @@ import { createWriteStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { attention, attentionShared } from './decoder-attention';
-import { addNorm, linear, matMulNBits, mlp, need, norm, type LayerContext } from './decoder-layers';
+import { addNorm, mlp, norm } from './decoder-layers';
+import { linear, matMulNBits, need, type LayerContext } from './decoder-linear';
 import {
   checkDecoderSpec,
   WeightShapeError,
