@@ -5,8 +5,9 @@ import { fusedLinear, linear, type LayerContext } from './decoder-linear';
 
 /** Values every layer shares, computed once from the graph inputs. */
 export interface AttentionShared {
-  cos: string; // [S, 1, hd/2]
-  sin: string; // [S, 1, hd/2]
+  cos: string; // [S, hd/2]
+  sin: string; // [S, hd/2]
+  positions: string; // [1, S] int64: 0…S−1, the rows of the tables
   causal: string; // [C, S] float 0/1, C = heads·S: row c is query token c mod S
   onesP: string; // [P, 1]: the cache's share of the softmax denominator as a product
   eye: string; // [kv, 1, kv, 1]: selects the block-diagonal of the kv heads
@@ -14,13 +15,17 @@ export interface AttentionShared {
   queryScales: string[];
 }
 
-/** Rotate-half on x [S, n, hd]: pair (j, j + hd/2) turns by the table's angle j. */
-function rotate(ctx: LayerContext, x: string, sh: AttentionShared): string {
-  const { b } = ctx;
-  const [x1, x2] = b.op('Split', [x], { axis: -1 }, { outputs: 2 }) as [string, string]; // [S, n, hd/2]
-  const a = b.op1('Sub', [b.op1('Mul', [x1, sh.cos]), b.op1('Mul', [x2, sh.sin])]);
-  const c = b.op1('Add', [b.op1('Mul', [x2, sh.cos]), b.op1('Mul', [x1, sh.sin])]);
-  return b.op1('Concat', [a, c], { axis: -1 });
+/**
+ * Rotate-half on x [S, n·hd] → [S, n, hd]: pair (j, j + hd/2) turns by the table's angle j. One
+ * RotaryEmbedding node (the tables as its caches, read at positions 0…S−1) instead of eight.
+ */
+function rotate(ctx: LayerContext, x: string, n: number, sh: AttentionShared): string {
+  const { b, spec } = ctx;
+  const x3 = b.op1('Reshape', [x, b.constInt64([1, -1, n * spec.headDim])]); // [1, S, n·hd]
+  const attrs = { interleaved: 0, num_heads: n };
+  const inputs = [x3, sh.positions, sh.cos, sh.sin];
+  const r = b.op1('RotaryEmbedding', inputs, attrs, 'com.microsoft'); // [1, S, n·hd]
+  return b.op1('Reshape', [r, b.constInt64([-1, n, spec.headDim])]);
 }
 
 /** Layer i's attention on h [S, D]: writes present.i.key/value and returns the output projection [S, D]. */
@@ -30,7 +35,7 @@ export function attention(ctx: LayerContext, h: string, i: number, sh: Attention
   const p = `blk.${i}`;
   const qk = queriesAndKeys(ctx, h, i); // [S, (h + kv)·hd], v [S, kv·hd]
   // Queries and keys rotated together: one rotation's nodes instead of two.
-  const qkr = rotate(ctx, b.op1('Reshape', [qk.qk, b.constInt64([-1, nh + kv, hd])]), sh);
+  const qkr = rotate(ctx, qk.qk, nh + kv, sh); // [S, h + kv, hd]
   const [qr, kr] = b.op('Split', [qkr, b.constInt64([nh, kv])], { axis: 1 }, { outputs: 2 }) as [
     string,
     string,
@@ -100,16 +105,17 @@ export function attentionShared(ctx: LayerContext): AttentionShared {
   const { b, spec } = ctx;
   const half = spec.headDim / 2;
   const kv = spec.nKvHeads;
-  const cos = b.op1('Reshape', ['rope_cos_q', b.constInt64([-1, 1, half])]);
-  const sin = b.op1('Reshape', ['rope_sin_q', b.constInt64([-1, 1, half])]);
+  const cos = b.op1('Reshape', ['rope_cos_q', b.constInt64([-1, half])]);
+  const sin = b.op1('Reshape', ['rope_sin_q', b.constInt64([-1, half])]);
   const zero = b.constInt64([0], []);
   const one = b.constInt64([1], []);
   const s = b.op1('Gather', [b.op1('Shape', ['input_ids']), one], { axis: 0 }); // scalar S
   const tokens = b.op1('Range', [zero, s, one]); // [S]
   const c = b.op1('Mul', [s, b.constInt64([spec.nHeads], [])]);
   const rowToken = b.op1('Mod', [b.op1('Range', [zero, c, one]), s]); // [C]
+  const positions = b.op1('Unsqueeze', [tokens, b.constInt64([0])]); // [1, S]
   const sees = b.op1('LessOrEqual', [
-    b.op1('Unsqueeze', [tokens, b.constInt64([0])]), // [1, S]
+    positions,
     b.op1('Unsqueeze', [rowToken, b.constInt64([1])]), // [C, 1]
   ]);
   const causal = b.op1('Cast', [sees], { to: 1 }); // [C, S] float
@@ -124,5 +130,5 @@ export function attentionShared(ctx: LayerContext): AttentionShared {
     b.constFloat([Math.sqrt(spec.headDim)], []),
   ]);
   const queryScales = b.op('Split', [scales], { axis: 0 }, { outputs: spec.nLayers });
-  return { cos, sin, causal, onesP, eye, queryScales };
+  return { cos, sin, positions, causal, onesP, eye, queryScales };
 }
