@@ -8,8 +8,8 @@ export interface AttentionShared {
   cos: string; // [S, hd/2]
   sin: string; // [S, hd/2]
   positions: string; // [1, S] int64: 0…S−1, the rows of the tables
-  causal: string; // [C, S] float 0 or −∞, C = heads·S: row c is query token c mod S
-  cacheAndNew: string; // [2] int64: P, S, the two parts of a row of scores
+  causal: string; // [C, S] float 0/1, C = heads·S: row c is query token c mod S
+  onesP: string; // [P, 1]: the cache's share of the softmax denominator as a product
   eye: string; // [kv, 1, kv, 1]: selects the block-diagonal of the kv heads
   /** Per layer: attention_scale[i] / √hd as [1, S, 1], split once for all layers. */
   queryScales: string[];
@@ -59,15 +59,15 @@ export function attention(ctx: LayerContext, h: string, i: number, sh: Attention
   const sp = b.op1('MatMul', [qt, b.op1('Transpose', [pk], { perm: [1, 0] })]); // [C, P]
   const sn = b.op1('MatMul', [qt, b.op1('Transpose', [kn], { perm: [1, 0] })]); // [C, S]
   // One max over cache and new scores together: ReduceMax over an empty cache alone is ill-defined.
-  const all = b.op1('Concat', [sp, b.op1('Add', [sn, sh.causal])], { axis: 1 }); // [C, P + S]
+  const all = b.op1('Concat', [sp, sn], { axis: 1 }); // [C, P + S]
   const mx = b.op1('ReduceMax', [all], { axes: [1], keepdims: 1 }); // [C, 1]
-  // One Exp and one sum over cache and new scores together: the axis is never empty (S ≥ 1).
-  const e = b.op1('Exp', [b.op1('Sub', [all, mx])]); // [C, P + S]
-  const den = b.op1('ReduceSum', [e, b.constInt64([1])], { keepdims: 1 }); // [C, 1]
-  const [ep, en] = b.op('Split', [e, sh.cacheAndNew], { axis: 1 }, { outputs: 2 }) as [
-    string,
-    string,
-  ]; // [C, P], [C, S]
+  const ep = b.op1('Exp', [b.op1('Sub', [sp, mx])]); // [C, P]
+  const en = b.op1('Mul', [b.op1('Exp', [b.op1('Sub', [sn, mx])]), sh.causal]); // [C, S]
+  // The cache's share as a product with ones: a product over an empty inner axis is 0, a ReduceSum is not defined.
+  const den = b.op1('Add', [
+    b.op1('MatMul', [ep, sh.onesP]),
+    b.op1('ReduceSum', [en, b.constInt64([1])], { keepdims: 1 }),
+  ]); // [C, 1]
   const num = b.op1('Add', [b.op1('MatMul', [ep, pv]), b.op1('MatMul', [en, v])]); // [C, kv·hd]
   const out = b.op1('Div', [num, den]); // [C, kv·hd]
   // Keep each query head's own kv block: [kv, g·S, kv, hd] → [kv, g·S, hd].
@@ -100,7 +100,7 @@ function queriesAndKeys(ctx: LayerContext, h: string, i: number): { qk: string; 
   return { qk: b.op1('Concat', [q, k], { axis: -1 }), v };
 }
 
-/** The shared values: tables reshaped, the causal mask by order, the score row's parts, the kv-head eye. */
+/** The shared values: tables reshaped, the causal mask by order, ones over the cache, the kv-head eye. */
 export function attentionShared(ctx: LayerContext): AttentionShared {
   const { b, spec } = ctx;
   const half = spec.headDim / 2;
@@ -118,11 +118,10 @@ export function attentionShared(ctx: LayerContext): AttentionShared {
     positions,
     b.op1('Unsqueeze', [rowToken, b.constInt64([1])]), // [C, 1]
   ]);
-  // Masked scores are −∞ before the max, so they add nothing to the shared denominator.
-  const causal = b.op1('Where', [sees, b.constFloat([0], []), b.constFloat([-Infinity], [])]); // [C, S]
+  const causal = b.op1('Cast', [sees], { to: 1 }); // [C, S] float
   const pShape = b.op1('Shape', ['past_key_values.0.key'], { start: 1, end: 2 }); // [1] = P
-  const sShape = b.op1('Shape', ['input_ids'], { start: 1, end: 2 }); // [1] = S
-  const cacheAndNew = b.op1('Concat', [pShape, sShape], { axis: 0 }); // [2]
+  const onesShape = b.op1('Concat', [pShape, b.constInt64([1])], { axis: 0 });
+  const onesP = b.op1('Expand', [b.constFloat([1], [1, 1]), onesShape]); // [P, 1]
   const eyeValues = Array.from({ length: kv * kv }, (_, j) => (j % (kv + 1) === 0 ? 1 : 0));
   const eye = b.constFloat(eyeValues, [kv, 1, kv, 1]);
   // attention_scale [n_layers, 1, S] → [n_layers, S, 1] / √hd → one [1, S, 1] per layer.
@@ -131,5 +130,5 @@ export function attentionShared(ctx: LayerContext): AttentionShared {
     b.constFloat([Math.sqrt(spec.headDim)], []),
   ]);
   const queryScales = b.op('Split', [scales], { axis: 0 }, { outputs: spec.nLayers });
-  return { cos, sin, positions, causal, cacheAndNew, eye, queryScales };
+  return { cos, sin, positions, causal, onesP, eye, queryScales };
 }
