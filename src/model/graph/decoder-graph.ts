@@ -5,7 +5,8 @@ import { createWriteStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { attention, attentionShared } from './decoder-attention';
-import { linear, matMulNBits, mlp, need, norm, type LayerContext } from './decoder-layers';
+import { addNorm, mlp, norm } from './decoder-layers';
+import { linear, matMulNBits, need, type LayerContext } from './decoder-linear';
 import {
   checkDecoderSpec,
   WeightShapeError,
@@ -58,13 +59,19 @@ export function buildDecoderGraph(
   const ids = b.op1('Reshape', ['input_ids', b.constInt64([-1])]); // [S]
   let x = embed(ctx, ids); // [S, D]
   const shared = attentionShared(ctx);
+  // Each residual add is fused with the norm after it; the last layer's joins the output norm.
+  let h = norm(ctx, x, 'blk.0.attn_norm');
+  let delta = '';
   for (let i = 0; i < nLayers; i++) {
-    x = b.op1('Add', [x, attention(ctx, norm(ctx, x, `blk.${i}.attn_norm`), i, shared)]);
-    x = b.op1('Add', [x, mlp(ctx, norm(ctx, x, `blk.${i}.ffn_norm`), i)]);
+    [h, x] = addNorm(ctx, x, attention(ctx, h, i, shared), `blk.${i}.ffn_norm`);
+    delta = mlp(ctx, h, i);
+    if (i + 1 < nLayers) [h, x] = addNorm(ctx, x, delta, `blk.${i + 1}.attn_norm`);
   }
-  const kept = b.op1('Gather', [x, 'logits_indices'], { axis: 0 }); // [K, D]: logits only where asked
-  const h = norm(ctx, kept, 'output_norm');
-  const logits = outputHead(ctx, h); // [K, V]
+  // Logits only where asked: [K, D].
+  const keptX = b.op1('Gather', [x, 'logits_indices'], { axis: 0 });
+  const keptDelta = b.op1('Gather', [delta, 'logits_indices'], { axis: 0 });
+  const [hOut] = addNorm(ctx, keptX, keptDelta, 'output_norm');
+  const logits = outputHead(ctx, hOut); // [K, V]
   b.op('Unsqueeze', [logits, b.constInt64([0])], {}, { outputs: ['logits'] }); // [1, K, V]
 
   return b.finish(

@@ -38,7 +38,7 @@ export class OnnxGraphBuilder {
   private offset = 0;
   private counter = 0;
   private readonly constants = new Map<string, string>();
-  private readonly weights = new Map<string, ArrayBufferView>();
+  private readonly weights = new Map<string, readonly ArrayBufferView[]>();
 
   constructor(readonly dataLocation: string) {}
 
@@ -104,14 +104,24 @@ export class OnnxGraphBuilder {
     return name;
   }
 
-  /** An initializer whose bytes live in the external-data file; the same name and data is stored once. */
-  weight(name: string, elem: ElemType, dims: number[], data: ArrayBufferView): string {
+  /**
+   * An initializer whose bytes live in the external-data file; the same name and data is stored once.
+   * Several parts are written one after another as one tensor (weights fused along rows, no copy).
+   */
+  weight(
+    name: string,
+    elem: ElemType,
+    dims: number[],
+    data: ArrayBufferView | readonly ArrayBufferView[],
+  ): string {
+    const parts: readonly ArrayBufferView[] = isViewList(data) ? data : [data];
     const known = this.weights.get(name);
-    if (known === data) return name;
+    if (known && known.length === parts.length && known.every((p, i) => p === parts[i]))
+      return name;
     if (known) throw new DuplicateInitializerError(name);
-    this.weights.set(name, data);
-    const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-    const align = bytes.byteLength >= LARGE ? PAGE : SMALL_ALIGN;
+    this.weights.set(name, parts);
+    const length = parts.reduce((a, p) => a + p.byteLength, 0);
+    const align = length >= LARGE ? PAGE : SMALL_ALIGN;
     const pad = (align - (this.offset % align)) % align;
     if (pad > 0) this.chunks.push(new Uint8Array(pad));
     this.offset += pad;
@@ -123,11 +133,11 @@ export class OnnxGraphBuilder {
       externalData: [
         { key: 'location', value: this.dataLocation },
         { key: 'offset', value: String(this.offset) },
-        { key: 'length', value: String(bytes.byteLength) },
+        { key: 'length', value: String(length) },
       ],
     });
-    this.chunks.push(bytes);
-    this.offset += bytes.byteLength;
+    for (const p of parts) this.chunks.push(new Uint8Array(p.buffer, p.byteOffset, p.byteLength));
+    this.offset += length;
     return name;
   }
 
@@ -162,6 +172,12 @@ export class DuplicateInitializerError extends Error {
   constructor(readonly initializer: string) {
     super(`initializer ${initializer} was given twice with different data`);
   }
+}
+
+function isViewList(
+  data: ArrayBufferView | readonly ArrayBufferView[],
+): data is readonly ArrayBufferView[] {
+  return Array.isArray(data);
 }
 
 function valueInfo(name: string, elem: ElemType, dims: Dim[]): onnx.IValueInfoProto {
