@@ -6,13 +6,15 @@ import type { DecoderSpec, Weight, WeightSource } from '../graph/decoder-spec';
 import { dequantize, ggmlType } from '../gguf/ggml-types';
 import { readTensor, type GgufFile } from '../gguf/gguf-file';
 import { toMatMulNBits } from '../gguf/matmul-nbits';
+import { requantize8 } from '../gguf/requantize';
 import { unpermuteRows } from './unpermute';
 
 export interface WeightSummary {
   /** ggml type name → tensors of that type, e.g. { Q8_0: 169, F32: 121 }: what the file holds. */
   types: Record<string, number>;
-  /** Matrices kept quantized (MatMulNBits) and dequantized to float. */
+  /** Matrices kept quantized exactly (MatMulNBits), requantized to 8 bits (no fast exact form), and read as float. */
   packed: number;
+  requantized: number;
   dequantized: number;
 }
 
@@ -21,7 +23,7 @@ export function ggufWeights(
   spec: DecoderSpec,
 ): WeightSource & { summary: WeightSummary } {
   const byName = new Map(file.tensors.map((t) => [t.name, t]));
-  const summary: WeightSummary = { types: {}, packed: 0, dequantized: 0 };
+  const summary: WeightSummary = { types: {}, packed: 0, requantized: 0, dequantized: 0 };
   for (const t of file.tensors) {
     const name = ggmlType(t.type)?.name ?? `type ${t.type}`;
     summary.types[name] = (summary.types[name] ?? 0) + 1;
@@ -45,14 +47,23 @@ export function ggufWeights(
     if (info.dims.length === 1)
       return { kind: 'float', dims: [count], data: dequantize(info.type, bytes, count) };
     const nbits = toMatMulNBits(info.type, bytes, N, K);
-    if (nbits) {
+    // Float zero points have no fast CPU kernel: such a matrix is requantized to 8 bits instead.
+    if (nbits && !nbits.zeroPoints) {
       summary.packed++;
       return { kind: 'nbits', N, K, ...nbits };
     }
+    const values = dequantize(info.type, bytes, N * K);
+    if (!FLOAT_TYPES.has(info.type) && K % 32 === 0) {
+      summary.requantized++;
+      return { kind: 'nbits', N, K, ...requantize8(values, N, K) };
+    }
     summary.dequantized++;
-    return { kind: 'float', dims: [N, K], data: dequantize(info.type, bytes, N * K) };
+    return { kind: 'float', dims: [N, K], data: values };
   }
 }
+
+/** Float weights stay float (exact; the user chose them for that): F32, F16, BF16. */
+const FLOAT_TYPES = new Set([0, 1, 30]);
 
 /** llama.cpp's converter permutes the rows of llama-architecture Q and K weights: by query or by kv heads. */
 function permutedHeads(spec: DecoderSpec, name: string): number | undefined {

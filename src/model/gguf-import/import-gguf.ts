@@ -107,7 +107,7 @@ async function buildFolder(path: string, dir: string, options: ImportOptions): P
       .map(([k, v]) => `${k}×${v}`)
       .join(
         ' ',
-      )}; ${weights.summary.packed} matrices kept quantized, ${weights.summary.dequantized} as float`,
+      )}; ${weights.summary.packed} matrices kept quantized, ${weights.summary.requantized} requantized to 8 bits, ${weights.summary.dequantized} as float`,
   );
 }
 
