@@ -4,7 +4,7 @@
 
 import type { OnnxModel } from '../model/onnx-backend';
 import { forwardOnCache } from '../model/generate';
-import { planAttentionScale, planTables, type RopePlan } from '../model/rope';
+import type { RopePlan } from '../model/rope';
 
 /**
  * Files ordered so that a file comes after the files it imports (depth-first, paths sorted for a
@@ -63,21 +63,12 @@ export async function windowLoss(
     await forwardOnCache(model, cache, window.slice(at, Math.min(at + chunk, headEnd)), at, plan);
   }
   const tail = window.slice(headEnd, n - 1);
-  const positions = tail.map((_, i) => headEnd + i);
-  const t = planTables(plan, positions);
-  const out = await model.forward({
-    ids: tail,
-    cosQ: t.cos,
-    sinQ: t.sin,
-    attentionScale: planAttentionScale(plan, positions, model.card.config.n_layers),
-    logitsIndices: tail.map((_, i) => i),
-    past: cache.length > 0 ? cache.view() : undefined,
-  });
   // [tail.length, vocab]
+  const logits = await forwardOnCache(model, cache, tail, headEnd, plan, true);
   const vocab = model.card.config.vocab_size;
   let total = 0;
   for (let i = 0; i < tail.length; i++)
-    total += tokenNll(out.logits, i, vocab, window[headEnd + i + 1] as number);
+    total += tokenNll(logits, i, vocab, window[headEnd + i + 1] as number);
   return { nll: total / tail.length, tokens: tail.length };
 }
 

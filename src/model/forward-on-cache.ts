@@ -15,6 +15,8 @@ export async function forwardOnCache(
   ids: number[],
   start: number,
   plan: RopePlan,
+  /** Every token's logits ([ids.length, vocab]) instead of the last one's: for scoring text. */
+  allLogits = false,
 ): Promise<Float32Array> {
   const positions = Array.from(ids, (_, i) => start + i);
   const t = planTables(plan, positions);
@@ -23,7 +25,7 @@ export async function forwardOnCache(
     cosQ: t.cos,
     sinQ: t.sin,
     attentionScale: planAttentionScale(plan, positions, model.card.config.n_layers),
-    logitsIndices: [ids.length - 1],
+    logitsIndices: allLogits ? ids.map((_, i) => i) : [ids.length - 1],
     past: cache.length > 0 ? cache.view() : undefined,
   });
   cache.append(out.newKeys, out.newValues, ids.length);

@@ -2,7 +2,8 @@
 // before it, and whether it was the model's top choice — how a user compares models on their own code.
 
 import type { OnnxModel } from './onnx-backend';
-import { planAttentionScale, planTables, type RopePlan } from './rope';
+import { forwardOnCache } from './forward-on-cache';
+import type { RopePlan } from './rope';
 
 export interface TokenScore {
   id: number;
@@ -34,22 +35,9 @@ export async function scoreSequence(
   for (let at = 0; at < ids.length - 1; at += chunk) {
     if (signal?.aborted) return undefined;
     const part = ids.slice(at, Math.min(at + chunk, ids.length - 1));
-    const positions = part.map((_, i) => at + i);
-    const t = planTables(plan, positions);
-    const out = await model.forward({
-      ids: part,
-      cosQ: t.cos,
-      sinQ: t.sin,
-      attentionScale: planAttentionScale(plan, positions, model.card.config.n_layers),
-      logitsIndices: part.map((_, i) => i),
-      past: cache.length > 0 ? cache.view() : undefined,
-    });
-    cache.append(out.newKeys, out.newValues, part.length);
-    // out.logits: [part.length, vocab]
+    const logits = await forwardOnCache(model, cache, part, at, plan, true); // [part.length, vocab]
     for (let i = 0; i < part.length; i++)
-      tokens.push(
-        scoreRow(out.logits.subarray(i * vocab, (i + 1) * vocab), ids[at + i + 1] as number),
-      );
+      tokens.push(scoreRow(logits.subarray(i * vocab, (i + 1) * vocab), ids[at + i + 1] as number));
   }
   const n = Math.max(1, tokens.length);
   return {

@@ -1,5 +1,6 @@
 // Test helper: random contract inputs (new tokens on a nonempty cache) and one run through the engine.
 
+import { seededRandom } from '../../../src/model/sampling';
 import type { DecoderSpec } from '../../../src/model/graph/decoder-spec';
 import type { OnnxModel } from '../../../src/model/onnx-backend';
 
@@ -20,17 +21,8 @@ export interface ContractOutputs {
   presentValues: Float32Array[];
 }
 
-/** A seeded generator (mulberry32), so a failing case can be rerun. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded generator (sampling's mulberry32), so a failing case can be rerun. */
+export const rng = seededRandom;
 
 export function randomInputs(
   spec: DecoderSpec,
