@@ -15,6 +15,9 @@ export interface CostModel {
 /** Times two prefills to fit the cost model on this machine (about a second). */
 export async function calibrate(model: OnnxModel): Promise<CostModel> {
   const plan = planRope('none', ropeGeometry(model.card.config));
+  // Ordinary ids, whatever the vocabulary's size (a small GGUF vocabulary has a few hundred).
+  const vocab = model.card.config.vocab_size;
+  const id = (k: number) => (100 + (k % 500)) % vocab;
   const time = async (n: number) => {
     const cache = model.newCache({ initialCapacity: n + 1 });
     const t0 = performance.now();
@@ -22,13 +25,13 @@ export async function calibrate(model: OnnxModel): Promise<CostModel> {
       await forwardOnCache(
         model,
         cache,
-        Array.from({ length: Math.min(512, n - at) }, (_, i) => 100 + ((at + i) % 500)),
+        Array.from({ length: Math.min(512, n - at) }, (_, i) => id(at + i)),
         at,
         plan,
       );
     const ms = performance.now() - t0;
     const t1 = performance.now();
-    for (let i = 0; i < 4; i++) await forwardOnCache(model, cache, [7], n + i, plan);
+    for (let i = 0; i < 4; i++) await forwardOnCache(model, cache, [id(7)], n + i, plan);
     return { ms, decode: (performance.now() - t1) / 4 };
   };
   await time(512); // warm-up: the first runs of a session are slower
