@@ -40,6 +40,7 @@ interface OpenState {
   modelDir: string;
   /** What the first open settled on: `auto` is not probed again when the process restarts. */
   provider: ProviderSetting;
+  contextTokens?: number;
   remote?: { child: ChildProcess; handle: Promise<ModelHandle> };
 }
 
@@ -139,8 +140,9 @@ export class InferenceClient {
     modelDir: string,
     provider: ProviderSetting,
     child: ChildProcess,
+    contextTokens?: number,
   ): Promise<OpenedModel> {
-    const r = await this.request({ type: 'open', modelDir, provider }, {}, child);
+    const r = await this.request({ type: 'open', modelDir, provider, contextTokens }, {}, child);
     if (r.type !== 'open') throw unexpected(r);
     return r.opened;
   }
@@ -149,10 +151,14 @@ export class InferenceClient {
    * Loads the model in the process (once), checks it against its golden cases and keeps it for
    * `generate`; any model opened before is closed. A failed check keeps nothing and gives no handle.
    */
-  async open(modelDir: string, provider: ProviderSetting = 'cpu'): Promise<OpenResult> {
+  async open(
+    modelDir: string,
+    provider: ProviderSetting = 'cpu',
+    contextTokens?: number,
+  ): Promise<OpenResult> {
     this.opened = undefined;
     const child = this.start();
-    const opened = await this.openIn(modelDir, provider, child);
+    const opened = await this.openIn(modelDir, provider, child, contextTokens);
     const result = { ...opened, card: opened.files.card };
     if (opened.handle === undefined) return { ...result, handle: undefined };
     const handle = this.nextHandle++;
@@ -161,6 +167,7 @@ export class InferenceClient {
       handle,
       modelDir,
       provider: settledProvider(opened.provider, provider),
+      contextTokens,
       remote,
     };
     return { ...result, handle };
@@ -178,7 +185,7 @@ export class InferenceClient {
     const child = this.start();
     if (o.remote?.child === child) return { child, remote: await o.remote.handle };
     this.log(`inference process restarted: opening ${o.modelDir} again`);
-    const reopened = this.openIn(o.modelDir, o.provider, child).then((r) => {
+    const reopened = this.openIn(o.modelDir, o.provider, child, o.contextTokens).then((r) => {
       if (r.handle === undefined)
         throw new InferenceProcessError(
           `the model at ${o.modelDir} failed its golden cases when opened again`,

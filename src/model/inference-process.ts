@@ -35,11 +35,16 @@ async function closeOpened(): Promise<void> {
 }
 
 /** Loads the folder once and checks that same session; it is kept only when the golden cases pass. */
-async function open(modelDir: string, provider: ProviderSetting): Promise<OpenedModel> {
+async function open(
+  modelDir: string,
+  provider: ProviderSetting,
+  contextTokens?: number,
+): Promise<OpenedModel> {
   await closeOpened();
   const t0 = performance.now();
   const model = await OnnxModel.load(modelDir, {
     provider,
+    contextTokens,
     log: (l) => process.stderr.write(l + '\n'),
   });
   const loadMs = performance.now() - t0;
@@ -76,7 +81,7 @@ async function handle(request: Work): Promise<void> {
         reply({
           id: request.id,
           type: 'open',
-          opened: await open(request.modelDir, request.provider),
+          opened: await open(request.modelDir, request.provider, request.contextTokens),
         });
         break;
       case 'generate': {

@@ -22,7 +22,14 @@ export interface OpenedModel {
 
 export type InferenceRequest =
   /** Reads the folder, loads the model, runs its golden cases; replaces any model opened before. */
-  | { id: number; type: 'open'; modelDir: string; provider: ProviderSetting }
+  /** contextTokens: the KV cache the caller will fill, for the memory check before loading. */
+  | {
+      id: number;
+      type: 'open';
+      modelDir: string;
+      provider: ProviderSetting;
+      contextTokens?: number;
+    }
   | {
       id: number;
       type: 'generate';

@@ -90,7 +90,12 @@ export class Ctx implements vscode.Disposable {
       const provider = readConfig().executionProvider;
       try {
         // One load per start: the process reads the folder, loads the session, checks it and keeps it.
-        const opened = await this.inference.open(dir, provider);
+        // The memory check counts the KV cache at the budget set; 0 (by device) checks the CPU's 4096.
+        const opened = await this.inference.open(
+          dir,
+          provider,
+          readConfig().contextBudget || undefined,
+        );
         const { report, handle } = opened;
         const src = opened.files.card.source;
         const imported = src

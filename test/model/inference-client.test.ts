@@ -138,6 +138,18 @@ test('a missing model comes back as a named error, not a crash', async () => {
   }
 });
 
+test('a model that would not fit at the caller’s context is refused by the memory check, by name', async () => {
+  const client = new InferenceClient(entry);
+  try {
+    await assert.rejects(
+      client.open(tiny, 'cpu', 1e9),
+      /ModelTooBigError.*a context budget of \d+ tokens fits/,
+    );
+  } finally {
+    client.dispose();
+  }
+});
+
 test('generation in the child process streams text and stops within one decoding step when cancelled', async () => {
   const client = new InferenceClient(entry);
   try {
