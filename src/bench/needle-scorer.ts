@@ -7,7 +7,7 @@ import type { KvCache } from '../model/kv-cache';
 import { commonPrefixLength, forwardOnCache } from '../model/generate';
 import type { OnnxModel } from '../model/onnx-backend';
 import { planAttentionScale, planTables, type RopePlan } from '../model/rope';
-import { tokenNll } from './perplexity';
+import { tokenNll } from '../model/score';
 
 export interface NeedleScore {
   /** Every value token was the argmax: greedy decoding writes the value. */

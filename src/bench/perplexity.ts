@@ -5,6 +5,7 @@
 import type { OnnxModel } from '../model/onnx-backend';
 import { forwardOnCache } from '../model/generate';
 import type { RopePlan } from '../model/rope';
+import { tokenNll } from '../model/score';
 
 /**
  * Files ordered so that a file comes after the files it imports (depth-first, paths sorted for a
@@ -30,16 +31,6 @@ export interface WindowLoss {
   /** Mean negative log-likelihood (nats) of the scored tokens. */
   nll: number;
   tokens: number;
-}
-
-/** −log softmax(row)[target], numerically stable. */
-export function tokenNll(logits: Float32Array, row: number, vocab: number, target: number): number {
-  const off = row * vocab;
-  let max = -Infinity;
-  for (let v = 0; v < vocab; v++) max = Math.max(max, logits[off + v] as number);
-  let sum = 0;
-  for (let v = 0; v < vocab; v++) sum += Math.exp((logits[off + v] as number) - max);
-  return Math.log(sum) + max - (logits[off + target] as number);
 }
 
 /**

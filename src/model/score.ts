@@ -47,16 +47,18 @@ export async function scoreSequence(
   };
 }
 
-function scoreRow(row: Float32Array, target: number): TokenScore {
+/** −log softmax(row)[target], numerically stable: the one log-softmax of scoring, perplexity and needles. */
+export function tokenNll(logits: Float32Array, row: number, vocab: number, target: number): number {
+  const off = row * vocab;
   let max = -Infinity;
-  let top1 = 0;
-  for (let v = 0; v < row.length; v++) {
-    if ((row[v] as number) > max) {
-      max = row[v] as number;
-      top1 = v;
-    }
-  }
+  for (let v = 0; v < vocab; v++) max = Math.max(max, logits[off + v] as number);
   let sum = 0;
-  for (let v = 0; v < row.length; v++) sum += Math.exp((row[v] as number) - max);
-  return { id: target, logProb: (row[target] as number) - max - Math.log(sum), top1 };
+  for (let v = 0; v < vocab; v++) sum += Math.exp((logits[off + v] as number) - max);
+  return Math.log(sum) + max - (logits[off + target] as number);
+}
+
+function scoreRow(row: Float32Array, target: number): TokenScore {
+  let top1 = 0;
+  for (let v = 1; v < row.length; v++) if ((row[v] as number) > (row[top1] as number)) top1 = v;
+  return { id: target, logProb: -tokenNll(row, 0, row.length, target), top1 };
 }

@@ -16,23 +16,22 @@ function run(args: string[], cache: string) {
   });
 }
 
+const GENERATE = [
+  'generate',
+  '--model',
+  gguf,
+  '--provider',
+  'cpu',
+  '--prompt',
+  'def add(a, b):\n    return',
+  '--max-tokens',
+  '8',
+  '--json',
+];
+
 test('generate continues a prompt greedily from a GGUF file, with its ids in --json', (t) => {
   const cache = tempDir('rw-gen-', t);
-  const r = run(
-    [
-      'generate',
-      '--model',
-      gguf,
-      '--provider',
-      'cpu',
-      '--prompt',
-      'def add(a, b):\n    return',
-      '--max-tokens',
-      '8',
-      '--json',
-    ],
-    cache,
-  );
+  const r = run(GENERATE, cache);
   assert.equal(r.status, 0, r.stderr);
   const out = JSON.parse(r.stdout) as {
     ids: number[];
@@ -44,23 +43,7 @@ test('generate continues a prompt greedily from a GGUF file, with its ids in --j
   assert.equal(out.ids.length, 8);
   assert.equal(out.rope.method, 'none', 'within the training length nothing is scaled');
   // Greedy: the same call gives the same tokens.
-  const again = JSON.parse(
-    run(
-      [
-        'generate',
-        '--model',
-        gguf,
-        '--provider',
-        'cpu',
-        '--prompt',
-        'def add(a, b):\n    return',
-        '--max-tokens',
-        '8',
-        '--json',
-      ],
-      cache,
-    ).stdout,
-  ) as { ids: number[] };
+  const again = JSON.parse(run(GENERATE, cache).stdout) as { ids: number[] };
   assert.deepEqual(again.ids, out.ids);
   assert.equal(
     run(['generate', '--model', gguf, '--max-tokens', '8'], cache).status,

@@ -148,41 +148,53 @@ async function ghostText(s) {
 }
 
 /**
- * The CLI's `complete` prints exactly what the inline provider shows, at a cursor where healing changes
- * the text (so `--raw`, the model's own text, differs): one completion path for both.
+ * Writes `text` to `file` in the workspace (on disk first, so the CLI and the editor see the same file),
+ * opens it, asks for a suggestion at its end and waits for ghost text: the cursor and what was shown.
  */
-async function cliParity(s) {
+async function suggestAtEnd(s, file, text, shot) {
   const timeoutMs = Number(process.env.E2E_GHOST_TIMEOUT_MS ?? 30_000);
-  const { file, text, why } = SCENARIOS.cliParity;
-  const path = join(s.workspace, file);
-  writeFileSync(path, text); // on disk before it is opened: the CLI and the editor see the same file
-  await waitForModelReady(s.page);
+  writeFileSync(join(s.workspace, file), text);
   await openFile(s.page, file);
   await s.page.keyboard.press('Control+End');
   const lines = text.split('\n');
   const cursor = { line: lines.length, column: (lines.at(-1) ?? '').length + 1 };
   await runCommand(s.page, 'Trigger Inline Suggestion');
   const shown = await waitForGhostText(s.page, timeoutMs);
-  await s.screenshot(shown ? 'cli-parity-ghost' : 'cli-parity-no-ghost');
+  await s.screenshot(shown ? `${shot}-ghost` : `${shot}-no-ghost`);
+  return { cursor, shown, timeoutMs };
+}
+
+/** What `ropewalk complete` prints at that cursor of the workspace, run as a user would. */
+function cliComplete(s, file, cursor, extra = [], env = process.env) {
+  const args = [
+    'complete',
+    '--file',
+    file,
+    '--line',
+    String(cursor.line),
+    '--column',
+    String(cursor.column),
+    ...extra,
+  ];
+  return execFileSync(process.execPath, [join(repoRoot, 'dist', 'cli.js'), ...args], {
+    cwd: s.workspace,
+    encoding: 'utf8',
+    env,
+  }).replace(/\n$/, '');
+}
+
+/**
+ * The CLI's `complete` prints exactly what the inline provider shows, at a cursor where healing changes
+ * the text (so `--raw`, the model's own text, differs): one completion path for both.
+ */
+async function cliParity(s) {
+  const { file, text, why } = SCENARIOS.cliParity;
+  const path = join(s.workspace, file);
+  await waitForModelReady(s.page);
+  const { cursor, shown, timeoutMs } = await suggestAtEnd(s, file, text, 'cli-parity');
   check(shown, `no ghost text within ${timeoutMs / 1000} s at the end of ${file}`);
-  const cli = (extra) =>
-    execFileSync(
-      process.execPath,
-      [
-        join(repoRoot, 'dist', 'cli.js'),
-        'complete',
-        '--file',
-        file,
-        '--line',
-        String(cursor.line),
-        '--column',
-        String(cursor.column),
-        ...extra,
-      ],
-      { cwd: s.workspace, encoding: 'utf8' },
-    ).replace(/\n$/, '');
-  const printed = cli([]);
-  const raw = cli(['--raw']);
+  const printed = cliComplete(s, file, cursor);
+  const raw = cliComplete(s, file, cursor, ['--raw']);
   await s.page.keyboard.press('Tab');
   await s.page.keyboard.press('Control+S');
   let after = text;
@@ -213,7 +225,6 @@ async function cliParity(s) {
  * Qwen's special tokens (test/fixtures/gguf-ref, made by llama.cpp's tools).
  */
 async function ggufModel(s) {
-  const timeoutMs = Number(process.env.E2E_GHOST_TIMEOUT_MS ?? 30_000);
   const { model, logLine, file, text } = SCENARIOS.ggufModel;
   const gguf = join(repoRoot, model);
   const deadline = Date.now() + 120_000;
@@ -224,37 +235,13 @@ async function ggufModel(s) {
   }
   check(
     new RegExp(logLine).test(log),
-    `the Ropewalk log never said /${logLine}/ after ropewalk.modelPath was set to ${gguf}:\n${log.split('\n').slice(-5).join('\n')}`,
+    `the Ropewalk log never said /${logLine}/ with ropewalk.modelPath set to ${gguf}:\n${log.split('\n').slice(-5).join('\n')}`,
   );
   await waitForModelReady(s.page);
-  writeFileSync(join(s.workspace, file), text);
-  await openFile(s.page, file);
-  await s.page.keyboard.press('Control+End');
-  const lines = text.split('\n');
-  const cursor = { line: lines.length, column: (lines.at(-1) ?? '').length + 1 };
-  await runCommand(s.page, 'Trigger Inline Suggestion');
-  const shown = await waitForGhostText(s.page, timeoutMs);
-  await s.screenshot(shown ? 'gguf-ghost' : 'gguf-no-ghost');
-  const printed = execFileSync(
-    process.execPath,
-    [
-      join(repoRoot, 'dist', 'cli.js'),
-      'complete',
-      '--model',
-      gguf,
-      '--file',
-      file,
-      '--line',
-      String(cursor.line),
-      '--column',
-      String(cursor.column),
-    ],
-    {
-      cwd: s.workspace,
-      encoding: 'utf8',
-      env: { ...process.env, XDG_CACHE_HOME: join(s.tmp, 'cli-cache') },
-    },
-  ).replace(/\n$/, '');
+  const { cursor, shown, timeoutMs } = await suggestAtEnd(s, file, text, 'gguf');
+  // The CLI builds the model into a cache of its own: the editor's build is not what is compared.
+  const env = { ...process.env, XDG_CACHE_HOME: join(s.tmp, 'cli-cache') };
+  const printed = cliComplete(s, file, cursor, ['--model', gguf], env);
   if (!shown) {
     check(
       printed === '',

@@ -11,6 +11,7 @@ import {
   type GgmlTypeName,
 } from '../../../src/model/gguf/ggml-types';
 import { floatToHalf } from '../../../src/model/gguf/half';
+import { seededRandom } from '../../../src/model/sampling';
 import { toMatMulNBits, type MatMulNBitsWeight } from '../../../src/model/gguf/matmul-nbits';
 
 const F = onnx.TensorProto.DataType.FLOAT;
@@ -77,15 +78,8 @@ function oneNodeModel(w: MatMulNBitsWeight, N: number, K: number): Uint8Array {
   return onnx.ModelProto.encode(model).finish();
 }
 
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32), so failures reproduce. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic pseudo-random numbers in [0, 1) (sampling's mulberry32), so failures reproduce. */
+const random = seededRandom;
 
 /** Random bytes for K-quant blocks, with each block's f16 scale fields set to small finite values. */
 function kQuantBytes(type: GgmlTypeName, count: number, rand: () => number): Uint8Array {
