@@ -57,7 +57,7 @@ export function postProcess(
   const noCr = (s: string) => (s.includes('\r') ? s.replace(/\r\n?/g, '\n') : s);
   const prefix = noCr(input.prefix);
   const suffix = noCr(input.suffix);
-  let text = noCr(input.raw);
+  let text = cutAtUndecodable(noCr(input.raw), prefix, suffix);
 
   text = mode === 'single-line' ? cutAtFirstNewline(text) : cutAtBlockEnd(text, prefix, language);
   text = balanceBrackets(text, prefix, suffix, language);
@@ -70,6 +70,17 @@ export function postProcess(
   if (options.isCompleteBlock && mode === 'multi-line')
     text = longestCompleteCut(text, options.isCompleteBlock);
   return isRedundant(text, suffix) ? undefined : text;
+}
+
+/**
+ * Text up to the first U+FFFD the decoder made of bytes that are not UTF-8 (a model that strays into
+ * byte tokens: llama.cpp's servers show the same garbage). A document that already holds U+FFFD keeps
+ * it, since there the character can be meant.
+ */
+export function cutAtUndecodable(text: string, prefix: string, suffix: string): string {
+  const at = text.indexOf('\uFFFD');
+  if (at < 0 || prefix.includes('\uFFFD') || suffix.includes('\uFFFD')) return text;
+  return text.slice(0, at);
 }
 
 /** Single-line requests: everything up to the first newline. */

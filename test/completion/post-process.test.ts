@@ -12,6 +12,7 @@ import {
   cutAtFirstNewline,
   cutAtLineSuffix,
   cutAtRepeatedLines,
+  cutAtUndecodable,
   detectIndentStyle,
   isRedundant,
   longestCompleteCut,
@@ -22,6 +23,39 @@ import {
 } from '../../src/completion/post-process';
 import { requestShape } from '../../src/completion/request-shape';
 import { repoRoot } from '../repo-root';
+
+describe('undecodable bytes', () => {
+  test('the suggestion ends before the first U+FFFD the decoder made', () => {
+    assert.equal(cutAtUndecodable('return a\uFFFD\uFFFDb', 'def f(a):\n    ', ''), 'return a');
+    assert.equal(
+      postProcess({
+        raw: 'total\uFFFD',
+        prefix: 'x = ',
+        suffix: '',
+        language: 'python',
+        mode: 'single-line',
+      }),
+      'total',
+    );
+    // Nothing left: no suggestion at all rather than a replacement character.
+    assert.equal(
+      postProcess({
+        raw: '\uFFFDx',
+        prefix: 'x = ',
+        suffix: '',
+        language: 'python',
+        mode: 'single-line',
+      }),
+      undefined,
+    );
+  });
+
+  test('a document that holds U+FFFD keeps it in suggestions', () => {
+    const prefix = "BAD = '\uFFFD'\ns = s.replace(";
+    assert.equal(cutAtUndecodable('BAD', prefix, ", '?')"), 'BAD');
+    assert.equal(cutAtUndecodable("'\uFFFD'", prefix, ", '?')"), "'\uFFFD'");
+  });
+});
 
 describe('single-line', () => {
   test('cuts at the first newline', () => {
