@@ -58,7 +58,12 @@ export function ggufWeights(
       return { kind: 'nbits', N, K, ...requantize8(values, N, K) };
     }
     summary.dequantized++;
-    return { kind: 'float', dims: [N, K], data: values };
+    return {
+      kind: 'float',
+      dims: [N, K],
+      data: values,
+      ...(info.type === 1 && { halfInputs: true }),
+    };
   }
 }
 

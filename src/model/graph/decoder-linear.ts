@@ -82,7 +82,9 @@ export function fusedLinear(
   });
   // MatMul wants B as [K, N]; GGUF rows are output channels.
   const init = b.weight(name, 'float', [K, N], transposeRows(floats, K, N));
-  const y = b.op1('MatMul', [x, init]);
+  // TensorProto types: 10 float16, 1 float.
+  const input = first.halfInputs ? b.op1('Cast', [b.op1('Cast', [x], { to: 10 })], { to: 1 }) : x;
+  const y = b.op1('MatMul', [input, init]);
   return bias ? b.op1('Add', [y, bias]) : y;
 }
 
@@ -92,7 +94,8 @@ function sameLayout(ws: Weight[]): boolean {
   const zpKind = (w: NBitsWeight): string =>
     w.zeroPoints === undefined ? 'none' : w.zeroPoints instanceof Float32Array ? 'float' : 'uint8';
   return ws.every((w) => {
-    if (first.kind === 'float' || w.kind === 'float') return w.kind === first.kind;
+    if (first.kind === 'float' || w.kind === 'float')
+      return w.kind === first.kind && w.halfInputs === first.halfInputs;
     return w.bits === first.bits && w.blockSize === first.blockSize && zpKind(w) === zpKind(first);
   });
 }

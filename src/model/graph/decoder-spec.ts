@@ -26,6 +26,11 @@ export interface FloatWeight {
   kind: 'float';
   dims: number[];
   data: Float32Array;
+  /**
+   * The values are fp16 (a GGUF F16 tensor): products round their input to fp16 first, as llama.cpp's
+   * CPU kernels and fp16 inference do, so the model computes what it computes elsewhere.
+   */
+  halfInputs?: boolean;
 }
 
 /**

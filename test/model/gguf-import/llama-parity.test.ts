@@ -25,8 +25,8 @@ interface LlamaOutputs {
 
 /**
  * What each weight type reaches against llama.cpp (measured; see the README): float weights agree at
- * every position and greedily (starcoder2's GELU differs by ggml's f16 table, F16 by llama.cpp's f16
- * activations); quantized ones differ by how each side quantizes activations (llama.cpp to Q8 blocks
+ * every position and greedily (the graph rounds as ggml does: F16 products' inputs and starcoder2's
+ * GELU to fp16; the rest is summation order and tanh); quantized ones differ by how each side quantizes activations (llama.cpp to Q8 blocks
  * with f16 scales, onnxruntime's accuracy_level 4 to int8 blocks with f32 scales), which on these
  * 64-wide random models flips the near ties.
  */
@@ -35,10 +35,10 @@ for (const arch of ['qwen2', 'llama', 'starcoder2']) {
   CASES.push({
     file: `${arch}-tiny-f32`,
     minTop1: 1,
-    maxDiff: arch === 'starcoder2' ? 0.03 : 2e-4,
+    maxDiff: arch === 'starcoder2' ? 5e-3 : 2e-4,
     greedy: true,
   });
-  CASES.push({ file: `${arch}-tiny-f16`, minTop1: 0.98, maxDiff: 0.2, greedy: true });
+  CASES.push({ file: `${arch}-tiny-f16`, minTop1: 1, maxDiff: 0.05, greedy: true });
   for (const q of ['q8_0', 'q4_0'])
     CASES.push({ file: `${arch}-tiny-${q}`, minTop1: 0.88, maxDiff: 2, greedy: false });
 }

@@ -40,8 +40,25 @@ function norm(spec: DecoderSpec, w: Weights, base: string, x: Vec): Vec {
   );
 }
 
+/** The fp16 nearest to the float32 of v (ties to even), as onnxruntime's Cast rounds. */
+function roundHalf(v: number): number {
+  const a = Math.abs(Math.fround(v));
+  if (a === 0 || !Number.isFinite(a)) return v;
+  if (a >= 65520) return Math.sign(v) * Infinity;
+  let e = Math.floor(Math.log2(a));
+  if (2 ** e > a) e--;
+  else if (2 ** (e + 1) <= a) e++;
+  const step = 2 ** (Math.max(e, -14) - 10); // below 2⁻¹⁴ the subnormals' fixed step
+  const q = a / step;
+  const r = Math.floor(q);
+  const rounded = q - r > 0.5 || (q - r === 0.5 && r % 2 === 1) ? r + 1 : r;
+  return Math.sign(v) * rounded * step;
+}
+
+/** ggml's GELU: tanh form on the input rounded to fp16, result rounded to fp16 (the graph's rule). */
 function gelu(v: number): number {
-  return 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v * v * v)));
+  const x = roundHalf(v);
+  return roundHalf(0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x))));
 }
 
 function mlp(spec: DecoderSpec, w: Weights, i: number, h: Vec): Vec {
