@@ -42,7 +42,7 @@ export interface CacheEntry {
   dir: string;
   source: SourceIdentity;
   bytes: number;
-  /** The source file is gone or has changed since: the entry serves nothing. */
+  /** The source file is gone or has changed since, or an older builder made it: the entry serves nothing. */
   stale: boolean;
 }
 
@@ -105,6 +105,8 @@ export class ModelCache {
       );
       rmSync(dir, { recursive: true, force: true });
       renameSync(partial, dir);
+      // Builds of files since deleted or changed, and of older builders, are gigabytes that serve nothing.
+      this.prune();
       return dir;
     } catch (error) {
       rmSync(partial, { recursive: true, force: true });
@@ -124,12 +126,13 @@ export class ModelCache {
       } catch {
         source = undefined; // a partial folder, or not ours
       }
-      const complete = existsSync(join(dir, COMPLETE));
+      const building = /\.partial-(\d+)$/.exec(name);
+      if (building && isAlive(Number(building[1]))) continue; // another process is building it now
       out.push({
         dir,
         source: source ?? { path: '', size: 0, mtimeMs: 0, hash: '' },
         bytes: folderBytes(dir),
-        stale: !complete || !source || !stillSame(source),
+        stale: builtBy(dir) !== MODEL_BUILD_VERSION || !source || !stillSame(source),
       });
     }
     return out;
@@ -152,6 +155,27 @@ export class ModelCache {
     const all = this.entries();
     rmSync(this.root, { recursive: true, force: true });
     return { removed: all.length, bytes: all.reduce((a, e) => a + e.bytes, 0) };
+  }
+}
+
+/** The builder version that completed the folder; undefined when half-built. */
+function builtBy(dir: string): number | undefined {
+  try {
+    const { version } = JSON.parse(readFileSync(join(dir, COMPLETE), 'utf8')) as {
+      version?: number;
+    };
+    return version;
+  } catch {
+    return undefined;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'; // alive, someone else's
   }
 }
 

@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
+import { basename, join } from 'node:path';
 import { test } from 'node:test';
 import { ModelCache, sourceIdentity } from '../../src/model/model-cache';
 import { tempDir } from '../temp-dir';
@@ -83,4 +91,30 @@ test('a changed or deleted model file makes its entry stale, and prune removes o
   );
   assert.equal(cache.clear().removed, 1);
   assert.deepEqual(cache.entries(), []);
+});
+
+test('a build drops entries of older builders and of deleted files, not a build in progress', async (t) => {
+  const dir = tempDir('rw-cache-', t);
+  const cache = new ModelCache(join(dir, 'cache'));
+  const old = modelFile(dir, 'old.gguf', 5000);
+  const gone = modelFile(dir, 'gone.gguf', 5000);
+  for (const f of [old, gone])
+    await cache.store(sourceIdentity(f), async (into) =>
+      writeFileSync(join(into, 'model.onnx'), f),
+    );
+  // What an earlier Ropewalk built for old.gguf: same file, another builder version.
+  const olderDir = cache.dirFor(sourceIdentity(old)).replace(/-[0-9a-f]{16}$/, '-0123456789abcdef');
+  renameSync(cache.dirFor(sourceIdentity(old)), olderDir);
+  writeFileSync(join(olderDir, 'complete.json'), JSON.stringify({ version: 1 }));
+  rmSync(gone);
+  // Another process (the test runner: alive) building into its partial folder.
+  const building = `${cache.dirFor(sourceIdentity(old))}.partial-${process.ppid}`;
+  mkdirSync(building, { recursive: true });
+  const built = await cache.store(sourceIdentity(old), async (into) =>
+    writeFileSync(join(into, 'model.onnx'), 'new'),
+  );
+  assert.deepEqual(
+    readdirSync(join(dir, 'cache')).sort(),
+    [built, building].map((d) => basename(d)).sort(),
+  );
 });
