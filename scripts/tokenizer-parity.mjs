@@ -92,12 +92,14 @@ function metadataFromHf(path, pre) {
   const json = JSON.parse(readFileSync(path, 'utf8'));
   const tokens = [];
   const types = [];
-  for (const [text, id] of Object.entries(json.model.vocab)) ((tokens[id] = text), (types[id] = 1));
+  const put = (id, text, type) => {
+    tokens[id] = text;
+    types[id] = type;
+  };
+  for (const [text, id] of Object.entries(json.model.vocab)) put(id, text, 1);
   // Added tokens: special ones are control tokens (3), the others user-defined (4).
-  for (const t of json.added_tokens ?? [])
-    ((tokens[t.id] = t.content), (types[t.id] = t.special ? 3 : 4));
-  for (let i = 0; i < tokens.length; i++)
-    if (tokens[i] === undefined) ((tokens[i] = `[PAD${i}]`), (types[i] = 5)); // unused ids
+  for (const t of json.added_tokens ?? []) put(t.id, t.content, t.special ? 3 : 4);
+  for (let i = 0; i < tokens.length; i++) if (tokens[i] === undefined) put(i, `[PAD${i}]`, 5); // unused ids
   return {
     'tokenizer.ggml.model': 'gpt2',
     'tokenizer.ggml.pre': pre,
