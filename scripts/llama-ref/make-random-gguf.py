@@ -1,8 +1,8 @@
-# Writes seeded random-weight GGUF files in the real tensor layout of qwen2, llama and starcoder2, for parity tests against llama.cpp.
+# Writes seeded random-weight GGUF files in the real tensor layout of qwen2, llama, starcoder2 and gemma, for parity tests against llama.cpp.
 """Usage: PYTHONPATH=LLAMA_DIR/gguf-py python3 make-random-gguf.py ARCH SHAPE OUT.gguf
            [--seed N] [--logit-gain G] [--dtype f32|f16]
 
-ARCH: qwen2 | llama | starcoder2.  SHAPE: tiny | kq | qwen-0.5b | qwen-1.5b (see SHAPES).
+ARCH: qwen2 | llama | starcoder2 | gemma (head dim twice dim / heads, as Gemma's heads are wide).  SHAPE: tiny | kq | qwen-0.5b | qwen-1.5b (see SHAPES).
 llama files also get OUT.hf.npz: the q/k weights before llama.cpp's RoPE row permutation,
 so a reader can check its un-permute against them.
 """
@@ -134,7 +134,7 @@ def permute(w, n_head):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("arch", choices=["qwen2", "llama", "starcoder2"])
+    ap.add_argument("arch", choices=["qwen2", "llama", "starcoder2", "gemma"])
     ap.add_argument("shape", choices=list(SHAPES))
     ap.add_argument("out")
     ap.add_argument("--seed", type=int, default=1234)
@@ -145,7 +145,7 @@ def main():
     a = ap.parse_args()
     s = SHAPES[a.shape]
     d, nl, nh, nkv, ff, nv = s["dim"], s["layers"], s["heads"], s["kv_heads"], s["ffn"], s["vocab"]
-    hd = d // nh
+    hd = d // nh * (2 if a.arch == "gemma" else 1)
     rng = np.random.default_rng(a.seed)
 
     def mat(rows, cols, gain=1.0):
@@ -172,6 +172,11 @@ def main():
         w.add_layer_norm_rms_eps(1e-5)
         w.add_rope_dimension_count(hd)
         w.add_vocab_size(nv)
+    elif a.arch == "gemma":
+        w.add_rope_freq_base(10_000.0)
+        w.add_layer_norm_rms_eps(1e-6)
+        w.add_key_length(hd)
+        w.add_value_length(hd)
     else:
         w.add_rope_freq_base(100_000.0)
         w.add_layer_norm_eps(1e-5)
@@ -202,8 +207,10 @@ def main():
     tensors = {}
     hf = {}
     # Embeddings at half the scale of a layer's output, so the layers (not the input token) decide the top logit.
-    tensors["token_embd.weight"] = vec(nv * d, 0.5).reshape(nv, d)
-    tensors["output_norm.weight"] = vec(d, 0.1, a.logit_gain / np.sqrt(d) / 0.5)
+    # Gemma multiplies the looked-up rows by sqrt(d): a table that much smaller gives the same input scale.
+    emb = 0.5 / np.sqrt(d) if a.arch == "gemma" else 0.5
+    tensors["token_embd.weight"] = vec(nv * d, emb).reshape(nv, d)
+    tensors["output_norm.weight"] = vec(d, 0.1, a.logit_gain / np.sqrt(d) / emb)
     if layernorm:
         tensors["output_norm.bias"] = vec(d, 0.1)
     if a.arch == "llama":
@@ -218,7 +225,7 @@ def main():
             hf[p + "attn_q.weight"], hf[p + "attn_k.weight"] = q, k
             q, k = permute(q, nh), permute(k, nkv)
         tensors[p + "attn_q.weight"], tensors[p + "attn_k.weight"], tensors[p + "attn_v.weight"] = q, k, v
-        if a.arch != "llama":  # qwen2 and starcoder2 carry Q/K/V biases
+        if a.arch in ("qwen2", "starcoder2"):  # they carry Q/K/V biases
             tensors[p + "attn_q.bias"] = vec(nh * hd, 0.2)
             tensors[p + "attn_k.bias"] = vec(nkv * hd, 0.2)
             tensors[p + "attn_v.bias"] = vec(nkv * hd, 0.2)
@@ -232,7 +239,7 @@ def main():
             tensors[p + "ffn_up.bias"] = vec(ff, 0.1)
             tensors[p + "ffn_down.weight"] = mat(d, ff, 2.0)
             tensors[p + "ffn_down.bias"] = vec(d, 0.1)
-        else:  # SwiGLU
+        else:  # SwiGLU (gemma: GeGLU), same tensors
             tensors[p + "ffn_gate.weight"] = mat(ff, d)
             tensors[p + "ffn_up.weight"] = mat(ff, d)
             tensors[p + "ffn_down.weight"] = mat(d, ff, 2.0)

@@ -15,7 +15,7 @@ export class UnsupportedArchitectureError extends Error {
   constructor(path: string, architecture: string | undefined) {
     super(
       `${path}: architecture ${architecture === undefined ? '(none given)' : JSON.stringify(architecture)} is not one Ropewalk runs; ` +
-        `supported: ${DECODER_ARCHITECTURES.join(', ')} (Qwen2.5-Coder, CodeLlama, DeepSeek-Coder, StarCoder2)`,
+        `supported: ${DECODER_ARCHITECTURES.join(', ')} (Qwen2.5-Coder, CodeLlama, DeepSeek-Coder, StarCoder2, CodeGemma)`,
     );
   }
 }

@@ -58,6 +58,8 @@ export function buildDecoderGraph(
 
   const ids = b.op1('Reshape', ['input_ids', b.constInt64([-1])]); // [S]
   let x = embed(ctx, ids); // [S, D]
+  // Gemma scales its embeddings by √D (fp32, as llama.cpp; Hugging Face rounds √D to the model's dtype).
+  if (spec.architecture === 'gemma') x = b.op1('Mul', [x, b.constFloat([Math.sqrt(spec.dim)], [])]);
   const shared = attentionShared(ctx);
   // Each residual add is fused with the norm after it; the last layer's joins the output norm.
   let h = norm(ctx, x, 'blk.0.attn_norm');

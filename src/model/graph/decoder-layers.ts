@@ -65,6 +65,11 @@ export function mlp(ctx: LayerContext, h: string, i: number): string {
   }
   const bases = [`${p}.ffn_gate`, `${p}.ffn_up`];
   const [gate, up] = fusedSplit(ctx, h, bases, spec.ffnDim) as [string, string]; // [S, F] each
+  if (spec.architecture === 'gemma') {
+    // GeGLU: GELU (tanh) of the gate times up.
+    const geglu = b.op1('Mul', [geluTanh(b, gate), up]);
+    return linear(ctx, geglu, `${p}.ffn_down`, spec.dim, spec.ffnDim);
+  }
   const silu = b.op1('Mul', [gate, b.op1('Sigmoid', [gate])]);
   return linear(ctx, b.op1('Mul', [silu, up]), `${p}.ffn_down`, spec.dim, spec.ffnDim);
 }

@@ -1,7 +1,7 @@
 // What a decoder graph is built from: the architecture's shape (DecoderSpec) and its weights by GGUF tensor name.
 
 /** Architectures whose GGUF files the graph builder turns into contract-v3 graphs. */
-export const DECODER_ARCHITECTURES = ['llama', 'qwen2', 'starcoder2'] as const;
+export const DECODER_ARCHITECTURES = ['llama', 'qwen2', 'starcoder2', 'gemma'] as const;
 export type DecoderArchitecture = (typeof DECODER_ARCHITECTURES)[number];
 
 export interface DecoderSpec {

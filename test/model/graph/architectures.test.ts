@@ -33,7 +33,7 @@ function smallSpec(architecture: DecoderArchitecture): DecoderSpec {
     nLayers: 2,
     nHeads: 4,
     nKvHeads: 2,
-    headDim: 8,
+    headDim: architecture === 'gemma' ? 16 : 8, // Gemma's heads are wider than dim / heads
     ffnDim: 48,
     normEps: 1e-6,
     tiedEmbeddings: architecture !== 'starcoder2',
@@ -95,6 +95,7 @@ async function modelFolder(
     n_layers: spec.nLayers,
     n_heads: spec.nHeads,
     n_kv_heads: spec.nKvHeads,
+    head_dim: spec.headDim,
     ffn_dim: spec.ffnDim,
     rope_theta: 10000,
     train_len: 256,
@@ -109,7 +110,7 @@ async function modelFolder(
   return dir;
 }
 
-for (const arch of ['qwen2', 'starcoder2', 'llama'] as const) {
+for (const arch of ['qwen2', 'starcoder2', 'llama', 'gemma'] as const) {
   test(`${arch}: logits and presents equal a float64 reference within 1e-4`, async (t) => {
     const spec = smallSpec(arch);
     const weights = randomWeights(spec, 3);

@@ -67,6 +67,12 @@ function mlp(spec: DecoderSpec, w: Weights, i: number, h: Vec): Vec {
     return linear(w, `${p}.ffn_down`, linear(w, `${p}.ffn_up`, h).map(gelu));
   const gate = linear(w, `${p}.ffn_gate`, h);
   const up = linear(w, `${p}.ffn_up`, h);
+  if (spec.architecture === 'gemma')
+    return linear(
+      w,
+      `${p}.ffn_down`,
+      gate.map((g, j) => gelu(g) * (up[j] as number)),
+    );
   return linear(
     w,
     `${p}.ffn_down`,
@@ -97,7 +103,10 @@ export function referenceForward(
   const { dim, headDim: hd, nHeads, nKvHeads: kv, nLayers } = spec;
   const S = x.ids.length;
   const embed = get(w, 'token_embd.weight') as Float32Array;
-  let xs: Vec[] = x.ids.map((id) => Float64Array.from(embed.subarray(id * dim, (id + 1) * dim)));
+  const gain = spec.architecture === 'gemma' ? Math.sqrt(dim) : 1;
+  let xs: Vec[] = x.ids.map((id) =>
+    Float64Array.from(embed.subarray(id * dim, (id + 1) * dim), (v) => v * gain),
+  );
   const presentKeys: Float32Array[] = [];
   const presentValues: Float32Array[] = [];
   for (let l = 0; l < nLayers; l++) {
