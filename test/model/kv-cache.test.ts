@@ -90,10 +90,7 @@ test('an fp16 cache stores the nearest halves of what it is given, in half the b
   const view = c.view();
   assert.equal(view.kvType, 'float16');
   assert.ok(view.keys[1] instanceof Uint16Array);
-  assert.deepEqual(Array.from(view.keys[1]), [
-    ...floatsToHalves(k[1] as Float32Array),
-    ...halves,
-  ]);
+  assert.deepEqual(Array.from(view.keys[1]), [...floatsToHalves(k[1] as Float32Array), ...halves]);
   assert.deepEqual(
     Array.from((view.values[0] as Uint16Array).subarray(0, 24)),
     Array.from(floatsToHalves(v[0] as Float32Array)),
