@@ -47,10 +47,19 @@ export function kvTypeOf(args: ParsedArgs): KvTypeSetting {
   return args.string('kv-type') as KvTypeSetting;
 }
 
-/** The model of --model (default: the bundled one) on --provider, with --kv-type's cache (said under --verbose). */
-export async function loadModel(args: ParsedArgs): Promise<OnnxModel> {
+/**
+ * The model of --model (default: the bundled one) on --provider, with --kv-type's cache (said under
+ * --verbose). `contextTokens`: the most the command will put in the cache, for the memory check and the
+ * KV type's auto rule (default 4096).
+ */
+export async function loadModel(args: ParsedArgs, contextTokens?: number): Promise<OnnxModel> {
   const { provider, log, settle } = probeLog(args);
-  const model = await OnnxModel.load(modelDirOf(args), { provider, log, kvType: kvTypeOf(args) });
+  const model = await OnnxModel.load(modelDirOf(args), {
+    provider,
+    log,
+    kvType: kvTypeOf(args),
+    contextTokens,
+  });
   settle(model.provider);
   if (args.flag('verbose'))
     stderr(`ropewalk ${args.command}: KV cache ${model.kv.type} (${model.kv.reason})`);

@@ -73,7 +73,11 @@ export class KvTypeUnavailableError extends Error {
 }
 
 const size = (bytes: number) =>
-  bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed(2)} GiB` : `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+  bytes >= 2 ** 30
+    ? `${(bytes / 2 ** 30).toFixed(2)} GiB`
+    : bytes >= 2 ** 20
+      ? `${(bytes / 2 ** 20).toFixed(0)} MiB`
+      : `${(bytes / 2 ** 10).toFixed(0)} KiB`;
 
 /**
  * The KV type to load: the one asked for, or under `auto` fp16 when the model offers it and either the

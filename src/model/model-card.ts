@@ -1,6 +1,6 @@
 // Reads and validates model-card.json: the facts about a model that the runtime depends on.
 
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CorruptModelError, ModelNotFoundError } from './errors';
 import { isKvType, KV_GRAPH_FILES, KV_TYPES, type KvType } from './kv-type';
@@ -59,6 +59,12 @@ export interface ModelFiles {
   /** tokenizer.json (Ropewalk's models) or vocab.json (a GGUF file's vocabulary). */
   tokenizer: string;
   card: ModelCard;
+}
+
+/** Bytes of a model's weights on disk: the float32-KV graph and, for a built model, its external data (which the fp16-KV graph shares). */
+export function weightsOnDisk(files: Pick<ModelFiles, 'onnx'>): number {
+  const data = `${files.onnx}.data`;
+  return statSync(files.onnx).size + (existsSync(data) ? statSync(data).size : 0);
 }
 
 export function headDim(config: ModelConfig): number {

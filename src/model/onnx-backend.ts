@@ -1,6 +1,5 @@
 // The only importer of onnxruntime-node: one session over a model that follows the contract in models/README.md.
 
-import { existsSync, statSync } from 'node:fs';
 import { freemem } from 'node:os';
 import { basename } from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -22,7 +21,13 @@ import {
   ProviderUnavailableError,
   type ProviderSetting,
 } from './providers';
-import { headDim, readModelFiles, type ModelCard, type ModelFiles } from './model-card';
+import {
+  headDim,
+  readModelFiles,
+  weightsOnDisk,
+  type ModelCard,
+  type ModelFiles,
+} from './model-card';
 
 // Failures reach the caller as exceptions with the reason; onnxruntime's own stderr log would repeat
 // them (and print noise when `auto` probes providers that are absent).
@@ -89,7 +94,7 @@ export class OnnxModel {
     const dir = isGgufPath(path) ? await importGguf(path, { log: options.log }) : path;
     const files = readModelFiles(dir);
     const shape = {
-      weightsBytes: weightBytes(files.onnx),
+      weightsBytes: weightsOnDisk(files),
       nLayers: files.card.config.n_layers,
       nKvHeads: files.card.config.n_kv_heads,
       headDim: headDim(files.card.config),
@@ -262,10 +267,4 @@ function kvData(t: ort.Tensor): KvArray {
   if (t.type !== 'float16') return t.data as Float32Array;
   const d = t.data as unknown as ArrayBufferView;
   return d instanceof Uint16Array ? d : new Uint16Array(d.buffer, d.byteOffset, d.byteLength / 2);
-}
-
-/** Bytes of a model's weights on disk: the graph and, for a built model, its external-data file. */
-function weightBytes(onnx: string): number {
-  const data = `${onnx}.data`;
-  return statSync(onnx).size + (existsSync(data) ? statSync(data).size : 0);
 }
