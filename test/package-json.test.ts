@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { DEFAULT_VSCODE_LANGUAGES } from '../src/context/languages';
 import { CONTEXT_STRATEGIES } from '../src/context/proposals';
+import { KV_TYPE_SETTINGS } from '../src/model/kv-type';
 import { PROVIDER_SETTINGS } from '../src/model/providers';
 import { ROPE_METHOD_NAMES } from '../src/model/rope-methods';
 import { repoRoot } from './repo-root';
@@ -48,6 +49,13 @@ test('ropewalk.executionProvider offers exactly the provider settings, in their 
   const s = setting('executionProvider');
   assert.deepEqual(s.enum, [...PROVIDER_SETTINGS]);
   assert.equal(s.default, 'auto');
+});
+
+test('ropewalk.kvCacheType offers exactly the KV type settings, auto first and by default, each described', () => {
+  const s = setting('kvCacheType');
+  assert.deepEqual(s.enum, [...KV_TYPE_SETTINGS]);
+  assert.equal(s.default, 'auto');
+  assert.equal(s.enumDescriptions?.length, s.enum?.length);
 });
 
 test('ropewalk.languages defaults to every VS Code id of the language table', () => {

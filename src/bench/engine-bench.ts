@@ -1,8 +1,9 @@
 // Engine speed at several context sizes: cold prefill, warm prefill after an edit at the end (served from
-// the KV cache), decoding with the context cached vs with an empty cache, and the memory-bandwidth bound.
+// the KV cache), decoding with the context cached vs with an empty cache, the memory-bandwidth bound, and
+// the KV cache's size in the model's KV type (run once per --kv-type to compare fp16 with fp32).
 
-import { statSync } from 'node:fs';
 import type { KvCache } from '../model/kv-cache';
+import { weightsOnDisk } from '../model/model-card';
 import type { OnnxModel } from '../model/onnx-backend';
 import { forwardOnCache } from '../model/generate';
 import { extensionFactor, planRope, ropeGeometry, type RopePlan } from '../model/rope';
@@ -11,6 +12,9 @@ import { median } from './stats';
 export interface EngineBenchRow {
   context: number;
   ep: string;
+  kvType: string;
+  /** Bytes of the KV cache at `context` tokens (keys and values, all layers). */
+  kvBytes: number;
   coldPrefillMs: number;
   warmPrefillMs: number;
   editTokens: number;
@@ -65,7 +69,9 @@ async function decodeMs(
   const times: number[] = [];
   for (let s = 0; s < steps; s++) {
     const t0 = performance.now();
-    await forwardOnCache(model, cache, [((s * 7919) % 1000) + 100], cache.length, plan);
+    // Ids spread over the vocabulary, inside it however small it is (a test model's is 320).
+    const id = ((s * 7919) % 1000) + 100;
+    await forwardOnCache(model, cache, [id % model.card.config.vocab_size], cache.length, plan);
     times.push(performance.now() - t0);
   }
   return median(times);
@@ -80,7 +86,7 @@ export async function engineBench(
   const geometry = ropeGeometry(cfg);
   const chunk = options.prefillChunk ?? 512;
   const steps = options.decodeSteps ?? 16;
-  const weightBytes = statSync(model.files.onnx).size;
+  const weightBytes = weightsOnDisk(model.files);
   const rows: EngineBenchRow[] = [];
   for (const context of options.contexts) {
     const ids = Array.from(
@@ -112,6 +118,8 @@ export async function engineBench(
     rows.push({
       context,
       ep: model.provider,
+      kvType: cache.kvType,
+      kvBytes: cache.bytesFor(context),
       coldPrefillMs,
       warmPrefillMs,
       editTokens: options.editTokens,
@@ -134,6 +142,8 @@ export function formatEngineBench(rows: EngineBenchRow[]): string {
   const head = [
     'context',
     'ep',
+    'kv',
+    'KV cache',
     'cold prefill',
     'warm prefill',
     'warm/cold',
@@ -146,6 +156,8 @@ export function formatEngineBench(rows: EngineBenchRow[]): string {
   const lines = rows.map((r) => [
     String(r.context),
     r.ep,
+    r.kvType,
+    `${(r.kvBytes / 2 ** 20).toFixed(1)} MiB`,
     `${r.coldPrefillMs.toFixed(0)} ms`,
     `${r.warmPrefillMs.toFixed(1)} ms (${r.editTokens} tok)`,
     (r.warmPrefillMs / r.coldPrefillMs).toFixed(3),

@@ -182,7 +182,7 @@ async function runBench(args: ParsedArgs, reporter: BenchReporter): Promise<numb
   reporter.emit({ type: 'plan', plan, out });
   planLines(plan).forEach(say);
   const t0 = performance.now();
-  const model = await loadModel(args);
+  const model = await loadModel(args, Math.max(...plan.budgets));
   let execution: ExecutionSandbox | undefined;
   try {
     const tok = loadTokenizer(model.files.tokenizer);

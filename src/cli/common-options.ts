@@ -1,6 +1,7 @@
-// Option declarations several commands share: model, provider, index, cursor, strategy, output.
+// Option declarations several commands share: model, provider, KV type, index, cursor, strategy, output.
 
 import { CONTEXT_STRATEGIES, type ContextStrategy } from '../context/proposals';
+import { KV_TYPE_SETTINGS } from '../model/kv-type';
 import { PROVIDER_SETTINGS } from '../model/providers';
 import type { OptionSpec } from './args';
 
@@ -37,7 +38,22 @@ export const PROVIDER_OPTIONS: readonly OptionSpec[] = [
   },
 ];
 
-export const MODEL_OPTIONS: readonly OptionSpec[] = [MODEL_DIR_OPTION, ...PROVIDER_OPTIONS];
+/** The KV cache's element type, for commands that run the model (ropewalk.kvCacheType in the editor). */
+export const KV_TYPE_OPTION: OptionSpec = {
+  name: 'kv-type',
+  kind: 'string',
+  value: 'T',
+  choices: KV_TYPE_SETTINGS,
+  default: 'auto',
+  description:
+    'KV cache element type; auto: float16 where the model has an fp16-KV graph and the fp32 cache would pass 1 GiB or not fit',
+};
+
+export const MODEL_OPTIONS: readonly OptionSpec[] = [
+  MODEL_DIR_OPTION,
+  ...PROVIDER_OPTIONS,
+  KV_TYPE_OPTION,
+];
 
 export const ROPE_FACTORS_OPTION: OptionSpec = {
   name: 'rope-factors',

@@ -85,7 +85,7 @@ export const completeCommand: Command = {
     const rope = args.string('rope');
     const pinned = rope === 'auto' ? undefined : ropeSpecOf('--rope', rope);
     const factorsFile = ropeFactorsPath(args);
-    const model = await loadModel(args);
+    const model = await loadModel(args, args.has('budget') ? args.int('budget') : undefined);
     try {
       const tok = loadTokenizer(model.files.tokenizer);
       const autoRope = new AutoRopeStore(

@@ -45,7 +45,7 @@ export const engineBenchCommand: Command = {
       throw new UsageError(
         `--edit-tokens must be below the smallest context (${Math.min(...contexts)})`,
       );
-    const model = await loadModel(args);
+    const model = await loadModel(args, Math.max(...contexts));
     try {
       const tok = loadTokenizer(model.files.tokenizer);
       // Real code as the prompt: this program's own bundled source.

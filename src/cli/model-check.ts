@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import { defaultModelDir } from '../model/model-location';
 import type { Command, CommandSpec } from './args';
-import { JSON_OPTION, PROVIDER_OPTIONS } from './common-options';
+import { JSON_OPTION, KV_TYPE_OPTION, PROVIDER_OPTIONS } from './common-options';
 import { checkModelWith } from './model-options';
 
 const spec: CommandSpec = {
@@ -13,7 +13,7 @@ const spec: CommandSpec = {
   positionals: { min: 0, max: 1 },
   about: `Loads the model in DIR (default: the bundled model) and replays its golden cases: parity with
 PyTorch's outputs, and prefix reuse from the cache. Exits 1 when a case is outside the tolerance.`,
-  options: [...PROVIDER_OPTIONS, JSON_OPTION],
+  options: [...PROVIDER_OPTIONS, KV_TYPE_OPTION, JSON_OPTION],
 };
 
 export const modelCheckCommand: Command = {
@@ -25,7 +25,7 @@ export const modelCheckCommand: Command = {
       console.log(JSON.stringify(report));
     } else {
       console.log(
-        `${report.model}: ${(report.parameters / 1e6).toFixed(2)}M parameters, loaded in ${report.loadMs.toFixed(0)} ms on ${report.provider}`,
+        `${report.model}: ${(report.parameters / 1e6).toFixed(2)}M parameters, loaded in ${report.loadMs.toFixed(0)} ms on ${report.provider}, KV cache ${report.kv.type} (${report.kv.reason})`,
       );
       for (const c of report.cases) {
         const reuse =

@@ -4,6 +4,7 @@ import { loadTokenizer, type PromptTokenizer } from '../model/tokenizers/load-to
 import { resolve } from 'node:path';
 import { checkModel, type ModelCheckReport } from '../model/model-check';
 import { defaultModelDir } from '../model/model-location';
+import type { KvTypeSetting } from '../model/kv-type';
 import { OnnxModel } from '../model/onnx-backend';
 import { candidateProviders, type ProviderSetting } from '../model/providers';
 import type { ParsedArgs } from './args';
@@ -41,17 +42,33 @@ export function probeLog(
   };
 }
 
-/** The model of --model (default: the bundled one) on --provider. */
-export async function loadModel(args: ParsedArgs): Promise<OnnxModel> {
+/** --kv-type as the setting it is (its choices are KV_TYPE_SETTINGS). */
+export function kvTypeOf(args: ParsedArgs): KvTypeSetting {
+  return args.string('kv-type') as KvTypeSetting;
+}
+
+/**
+ * The model of --model (default: the bundled one) on --provider, with --kv-type's cache (said under
+ * --verbose). `contextTokens`: the most the command will put in the cache, for the memory check and the
+ * KV type's auto rule (default 4096).
+ */
+export async function loadModel(args: ParsedArgs, contextTokens?: number): Promise<OnnxModel> {
   const { provider, log, settle } = probeLog(args);
-  const model = await OnnxModel.load(modelDirOf(args), { provider, log });
+  const model = await OnnxModel.load(modelDirOf(args), {
+    provider,
+    log,
+    kvType: kvTypeOf(args),
+    contextTokens,
+  });
   settle(model.provider);
+  if (args.flag('verbose'))
+    stderr(`ropewalk ${args.command}: KV cache ${model.kv.type} (${model.kv.reason})`);
   return model;
 }
 
 export async function checkModelWith(args: ParsedArgs, dir: string): Promise<ModelCheckReport> {
   const { provider, log, settle } = probeLog(args);
-  const report = await checkModel(dir, provider, log);
+  const report = await checkModel(dir, provider, log, kvTypeOf(args));
   settle(report.provider);
   return report;
 }

@@ -11,6 +11,7 @@ import type {
   OpenedModel,
   WireGenerateOptions,
 } from './inference-protocol';
+import type { KvTypeSetting } from './kv-type';
 import type { ModelCard } from './model-card';
 import { PROVIDER_SETTINGS, type ProviderSetting } from './providers';
 import type { RopeOptions } from './rope';
@@ -34,13 +35,21 @@ type RequestBody = InferenceRequest extends infer R
 /** The reply to `open`; `handle` is absent when the model failed its golden cases. */
 export type OpenResult = OpenedModel & { card: ModelCard };
 
+/** How to open a model besides where it runs. */
+export interface OpenOptions {
+  /** The KV cache the caller will fill, in tokens, for the memory check before loading. */
+  contextTokens?: number;
+  /** The KV cache's element type (default auto). */
+  kvType?: KvTypeSetting;
+}
+
 /** The model the caller opened, and the handle it has in the process running now (if any). */
 interface OpenState {
   handle: ModelHandle;
   modelDir: string;
-  /** What the first open settled on: `auto` is not probed again when the process restarts. */
+  /** What the first open settled on: `auto` (provider or KV type) is not decided again when the process restarts. */
   provider: ProviderSetting;
-  contextTokens?: number;
+  options: OpenOptions;
   remote?: { child: ChildProcess; handle: Promise<ModelHandle> };
 }
 
@@ -140,9 +149,9 @@ export class InferenceClient {
     modelDir: string,
     provider: ProviderSetting,
     child: ChildProcess,
-    contextTokens?: number,
+    options: OpenOptions,
   ): Promise<OpenedModel> {
-    const r = await this.request({ type: 'open', modelDir, provider, contextTokens }, {}, child);
+    const r = await this.request({ type: 'open', modelDir, provider, ...options }, {}, child);
     if (r.type !== 'open') throw unexpected(r);
     return r.opened;
   }
@@ -154,11 +163,11 @@ export class InferenceClient {
   async open(
     modelDir: string,
     provider: ProviderSetting = 'cpu',
-    contextTokens?: number,
+    options: OpenOptions = {},
   ): Promise<OpenResult> {
     this.opened = undefined;
     const child = this.start();
-    const opened = await this.openIn(modelDir, provider, child, contextTokens);
+    const opened = await this.openIn(modelDir, provider, child, options);
     const result = { ...opened, card: opened.files.card };
     if (opened.handle === undefined) return { ...result, handle: undefined };
     const handle = this.nextHandle++;
@@ -167,7 +176,7 @@ export class InferenceClient {
       handle,
       modelDir,
       provider: settledProvider(opened.provider, provider),
-      contextTokens,
+      options: { ...options, kvType: opened.report.kv.type },
       remote,
     };
     return { ...result, handle };
@@ -185,7 +194,7 @@ export class InferenceClient {
     const child = this.start();
     if (o.remote?.child === child) return { child, remote: await o.remote.handle };
     this.log(`inference process restarted: opening ${o.modelDir} again`);
-    const reopened = this.openIn(o.modelDir, o.provider, child, o.contextTokens).then((r) => {
+    const reopened = this.openIn(o.modelDir, o.provider, child, o.options).then((r) => {
       if (r.handle === undefined)
         throw new InferenceProcessError(
           `the model at ${o.modelDir} failed its golden cases when opened again`,

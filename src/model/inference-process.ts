@@ -11,6 +11,7 @@ import type {
   ModelHandle,
   OpenedModel,
 } from './inference-protocol';
+import type { KvTypeSetting } from './kv-type';
 import { checkLoadedModel } from './model-check';
 import { OnnxModel } from './onnx-backend';
 import type { ProviderSetting } from './providers';
@@ -39,12 +40,14 @@ async function open(
   modelDir: string,
   provider: ProviderSetting,
   contextTokens?: number,
+  kvType?: KvTypeSetting,
 ): Promise<OpenedModel> {
   await closeOpened();
   const t0 = performance.now();
   const model = await OnnxModel.load(modelDir, {
     provider,
     contextTokens,
+    kvType,
     log: (l) => process.stderr.write(l + '\n'),
   });
   const loadMs = performance.now() - t0;
@@ -81,7 +84,12 @@ async function handle(request: Work): Promise<void> {
         reply({
           id: request.id,
           type: 'open',
-          opened: await open(request.modelDir, request.provider, request.contextTokens),
+          opened: await open(
+            request.modelDir,
+            request.provider,
+            request.contextTokens,
+            request.kvType,
+          ),
         });
         break;
       case 'generate': {

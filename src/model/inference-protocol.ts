@@ -1,6 +1,7 @@
 // Messages between the extension (or CLI) and the inference child process.
 
 import type { GenerateOptions, GenerateResult } from './generate';
+import type { KvTypeSetting } from './kv-type';
 import type { ModelFiles } from './model-card';
 import type { ModelCheckReport } from './model-check';
 import type { ProviderSetting } from './providers';
@@ -23,12 +24,14 @@ export interface OpenedModel {
 export type InferenceRequest =
   /** Reads the folder, loads the model, runs its golden cases; replaces any model opened before. */
   /** contextTokens: the KV cache the caller will fill, for the memory check before loading. */
+  /** kvType: the KV cache's element type (default auto); the choice and its reason come back in report.kv. */
   | {
       id: number;
       type: 'open';
       modelDir: string;
       provider: ProviderSetting;
       contextTokens?: number;
+      kvType?: KvTypeSetting;
     }
   | {
       id: number;

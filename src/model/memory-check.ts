@@ -13,11 +13,13 @@ export interface MemoryNeed {
   budget: number;
   /** 4 for an fp32 cache, 2 for fp16. */
   kvBytesPerValue: number;
+  /** Whether the model has an fp16-KV graph, to suggest when an fp32 cache does not fit (default: yes). */
+  fp16Offered?: boolean;
 }
 
 /** Keys and values, every layer, `tokens` positions. */
 export function kvCacheBytes(
-  need: Omit<MemoryNeed, 'weightsBytes' | 'budget'>,
+  need: Pick<MemoryNeed, 'nLayers' | 'nKvHeads' | 'headDim' | 'kvBytesPerValue'>,
   tokens: number,
 ): number {
   return 2 * need.nLayers * need.nKvHeads * need.headDim * need.kvBytesPerValue * tokens;
@@ -54,7 +56,7 @@ export function checkMemory(
   const fits = room > 0 ? Math.floor(room / perToken / 1024) * 1024 : 0;
   const advice =
     fits >= 1024
-      ? `a context budget of ${fits} tokens fits (ropewalk.contextBudget)${need.kvBytesPerValue === 4 ? ', or an fp16 KV cache' : ''}`
+      ? `a context budget of ${fits} tokens fits (ropewalk.contextBudget)${need.kvBytesPerValue === 4 && need.fp16Offered !== false ? ', or an fp16 KV cache (ropewalk.kvCacheType)' : ''}`
       : `the weights alone need ${gib(need.weightsBytes * OVERHEAD + BASE_BYTES)}: choose a smaller quantization (Q4_K_M) or a smaller model`;
   throw new ModelTooBigError(
     `the model needs about ${gib(needed)} at ${need.budget} tokens (weights ${gib(need.weightsBytes)}, KV cache ${gib(kvCacheBytes(need, need.budget))}), ` +

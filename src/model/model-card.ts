@@ -1,11 +1,15 @@
 // Reads and validates model-card.json: the facts about a model that the runtime depends on.
 
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CorruptModelError, ModelNotFoundError } from './errors';
+import { isKvType, KV_GRAPH_FILES, KV_TYPES, type KvType } from './kv-type';
 import { isRopeMethod, type RopeMethod } from './rope';
 
-/** The contract of Ropewalk's exported models; 3 is a graph built from a GGUF file (same inputs and outputs). */
+/**
+ * The contract of Ropewalk's exported models; 3 is a graph built from a GGUF file (same inputs and
+ * outputs; besides the float32-KV graph, one whose cache inputs and outputs are float16).
+ */
 export const CONTRACT_VERSION = 2;
 export const CONTRACT_VERSIONS: readonly number[] = [2, 3];
 
@@ -26,6 +30,8 @@ export interface ModelConfig {
 export interface ModelCard {
   name: string;
   contract: number;
+  /** The KV cache types the folder has a graph for (KV_GRAPH_FILES); absent: float32 alone (contract 2). */
+  kvTypes?: KvType[];
   config: ModelConfig;
   parameters: number;
   trainLength: number;
@@ -46,10 +52,19 @@ export interface ModelCard {
 
 export interface ModelFiles {
   dir: string;
+  /** The float32-KV graph (every model has one); its external data, if any, is `${onnx}.data`. */
   onnx: string;
+  /** The graph per KV type the model offers; float16 shares the float32 graph's weights file. */
+  kvGraphs: Partial<Record<KvType, string>>;
   /** tokenizer.json (Ropewalk's models) or vocab.json (a GGUF file's vocabulary). */
   tokenizer: string;
   card: ModelCard;
+}
+
+/** Bytes of a model's weights on disk: the float32-KV graph and, for a built model, its external data (which the fp16-KV graph shares). */
+export function weightsOnDisk(files: Pick<ModelFiles, 'onnx'>): number {
+  const data = `${files.onnx}.data`;
+  return statSync(files.onnx).size + (existsSync(data) ? statSync(data).size : 0);
 }
 
 export function headDim(config: ModelConfig): number {
@@ -110,5 +125,26 @@ export function readModelFiles(dir: string): ModelFiles {
       `model-card.json defaultRope.method ${JSON.stringify(card.defaultRope.method)} is not a RoPE method Ropewalk knows`,
     );
   }
-  return { dir, onnx, tokenizer, card };
+  return { dir, onnx, tokenizer, card, kvGraphs: kvGraphs(dir, card) };
+}
+
+/** The graph file of each KV type the card declares, checked to be there and known. */
+function kvGraphs(dir: string, card: ModelCard): Partial<Record<KvType, string>> {
+  const types = card.kvTypes ?? ['float32'];
+  if (!Array.isArray(types) || !types.every(isKvType) || !types.includes('float32'))
+    throw new CorruptModelError(
+      dir,
+      `model-card.json kvTypes ${JSON.stringify(types)} must list float32 and may add ${KV_TYPES.filter((t) => t !== 'float32').join(', ')}`,
+    );
+  const graphs: Partial<Record<KvType, string>> = {};
+  for (const type of types) {
+    const path = join(dir, KV_GRAPH_FILES[type]);
+    if (!existsSync(path))
+      throw new CorruptModelError(
+        dir,
+        `${KV_GRAPH_FILES[type]} (the ${type}-KV graph the card lists) is missing`,
+      );
+    graphs[type] = path;
+  }
+  return graphs;
 }

@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { runGolden, readGolden, type CaseResult } from './golden';
+import type { KvChoice, KvTypeSetting } from './kv-type';
 import { OnnxModel } from './onnx-backend';
 import type { ProviderSetting } from './providers';
 
@@ -13,6 +14,8 @@ export interface ModelCheckReport {
   parameters: number;
   tolerance: number;
   loadMs: number;
+  /** The KV cache type the session reads and writes, and why it was chosen. */
+  kv: KvChoice;
   cases: CaseResult[];
   ok: boolean;
   /** Why there were no cases to replay (a model built from a GGUF file has no PyTorch reference). */
@@ -33,6 +36,7 @@ export async function checkLoadedModel(
       parameters: model.card.parameters,
       tolerance: 0,
       loadMs,
+      kv: model.kv,
       cases: [],
       ok: true,
       note,
@@ -49,6 +53,7 @@ export async function checkLoadedModel(
     parameters: model.card.parameters,
     tolerance: golden.tolerance,
     loadMs,
+    kv: model.kv,
     cases,
     ok,
   };
@@ -59,9 +64,10 @@ export async function checkModel(
   dir: string,
   provider: ProviderSetting = 'cpu',
   log?: (line: string) => void,
+  kvType: KvTypeSetting = 'auto',
 ): Promise<ModelCheckReport> {
   const t0 = performance.now();
-  const model = await OnnxModel.load(dir, { provider, log });
+  const model = await OnnxModel.load(dir, { provider, log, kvType });
   const loadMs = performance.now() - t0;
   try {
     return await checkLoadedModel(model, loadMs);

@@ -1,18 +1,33 @@
 // The only importer of onnxruntime-node: one session over a model that follows the contract in models/README.md.
 
-import { existsSync, statSync } from 'node:fs';
+import { freemem } from 'node:os';
+import { basename } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { ContractError, CorruptModelError } from './errors';
 import { importGguf, isGgufPath } from './gguf-import/import-gguf';
 import { checkMemory } from './memory-check';
-import { KvCache, type KvView } from './kv-cache';
+import { KvCache, type KvArray, type KvView } from './kv-cache';
+import {
+  chooseKvType,
+  KV_BYTES,
+  KV_TYPES,
+  type KvChoice,
+  type KvType,
+  type KvTypeSetting,
+} from './kv-type';
 import {
   candidateProviders,
   missingPrerequisite,
   ProviderUnavailableError,
   type ProviderSetting,
 } from './providers';
-import { headDim, readModelFiles, type ModelCard, type ModelFiles } from './model-card';
+import {
+  headDim,
+  readModelFiles,
+  weightsOnDisk,
+  type ModelCard,
+  type ModelFiles,
+} from './model-card';
 
 // Failures reach the caller as exceptions with the reason; onnxruntime's own stderr log would repeat
 // them (and print noise when `auto` probes providers that are absent).
@@ -35,9 +50,12 @@ export interface ForwardCall {
 export interface ForwardResult {
   /** [logitsIndices.length, vocab] */
   logits: Float32Array;
-  /** This call's cache entries per layer, [S, kvHeads, headDim]: append them to the cache. */
-  newKeys: Float32Array[];
-  newValues: Float32Array[];
+  /**
+   * This call's cache entries per layer, [S, kvHeads, headDim], in the model's KV type (binary16 bit
+   * patterns for float16): append them to the cache.
+   */
+  newKeys: KvArray[];
+  newValues: KvArray[];
 }
 
 export interface SessionOptions {
@@ -48,6 +66,8 @@ export interface SessionOptions {
   log?: (line: string) => void;
   /** Tokens the KV cache will hold, for the memory check before loading (default 4096, the CPU budget). */
   contextTokens?: number;
+  /** The KV cache's element type; `auto` (the default) decides by the cache's size (kv-type.ts). */
+  kvType?: KvTypeSetting;
 }
 
 export class OnnxModel {
@@ -56,6 +76,8 @@ export class OnnxModel {
     private readonly session: ort.InferenceSession,
     /** The execution provider in use: cpu, webgpu, cuda, dml or coreml. */
     readonly provider: string,
+    /** The KV cache type this session's graph reads and writes, and why it was chosen. */
+    readonly kv: KvChoice,
   ) {}
 
   get card(): ModelCard {
@@ -71,14 +93,24 @@ export class OnnxModel {
     // A GGUF file is built into a model folder first (once; cached), then loaded like any other.
     const dir = isGgufPath(path) ? await importGguf(path, { log: options.log }) : path;
     const files = readModelFiles(dir);
-    checkMemory({
-      weightsBytes: weightBytes(files.onnx),
+    const shape = {
+      weightsBytes: weightsOnDisk(files),
       nLayers: files.card.config.n_layers,
       nKvHeads: files.card.config.n_kv_heads,
       headDim: headDim(files.card.config),
       budget: options.contextTokens ?? 4096,
-      kvBytesPerValue: 4, // the KV cache is fp32
-    });
+    };
+    const offered = KV_TYPES.filter((t) => files.kvGraphs[t] !== undefined);
+    const available = freemem();
+    const kv = chooseKvType(
+      { ...shape, setting: options.kvType ?? 'auto', offered, available },
+      dir,
+    );
+    checkMemory(
+      { ...shape, kvBytesPerValue: KV_BYTES[kv.type], fp16Offered: offered.includes('float16') },
+      available,
+    );
+    const graph = files.kvGraphs[kv.type] as string;
     const setting = options.provider ?? 'cpu';
     const failures: string[] = [];
     for (const ep of candidateProviders(setting)) {
@@ -90,7 +122,7 @@ export class OnnxModel {
       }
       let session: ort.InferenceSession | undefined;
       try {
-        session = await ort.InferenceSession.create(files.onnx, {
+        session = await ort.InferenceSession.create(graph, {
           executionProviders: [ep],
           intraOpNumThreads: options.intraOpThreads ?? 0,
           graphOptimizationLevel: 'all',
@@ -100,13 +132,15 @@ export class OnnxModel {
       } catch (cause) {
         const message = (cause as Error).message.split('\n')[0] ?? '';
         if (ep === 'cpu')
-          throw new CorruptModelError(dir, `onnxruntime could not load model.onnx (${message})`, {
-            cause,
-          });
+          throw new CorruptModelError(
+            dir,
+            `onnxruntime could not load ${basename(graph)} (${message})`,
+            { cause },
+          );
         failures.push(`${ep}: ${message}`);
         continue;
       }
-      const model = new OnnxModel(files, session, ep);
+      const model = new OnnxModel(files, session, ep, kv);
       model.checkSignature();
       if (ep !== 'cpu') {
         try {
@@ -149,18 +183,22 @@ export class OnnxModel {
         `graph inputs do not follow the contract (missing ${missing.join(', ') || 'logits'})`,
       );
     }
+    // The cache's element type is the graph's: a float16 cache fed to a float32 input would be read as garbage.
+    const past = this.session.inputMetadata.find((m) => m.name === 'past_key_values.0.key');
+    if (past?.isTensor && past.type !== this.kv.type)
+      throw new CorruptModelError(
+        this.files.dir,
+        `the ${this.kv.type}-KV graph takes ${past.type} past keys`,
+      );
   }
 
-  /** An empty cache shaped for this model. */
+  /** An empty cache shaped for this model, of its KV type. */
   newCache(options: { initialCapacity?: number; maxBytes?: number } = {}): KvCache {
     const cfg = this.card.config;
-    return new KvCache(
-      cfg.n_layers,
-      cfg.n_kv_heads,
-      headDim(cfg),
-      options.initialCapacity,
-      options.maxBytes,
-    );
+    return new KvCache(cfg.n_layers, cfg.n_kv_heads, headDim(cfg), {
+      ...options,
+      kvType: this.kv.type,
+    });
   }
 
   async forward(call: ForwardCall): Promise<ForwardResult> {
@@ -187,27 +225,22 @@ export class OnnxModel {
         [call.logitsIndices.length],
       ),
     };
-    const dims = [1, pastLength, cfg.n_kv_heads, hd];
-    const empty = new Float32Array(0);
+    const kvType = this.kv.type;
+    if (call.past && call.past.kvType !== kvType)
+      throw new ContractError(`a ${call.past.kvType} KV cache given to a ${kvType}-KV session`);
+    const dims = [1, pastLength, cfg.n_kv_heads, hd]; // [1, P, kv, hd]
+    const empty = kvType === 'float16' ? new Uint16Array(0) : new Float32Array(0);
     for (let i = 0; i < cfg.n_layers; i++) {
       // Views into the cache's buffers: onnxruntime-node reads them in place, no copy.
-      feeds[`past_key_values.${i}.key`] = new ort.Tensor(
-        'float32',
-        call.past?.keys[i] ?? empty,
-        dims,
-      );
-      feeds[`past_key_values.${i}.value`] = new ort.Tensor(
-        'float32',
-        call.past?.values[i] ?? empty,
-        dims,
-      );
+      feeds[`past_key_values.${i}.key`] = kvTensor(kvType, call.past?.keys[i] ?? empty, dims);
+      feeds[`past_key_values.${i}.value`] = kvTensor(kvType, call.past?.values[i] ?? empty, dims);
     }
     const out = await this.session.run(feeds);
-    const newKeys: Float32Array[] = [];
-    const newValues: Float32Array[] = [];
+    const newKeys: KvArray[] = [];
+    const newValues: KvArray[] = [];
     for (let i = 0; i < cfg.n_layers; i++) {
-      newKeys.push((out[`present.${i}.key`] as ort.Tensor).data as Float32Array);
-      newValues.push((out[`present.${i}.value`] as ort.Tensor).data as Float32Array);
+      newKeys.push(kvData(out[`present.${i}.key`] as ort.Tensor)); // [1, S, kv, hd]
+      newValues.push(kvData(out[`present.${i}.value`] as ort.Tensor));
     }
     return { logits: (out.logits as ort.Tensor).data as Float32Array, newKeys, newValues };
   }
@@ -217,8 +250,21 @@ export class OnnxModel {
   }
 }
 
-/** Bytes of a model's weights on disk: the graph and, for a built model, its external-data file. */
-function weightBytes(onnx: string): number {
-  const data = `${onnx}.data`;
-  return statSync(onnx).size + (existsSync(data) ? statSync(data).size : 0);
+/** A cache view as the graph's past input: binary16 bit patterns are ort's 'float16' data (Node 20 has no Float16Array). */
+function kvTensor(type: KvType, data: KvArray, dims: number[]): ort.Tensor {
+  if (type === 'float16') {
+    if (!(data instanceof Uint16Array))
+      throw new ContractError('float16 KV entries must be a Uint16Array');
+    return new ort.Tensor('float16', data, dims);
+  }
+  if (!(data instanceof Float32Array))
+    throw new ContractError('float32 KV entries must be a Float32Array');
+  return new ort.Tensor('float32', data, dims);
+}
+
+/** A present output's data as the cache stores it: float16 read as bit patterns (a Float16Array, where a runtime has one, holds the same bytes). */
+function kvData(t: ort.Tensor): KvArray {
+  if (t.type !== 'float16') return t.data as Float32Array;
+  const d = t.data as unknown as ArrayBufferView;
+  return d instanceof Uint16Array ? d : new Uint16Array(d.buffer, d.byteOffset, d.byteLength / 2);
 }

@@ -14,6 +14,8 @@ export interface BenchmarkTarget {
   root: string;
   modelDir: string;
   provider: string;
+  /** ropewalk.kvCacheType, passed on as --kv-type. */
+  kvType: string;
 }
 
 /** The output folder of a repository's runs: the same one each time, so that an interrupted run resumes. */
@@ -42,6 +44,8 @@ export async function runBenchmark(
     target.modelDir,
     '--provider',
     target.provider,
+    '--kv-type',
+    target.kvType,
     ...(vscode.workspace.isTrusted ? ['--exec'] : []),
   ];
   log.info(`benchmark: ropewalk ${args.join(' ')}`);

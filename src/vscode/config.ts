@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { debounceMsFrom } from '../completion/debounce';
 import { DEFAULT_VSCODE_LANGUAGES } from '../context/languages';
 import { isContextStrategy, type ContextStrategy } from '../context/proposals';
+import { isKvTypeSetting, type KvTypeSetting } from '../model/kv-type';
 import { isRopeMethod, type RopeMethod } from '../model/rope';
 import { PROVIDER_SETTINGS, type ProviderSetting } from '../model/providers';
 
@@ -13,6 +14,8 @@ export interface RopewalkConfig {
   executionProvider: ProviderSetting;
   /** Tokens; 0 = chosen by the device (CPU or GPU). */
   contextBudget: number;
+  /** The KV cache's element type; auto = fp16 where the cache is big (model/kv-type.ts). */
+  kvCacheType: KvTypeSetting;
   ropeMethod: RopeMethod | 'auto';
   maxTokens: number;
   debounceMs: number;
@@ -38,12 +41,14 @@ export function readConfig(): RopewalkConfig {
   const rope = c.get<unknown>('ropeMethod');
   const strategy = c.get<unknown>('contextStrategy');
   const languages = c.get<unknown>('languages');
+  const kvCacheType = c.get<unknown>('kvCacheType');
   return {
     enabled: c.get<unknown>('enabled') !== false,
     modelPath: typeof modelPath === 'string' ? modelPath.trim() : '',
     executionProvider:
       typeof ep === 'string' && PROVIDERS.has(ep) ? (ep as ProviderSetting) : 'auto',
     contextBudget: int(c.get('contextBudget'), 0, 0, 131072),
+    kvCacheType: isKvTypeSetting(kvCacheType) ? kvCacheType : 'auto',
     ropeMethod: isRopeMethod(rope) ? rope : 'auto',
     maxTokens: int(c.get('maxTokens'), 64, 1, 512),
     debounceMs: debounceMsFrom(c.get('debounceMs')),

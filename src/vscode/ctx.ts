@@ -14,10 +14,14 @@ import { readConfig } from './config';
 import { RopewalkInlineProvider } from './provider';
 import { WorkspaceSession, type SessionPhase } from './workspace-session';
 
-/** Settings whose change needs a new session (model, device, index, debounce). */
-const SESSION_SETTINGS = ['modelPath', 'executionProvider', 'maxIndexedFiles', 'debounceMs'].map(
-  (s) => `ropewalk.${s}`,
-);
+/** Settings whose change needs a new session (model, device, KV cache type, index, debounce). */
+const SESSION_SETTINGS = [
+  'modelPath',
+  'executionProvider',
+  'kvCacheType',
+  'maxIndexedFiles',
+  'debounceMs',
+].map((s) => `ropewalk.${s}`);
 
 export class Ctx implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
@@ -87,22 +91,22 @@ export class Ctx implements vscode.Disposable {
       this.session = undefined;
       this.setPhase('checking', 'Checking the model…');
       const dir = this.modelDir();
-      const provider = readConfig().executionProvider;
+      const config = readConfig();
       try {
         // One load per start: the process reads the folder, loads the session, checks it and keeps it.
-        // The memory check counts the KV cache at the budget set; 0 (by device) checks the CPU's 4096.
-        const opened = await this.inference.open(
-          dir,
-          provider,
-          readConfig().contextBudget || undefined,
-        );
+        // The memory check (and the KV type's auto rule) counts the KV cache at the budget set; 0 (by
+        // device) counts the CPU's 4096.
+        const opened = await this.inference.open(dir, config.executionProvider, {
+          contextTokens: config.contextBudget || undefined,
+          kvType: config.kvCacheType,
+        });
         const { report, handle } = opened;
         const src = opened.files.card.source;
         const imported = src
           ? ` (${src.architecture}, ${src.fileType ?? 'weights ' + Object.keys(src.weightTypes).join('/')}, from ${src.gguf})`
           : '';
         this.log.info(
-          `model ${report.model}${imported} at ${dir}: loaded in ${report.loadMs.toFixed(0)} ms on ${report.provider}, ${report.note ?? `golden cases ${report.ok ? 'pass' : 'FAIL'}`}`,
+          `model ${report.model}${imported} at ${dir}: loaded in ${report.loadMs.toFixed(0)} ms on ${report.provider}, KV cache ${report.kv.type} (${report.kv.reason}), ${report.note ?? `golden cases ${report.ok ? 'pass' : 'FAIL'}`}`,
         );
         if (!report.ok || handle === undefined)
           throw new Error(`the model at ${dir} fails its golden cases (see the log)`);
@@ -204,7 +208,12 @@ export class Ctx implements vscode.Disposable {
     const report = await runBenchmark(
       this.context.extensionPath,
       storage,
-      { root, modelDir: this.modelDir(), provider: this.session.provider },
+      {
+        root,
+        modelDir: this.modelDir(),
+        provider: this.session.provider,
+        kvType: readConfig().kvCacheType,
+      },
       this.log,
     );
     if (!report) return;

@@ -19,6 +19,18 @@ test('ropewalk model-check --json reports every golden case within tolerance', (
   assert.equal(report.cases.length, 5);
 });
 
+test('ropewalk model-check says which KV cache it loaded, and refuses an fp16 cache of a model without one', () => {
+  const r = cli('model-check', join(root, 'models', 'tiny'), '--kv-type', 'float32');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /on cpu, KV cache float32 \(as set; /);
+  const fp16 = cli('model-check', join(root, 'models', 'tiny'), '--kv-type', 'float16');
+  assert.equal(fp16.status, 1);
+  assert.match(
+    fp16.stderr,
+    /a float16 KV cache was asked for, but the model at .* has graphs for float32 only/,
+  );
+});
+
 test('ropewalk with an unknown command or a missing model exits non-zero with a message', () => {
   const unknown = cli('frobnicate');
   assert.equal(unknown.status, 2);

@@ -4,9 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { UnknownModelHandleError } from '../../src/model/errors';
+import { importGguf } from '../../src/model/gguf-import/import-gguf';
 import { InferenceClient, InferenceProcessError } from '../../src/model/inference-client';
+import { ModelCache } from '../../src/model/model-cache';
 import { TextTokenizer } from '../../src/model/tokenizer';
 import { repoRoot } from '../repo-root';
+import { tempDir } from '../temp-dir';
 
 const root = repoRoot();
 const tiny = join(root, 'models', 'tiny');
@@ -142,7 +145,7 @@ test('a model that would not fit at the caller’s context is refused by the mem
   const client = new InferenceClient(entry);
   try {
     await assert.rejects(
-      client.open(tiny, 'cpu', 1e9),
+      client.open(tiny, 'cpu', { contextTokens: 1e9 }),
       /ModelTooBigError.*a context budget of \d+ tokens fits/,
     );
   } finally {
@@ -190,6 +193,33 @@ test('generation in the child process streams text and stops within one decoding
     assert.ok(r.tokens.length <= pieces + 1, `${r.tokens.length} tokens after ${pieces} pieces`);
     assert.equal(q.stopReason, 'cancelled');
     assert.ok(q.tokens.length === 0);
+  } finally {
+    client.dispose();
+  }
+});
+
+test('the KV type asked for reaches the process and comes back with its reason; float16 of a v2 model is refused by name', async (t) => {
+  const gguf = join(root, 'test', 'fixtures', 'gguf-ref', 'qwen2-tiny-q8_0.gguf');
+  const dir = await importGguf(gguf, { cache: new ModelCache(tempDir('rw-client-kv-', t)) });
+  const client = new InferenceClient(entry);
+  try {
+    const opened = await client.open(dir, 'cpu', { kvType: 'float16' });
+    assert.equal(opened.report.kv.type, 'float16');
+    assert.match(opened.report.kv.reason, /as set/);
+    const r = await client.generate(
+      opened.handle!,
+      [1, 2, 3, 4],
+      { method: 'none' },
+      { maxTokens: 3 },
+    );
+    assert.equal(r.promptTokens, 4);
+    const auto = await client.open(tiny, 'cpu');
+    assert.equal(auto.report.kv.type, 'float32');
+    assert.match(auto.report.kv.reason, /no fp16-KV graph/);
+    await assert.rejects(
+      client.open(tiny, 'cpu', { kvType: 'float16' }),
+      /KvTypeUnavailableError: a float16 KV cache was asked for/,
+    );
   } finally {
     client.dispose();
   }

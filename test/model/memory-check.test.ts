@@ -46,6 +46,20 @@ test('what fits passes; what does not names the budget that would fit', () => {
   );
 });
 
+test('an fp16 cache is suggested only where the model has an fp16-KV graph and the cache is fp32', () => {
+  const advice = (need: typeof qwen15 & { fp16Offered?: boolean }) => {
+    try {
+      checkMemory(need, 3 * GiB, 8 * GiB);
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return '';
+  };
+  assert.match(advice(qwen15), /or an fp16 KV cache \(ropewalk\.kvCacheType\)/);
+  assert.doesNotMatch(advice({ ...qwen15, fp16Offered: false }), /fp16/);
+  assert.doesNotMatch(advice({ ...qwen15, kvBytesPerValue: 2, budget: 65536 }), /fp16/);
+});
+
 test('weights that do not fit at all say so: a smaller quantization or model', () => {
   assert.throws(
     () => checkMemory({ ...qwen15, weightsBytes: 15e9 }, 8 * GiB, 16 * GiB),

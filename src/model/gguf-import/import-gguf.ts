@@ -1,11 +1,12 @@
-// A GGUF file → a model folder the engine loads like its own: the contract-v3 graph built from the
-// file's weights (kept quantized where onnxruntime can), a model card, and the vocabulary. Built once
-// per file into the model cache; the user's file is only read.
+// A GGUF file → a model folder the engine loads like its own: the contract-v3 graphs built from the
+// file's weights (kept quantized where onnxruntime can), one per KV cache type over one weights file, a
+// model card, and the vocabulary. Built once per file into the model cache; the user's file is only read.
 
 import { closeSync, openSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { buildDecoderGraph, writeDecoderModel } from '../graph/decoder-graph';
+import { buildDecoderGraph, writeDecoderModel, type DecoderGraph } from '../graph/decoder-graph';
 import { readGguf } from '../gguf/gguf-file';
+import { KV_TYPES } from '../kv-type';
 import type { ModelCard } from '../model-card';
 import { ModelCache, sourceIdentity } from '../model-cache';
 import { GgufTokenizer } from '../tokenizers/gguf-tokenizer';
@@ -62,10 +63,12 @@ async function buildFolder(path: string, dir: string, options: ImportOptions): P
   // A vocabulary the tokenizer cannot read (an unknown pre-tokenizer, say) is refused before the graph is built.
   const tok = new GgufTokenizer(vocab);
   const weights = ggufWeights(file, spec);
-  await writeDecoderModel(
-    dir,
-    buildDecoderGraph(spec, weights, { accuracyLevel: options.accuracyLevel ?? 4 }),
+  // Both KV variants from the same weights (read once: ggufWeights keeps what it made), so that the
+  // KV type is chosen at load time without a rebuild.
+  const [fp32, ...rest] = KV_TYPES.map((kvType) =>
+    buildDecoderGraph(spec, weights, { accuracyLevel: options.accuracyLevel ?? 4, kvType }),
   );
+  await writeDecoderModel(dir, fp32 as DecoderGraph, ...rest);
   writeFileSync(join(dir, 'vocab.json'), JSON.stringify(vocab));
   const ends = [vocab.eosId, metaNumber(meta, 'tokenizer.ggml.eot_token_id')].filter(
     (x): x is number => x !== undefined,
@@ -73,6 +76,7 @@ async function buildFolder(path: string, dir: string, options: ImportOptions): P
   const card: ModelCard = {
     name: metaString(meta, 'general.name') ?? basename(path).replace(/\.gguf$/i, ''),
     contract: 3,
+    kvTypes: [...KV_TYPES],
     config: {
       vocab_size: spec.vocabSize,
       dim: spec.dim,

@@ -1,6 +1,6 @@
 // The ggml weight types a GGUF file may hold: block layout per type, and (de)quantization to float32.
 
-import { bf16ToFloat, floatToHalf, halfToFloat } from './half';
+import { bf16ToFloat, floatToHalf, halfToFloat } from '../half';
 import { dequantizeQ4_1, dequantizeQ5_0, dequantizeQ5_1 } from './legacy-quants';
 
 export interface GgmlTypeInfo {

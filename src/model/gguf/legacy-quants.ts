@@ -2,7 +2,7 @@
 // (and Q5_1, Q4_1) for tensors whose rows are not whole 256-weight super-blocks — every matrix of
 // Qwen2.5-Coder-0.5B's 896-wide layers in a Q4_K_M file, for one.
 
-import { halfToFloat } from './half';
+import { halfToFloat } from '../half';
 
 /** The 5th bits of a block's 32 weights: bit j for weight j (low half) and bit j + 16 (high half). */
 function fifthBits(v: DataView, at: number, j: number): [number, number] {

@@ -2,7 +2,7 @@
 
 import { packQ5_0As8Bit } from './legacy-quants';
 import { GGML_TYPES, ggmlByteLength, kScaleMin, type GgmlTypeName } from './ggml-types';
-import { halfToFloat } from './half';
+import { halfToFloat } from '../half';
 
 /**
  * MatMulNBits' B, scales and zero points for a weight of N output channels × K inputs; blocks run

@@ -2,6 +2,7 @@
 // (rotate-half), the cache read in place as two 2-D products with scores laid out [C, P], causality by order.
 
 import { fusedLinear, linear, type LayerContext } from './decoder-linear';
+import { ELEM } from './onnx-graph';
 
 /** Values every layer shares, computed once from the graph inputs. */
 export interface AttentionShared {
@@ -41,8 +42,8 @@ export function attention(ctx: LayerContext, h: string, i: number, sh: Attention
     string,
   ]; // [S, h, hd], [S, kv, hd]
   const v = qk.v;
-  b.op('Reshape', [kr, b.constInt64([1, -1, kv, hd])], {}, { outputs: [`present.${i}.key`] });
-  b.op('Reshape', [v, b.constInt64([1, -1, kv, hd])], {}, { outputs: [`present.${i}.value`] });
+  writePresent(ctx, kr, `present.${i}.key`);
+  writePresent(ctx, v, `present.${i}.value`);
 
   // The g query heads of each kv head as rows of a block-diagonal matrix [C, kv·hd]; each query's
   // logit multiplier attention_scale[i] / √hd on the way.
@@ -52,8 +53,8 @@ export function attention(ctx: LayerContext, h: string, i: number, sh: Attention
   const qt = b.op1('Reshape', [b.op1('Mul', [qg, sh.eye]), b.constInt64([-1, kv * hd])]); // [C, kv·hd]
 
   const rows = b.constInt64([-1, kv * hd]);
-  const pk = b.op1('Reshape', [`past_key_values.${i}.key`, rows]); // [P, kv·hd], a view
-  const pv = b.op1('Reshape', [`past_key_values.${i}.value`, rows]); // [P, kv·hd]
+  const pk = b.op1('Reshape', [readPast(ctx, `past_key_values.${i}.key`), rows]); // [P, kv·hd], a view
+  const pv = b.op1('Reshape', [readPast(ctx, `past_key_values.${i}.value`), rows]); // [P, kv·hd]
   const kn = b.op1('Reshape', [kr, rows]); // [S, kv·hd]
   // onnxruntime fuses Transpose into MatMul (FusedMatMul transB): the cache is not copied.
   const sp = b.op1('MatMul', [qt, b.op1('Transpose', [pk], { perm: [1, 0] })]); // [C, P]
@@ -77,6 +78,26 @@ export function attention(ctx: LayerContext, h: string, i: number, sh: Attention
   const tokens = b.op1('Transpose', [heads], { perm: [1, 0, 2] }); // [S, h, hd]
   const flat = b.op1('Reshape', [tokens, b.constInt64([-1, nh * hd])]); // [S, h·hd]
   return linear(ctx, flat, `${p}.attn_output`, dim, nh * hd);
+}
+
+/**
+ * A past KV input as float32 [1, P, kv, hd]: an fp16 cache is widened here (one Cast per layer and
+ * tensor), so that the attention math is the same float32 math for both cache types.
+ */
+function readPast(ctx: LayerContext, input: string): string {
+  return ctx.kvType === 'float16' ? ctx.b.op1('Cast', [input], { to: ELEM.float }) : input;
+}
+
+/**
+ * x [S, kv, hd] (or [S, kv·hd]) → the graph output `name` [1, S, kv, hd], rounded to fp16 (nearest
+ * even) for an fp16 cache. This call's own attention uses the unrounded x: only later calls read the
+ * rounded entries, as they read any cached ones.
+ */
+function writePresent(ctx: LayerContext, x: string, name: string): void {
+  const { b, spec } = ctx;
+  const shape = b.constInt64([1, -1, spec.nKvHeads, spec.headDim]);
+  const y = ctx.kvType === 'float16' ? b.op1('Cast', [x], { to: ELEM.float16 }) : x;
+  b.op('Reshape', [y, shape], {}, { outputs: [name] });
 }
 
 /** Layer i's Q and K projections side by side [S, (h + kv)·hd], and V [S, kv·hd]; one product when fused. */

@@ -1,9 +1,11 @@
-// Builds the contract-v3 decoder graph (models/README.md: same inputs, outputs and layouts as v2) from a
-// DecoderSpec and GGUF-named weights, and writes it as model.onnx + model.onnx.data.
+// Builds the contract-v3 decoder graph (models/README.md: same inputs, outputs and layouts as v2, the KV
+// cache as float32 or float16) from a DecoderSpec and GGUF-named weights, and writes it as model.onnx
+// (and model-kv16.onnx) + model.onnx.data.
 
 import { createWriteStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { KV_GRAPH_FILES, type KvType } from '../kv-type';
 import { attention, attentionShared } from './decoder-attention';
 import { addNorm, mlp, norm } from './decoder-layers';
 import { linear, matMulNBits, need, type LayerContext } from './decoder-linear';
@@ -24,11 +26,23 @@ export interface DecoderGraphOptions {
   accuracyLevel?: number;
   /** External-data file name, relative to model.onnx; default model.onnx.data. */
   dataLocation?: string;
+  /**
+   * Element type of past_key_values.* and present.* (default float32). The weights, and so the external
+   * data, are the same for both: only the KV boundary changes (a Cast after each past input and before
+   * each present output).
+   */
+  kvType?: KvType;
 }
 
 export interface DecoderGraph {
   model: Uint8Array; // ModelProto, initializers pointing into externalData
   externalData: ExternalData;
+  kvType: KvType;
+}
+
+/** Graphs written together must point into one external-data file laid out the same way. */
+export class ExternalDataMismatchError extends Error {
+  override readonly name = 'ExternalDataMismatchError';
 }
 
 /** The decoder graph; weights go to the external data, never into the protobuf. */
@@ -39,21 +53,23 @@ export function buildDecoderGraph(
 ): DecoderGraph {
   checkDecoderSpec(spec);
   const b = new OnnxGraphBuilder(options.dataLocation ?? DEFAULT_DATA_FILE);
-  const ctx: LayerContext = { b, spec, weights, accuracyLevel: options.accuracyLevel ?? 4 };
+  const kvType = options.kvType ?? 'float32';
+  const ctx: LayerContext = { b, spec, weights, accuracyLevel: options.accuracyLevel ?? 4, kvType };
   const { nLayers, nKvHeads: kv, headDim: hd, vocabSize } = spec;
+  const kvElem = kvType === 'float16' ? 'float16' : 'float';
   b.input('input_ids', 'int64', [1, 'sequence']);
   b.input('rope_cos_q', 'float', [1, 'sequence', hd / 2]);
   b.input('rope_sin_q', 'float', [1, 'sequence', hd / 2]);
   b.input('attention_scale', 'float', [nLayers, 1, 'sequence']);
   b.input('logits_indices', 'int64', ['kept']);
   for (let i = 0; i < nLayers; i++) {
-    b.input(`past_key_values.${i}.key`, 'float', [1, 'past', kv, hd]);
-    b.input(`past_key_values.${i}.value`, 'float', [1, 'past', kv, hd]);
+    b.input(`past_key_values.${i}.key`, kvElem, [1, 'past', kv, hd]);
+    b.input(`past_key_values.${i}.value`, kvElem, [1, 'past', kv, hd]);
   }
   b.output('logits', 'float', [1, 'kept', vocabSize]);
   for (let i = 0; i < nLayers; i++) {
-    b.output(`present.${i}.key`, 'float', [1, 'sequence', kv, hd]);
-    b.output(`present.${i}.value`, 'float', [1, 'sequence', kv, hd]);
+    b.output(`present.${i}.key`, kvElem, [1, 'sequence', kv, hd]);
+    b.output(`present.${i}.value`, kvElem, [1, 'sequence', kv, hd]);
   }
 
   const ids = b.op1('Reshape', ['input_ids', b.constInt64([-1])]); // [S]
@@ -76,18 +92,22 @@ export function buildDecoderGraph(
   const logits = outputHead(ctx, hOut); // [K, V]
   b.op('Unsqueeze', [logits, b.constInt64([0])], {}, { outputs: ['logits'] }); // [1, K, V]
 
-  return b.finish(
+  const graph = b.finish(
     'ropewalk-decoder',
     { '': 17, 'com.microsoft': 1 },
     {
       'ropewalk.contract': String(GRAPH_CONTRACT_VERSION),
-      'ropewalk.config': JSON.stringify(graphConfig(spec)),
+      'ropewalk.config': JSON.stringify(graphConfig(spec, kvType)),
     },
   );
+  return { ...graph, kvType };
 }
 
 /** The config the graph carries, in the model card's snake_case, with the KV cache's element type. */
-export function graphConfig(spec: DecoderSpec): Record<string, unknown> {
+export function graphConfig(
+  spec: DecoderSpec,
+  kvType: KvType = 'float32',
+): Record<string, unknown> {
   return {
     architecture: spec.architecture,
     vocab_size: spec.vocabSize,
@@ -101,7 +121,7 @@ export function graphConfig(spec: DecoderSpec): Record<string, unknown> {
     rope_theta: spec.ropeTheta,
     train_len: spec.trainLength,
     tie_embeddings: spec.tiedEmbeddings,
-    kv_dtype: 'float32',
+    kv_dtype: kvType,
   };
 }
 
@@ -184,11 +204,35 @@ export function dequantize(w: NBitsWeight): Float32Array {
   return out;
 }
 
-/** Writes `dir/model.onnx` and its external data beside it. */
-export async function writeDecoderModel(dir: string, graph: DecoderGraph): Promise<void> {
-  await writeFile(join(dir, 'model.onnx'), graph.model);
-  const out = createWriteStream(join(dir, graph.externalData.location));
-  for (const chunk of graph.externalData.chunks) {
+/**
+ * Writes each graph as its KV type's file (model.onnx, model-kv16.onnx) and their external data once,
+ * beside them: the graphs of one build (same weights, same order) lay it out identically, which is
+ * checked, so that each graph's offsets are right for the one file.
+ */
+export async function writeDecoderModel(
+  dir: string,
+  graph: DecoderGraph,
+  ...others: DecoderGraph[]
+): Promise<void> {
+  const data = graph.externalData;
+  for (const other of others) {
+    const d = other.externalData;
+    if (
+      d.location !== data.location ||
+      d.length !== data.length ||
+      d.chunks.length !== data.chunks.length ||
+      d.chunks.some((c, i) => c.byteLength !== data.chunks[i]?.byteLength)
+    )
+      throw new ExternalDataMismatchError(
+        `the ${other.kvType}-KV graph lays out its external data differently from the ${graph.kvType}-KV graph`,
+      );
+  }
+  const kinds = [graph, ...others].map((g) => g.kvType);
+  if (new Set(kinds).size !== kinds.length)
+    throw new ExternalDataMismatchError(`two graphs for one KV type: ${kinds.join(', ')}`);
+  for (const g of [graph, ...others]) await writeFile(join(dir, KV_GRAPH_FILES[g.kvType]), g.model);
+  const out = createWriteStream(join(dir, data.location));
+  for (const chunk of data.chunks) {
     if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', resolve));
   }
   await new Promise<void>((resolve, reject) => {

@@ -1,6 +1,7 @@
 // Linear layers x·Wᵀ (+ bias) of the decoder graph: MatMul on float weights, MatMulNBits on
 // block-quantized ones; layers that read the same x (Q/K/V, gate/up) fused into one product.
 
+import type { KvType } from '../kv-type';
 import type { OnnxGraphBuilder } from './onnx-graph';
 import {
   MissingWeightError,
@@ -18,6 +19,8 @@ export interface LayerContext {
   weights: WeightSource;
   /** MatMulNBits accuracy_level: 4 (int8 activations) decodes about 80× faster than 1 on the CPU here. */
   accuracyLevel: number;
+  /** Element type of the past KV inputs and present outputs; attention computes in float32 either way. */
+  kvType: KvType;
 }
 
 export function need(ctx: LayerContext, name: string): Weight {

@@ -9,7 +9,7 @@ import {
   quantize,
   UnsupportedWeightTypeError,
 } from '../../../src/model/gguf/ggml-types';
-import { floatToHalf, halfToFloat } from '../../../src/model/gguf/half';
+import { floatToHalf, halfToFloat } from '../../../src/model/half';
 
 const half = (x: number) => floatToHalf(x) & 0xff;
 const halfHi = (x: number) => floatToHalf(x) >> 8;

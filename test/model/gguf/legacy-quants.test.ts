@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { dequantize } from '../../../src/model/gguf/ggml-types';
-import { floatToHalf } from '../../../src/model/gguf/half';
+import { floatToHalf } from '../../../src/model/half';
 import { toMatMulNBits } from '../../../src/model/gguf/matmul-nbits';
 
 /** One Q5_0 block: weight j takes q = j (0…31): low nibbles in qs, the 16s bit in qh. */

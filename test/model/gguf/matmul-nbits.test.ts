@@ -10,7 +10,7 @@ import {
   quantize,
   type GgmlTypeName,
 } from '../../../src/model/gguf/ggml-types';
-import { floatToHalf } from '../../../src/model/gguf/half';
+import { floatToHalf } from '../../../src/model/half';
 import { seededRandom } from '../../../src/model/sampling';
 import { toMatMulNBits, type MatMulNBitsWeight } from '../../../src/model/gguf/matmul-nbits';
 

@@ -1,5 +1,7 @@
 // Test helper: random contract inputs (new tokens on a nonempty cache) and one run through the engine.
 
+import { floatsToHalves, halvesToFloats } from '../../../src/model/half';
+import type { KvArray } from '../../../src/model/kv-cache';
 import { seededRandom } from '../../../src/model/sampling';
 import type { DecoderSpec } from '../../../src/model/graph/decoder-spec';
 import type { OnnxModel } from '../../../src/model/onnx-backend';
@@ -25,7 +27,7 @@ export interface ContractOutputs {
 export const rng = seededRandom;
 
 export function randomInputs(
-  spec: DecoderSpec,
+  spec: Pick<DecoderSpec, 'vocabSize' | 'nLayers' | 'nKvHeads' | 'headDim'>,
   s: number,
   p: number,
   seed: number,
@@ -54,15 +56,26 @@ export function randomInputs(
   };
 }
 
-/** One call through the engine, which feeds the graph as it feeds any contract graph. */
+const widen = (a: KvArray) => (a instanceof Uint16Array ? halvesToFloats(a) : a);
+
+/**
+ * One call through the engine, which feeds the graph as it feeds any contract graph. An fp16-KV model
+ * gets the past rounded to fp16, and its present entries come back widened to float32.
+ */
 export async function runContract(model: OnnxModel, x: ContractInputs): Promise<ContractOutputs> {
+  const kvType = model.kv.type;
+  const cast = (a: Float32Array): KvArray => (kvType === 'float16' ? floatsToHalves(a) : a);
   const out = await model.forward({
     ids: x.ids,
     cosQ: x.cos,
     sinQ: x.sin,
     attentionScale: x.scale,
     logitsIndices: x.logitsIndices,
-    past: { length: x.past, keys: x.pastKeys, values: x.pastValues },
+    past: { length: x.past, kvType, keys: x.pastKeys.map(cast), values: x.pastValues.map(cast) },
   });
-  return { logits: out.logits, presentKeys: out.newKeys, presentValues: out.newValues };
+  return {
+    logits: out.logits,
+    presentKeys: out.newKeys.map(widen),
+    presentValues: out.newValues.map(widen),
+  };
 }

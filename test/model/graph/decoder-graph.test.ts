@@ -6,7 +6,11 @@ import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { onnx } from 'onnx-proto';
-import { buildDecoderGraph, writeDecoderModel } from '../../../src/model/graph/decoder-graph';
+import {
+  buildDecoderGraph,
+  ExternalDataMismatchError,
+  writeDecoderModel,
+} from '../../../src/model/graph/decoder-graph';
 import type { DecoderSpec, FloatWeight, Weight } from '../../../src/model/graph/decoder-spec';
 import { maxAbsDiff, readGolden, runGolden } from '../../../src/model/golden';
 import { OnnxModel } from '../../../src/model/onnx-backend';
@@ -64,6 +68,44 @@ describe('decoder graph built from models/tiny weights', () => {
     const config = JSON.parse(meta.get('ropewalk.config') as string) as Record<string, unknown>;
     assert.equal(config.kv_dtype, 'float32');
     assert.equal(config.n_kv_heads, spec.nKvHeads);
+  });
+
+  test('the fp16-KV variant changes only the KV boundary: same weights and layout, float16 past and present', () => {
+    const source = { get: (n: string) => weights.get(n) };
+    const fp32 = buildDecoderGraph(spec, source);
+    const fp16 = buildDecoderGraph(spec, source, { kvType: 'float16' });
+    assert.equal(fp16.kvType, 'float16');
+    assert.equal(fp16.externalData.length, fp32.externalData.length);
+    const proto = onnx.ModelProto.decode(fp16.model);
+    const graph = proto.graph as onnx.IGraphProto;
+    const elem = (v: onnx.IValueInfoProto) => v.type?.tensorType?.elemType;
+    const F16 = onnx.TensorProto.DataType.FLOAT16;
+    for (const v of [...(graph.input ?? []), ...(graph.output ?? [])]) {
+      const kv = /^(past_key_values|present)\./.test(v.name as string);
+      assert.equal(elem(v) === F16, kv, `${v.name as string}`);
+    }
+    // One Cast per past input (to float) and per present output (to fp16), two of each per layer.
+    const casts = (graph.node ?? []).filter((n) => n.opType === 'Cast').length;
+    const castsFp32 = (onnx.ModelProto.decode(fp32.model).graph?.node ?? []).filter(
+      (n) => n.opType === 'Cast',
+    ).length;
+    assert.equal(casts - castsFp32, 4 * spec.nLayers);
+    const config = JSON.parse(
+      proto.metadataProps.find((p) => p.key === 'ropewalk.config')?.value as string,
+    ) as Record<string, unknown>;
+    assert.equal(config.kv_dtype, 'float16');
+  });
+
+  test('graphs written together must share their external data layout', async (t) => {
+    const quantized = new Map<string, Weight>(weights);
+    const name = 'blk.0.ffn_up.weight';
+    quantized.set(name, quantize8(weights.get(name) as FloatWeight, 32));
+    const a = buildDecoderGraph(spec, { get: (n) => weights.get(n) });
+    const b = buildDecoderGraph(spec, { get: (n) => quantized.get(n) }, { kvType: 'float16' });
+    await assert.rejects(
+      writeDecoderModel(tempDir('ropewalk-graph-pair-', t), a, b),
+      ExternalDataMismatchError,
+    );
   });
 
   test('the engine replays the golden cases within 1e-4 of PyTorch', async () => {
