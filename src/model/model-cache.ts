@@ -21,7 +21,7 @@ import { homedir } from 'node:os';
 import { basename, join } from 'node:path';
 
 /** Bumped whenever the built graph changes: an entry built by an older builder is rebuilt. */
-export const MODEL_BUILD_VERSION = 4;
+export const MODEL_BUILD_VERSION = 5;
 
 /** Bytes hashed at each end of a source file: its header and metadata, and its last tensors. */
 const EDGE_BYTES = 64 * 1024;
