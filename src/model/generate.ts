@@ -50,6 +50,18 @@ export interface Detokenizer {
 export { forwardOnCache } from './forward-on-cache';
 export { commonPrefixLength } from './reuse-plan';
 
+/** Tokens a cache holds beyond the prompt budget: the completion's own. */
+const GENERATION_ROOM = 1024;
+
+/**
+ * The default bound on all sessions' caches: what the memory check admitted, one cache at the load budget
+ * (plus the generated tokens), at least 512 MiB. A fixed 512 MiB refused a 1.5B model's 32k-token cache
+ * (0.9 GiB in fp16) that the check allowed.
+ */
+export function cacheBound(bytesPerToken: number, contextTokens: number): number {
+  return Math.max(512 * 2 ** 20, bytesPerToken * (contextTokens + GENERATION_ROOM));
+}
+
 export class Generator {
   /** One cache per session (an editor document, say), least recently used evicted past the bound. */
   private readonly sessions: SessionCaches;
@@ -60,11 +72,12 @@ export class Generator {
     private readonly model: OnnxModel,
     private readonly detokenizer: Detokenizer,
     private readonly prefillChunk = 512,
-    /** Bound on the bytes of all sessions' caches together. */
-    maxCacheBytes = 512 * 2 ** 20,
+    /** Bound on the bytes of all sessions' caches together; default: one cache at the load budget, at least 512 MiB. */
+    maxCacheBytes?: number,
     /** Moved chunks shorter than this are recomputed. */
     private readonly minMovedChunk = 32,
   ) {
+    maxCacheBytes ??= cacheBound(model.newCache().bytesFor(1), model.contextTokens);
     this.sessions = new SessionCaches(
       () => model.newCache({ maxBytes: maxCacheBytes }),
       maxCacheBytes,

@@ -78,6 +78,8 @@ export class OnnxModel {
     readonly provider: string,
     /** The KV cache type this session's graph reads and writes, and why it was chosen. */
     readonly kv: KvChoice,
+    /** Tokens a cache was budgeted for at load (the memory check counted them). */
+    readonly contextTokens: number,
   ) {}
 
   get card(): ModelCard {
@@ -140,7 +142,7 @@ export class OnnxModel {
         failures.push(`${ep}: ${message}`);
         continue;
       }
-      const model = new OnnxModel(files, session, ep, kv);
+      const model = new OnnxModel(files, session, ep, kv, shape.budget);
       model.checkSignature();
       if (ep !== 'cpu') {
         try {

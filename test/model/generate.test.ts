@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { Generator, commonPrefixLength } from '../../src/model/generate';
+import { Generator, cacheBound, commonPrefixLength } from '../../src/model/generate';
 import { OnnxModel } from '../../src/model/onnx-backend';
 import { TextTokenizer } from '../../src/model/tokenizer';
 import { repoRoot } from '../repo-root';
@@ -134,4 +134,12 @@ test('token healing: the output begins with the healed text, whatever the model 
       `${JSON.stringify(r.text)} does not begin with ${startsWith}`,
     );
   }
+});
+
+test('the sessions’ cache bound admits one cache at the load budget, and at least 512 MiB', () => {
+  // Qwen2.5-Coder-1.5B in fp16: 28 layers × 2 KV heads × 128 × 2 (K, V) × 2 bytes per token.
+  const perToken = 28 * 2 * 128 * 2 * 2;
+  assert.equal(cacheBound(perToken, 32768), perToken * (32768 + 1024));
+  assert.ok(cacheBound(perToken, 32768) > 512 * 2 ** 20);
+  assert.equal(cacheBound(perToken, 4096), 512 * 2 ** 20);
 });
