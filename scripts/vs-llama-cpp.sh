@@ -6,11 +6,12 @@
 #   MODEL_NAME: one of ours, converted to GGUF for llama.cpp. FILE.gguf: used as it is (e.g. a
 #   random-weight file from scripts/llama-ref/make-random-gguf.py); Ropewalk then loads the GGUF
 #   itself, or ROPEWALK_MODEL if set, and if it cannot, only llama.cpp's column is printed.
-# Env: THREADS (llama-bench threads, default nproc; Ropewalk uses onnxruntime's own), REPS (llama-bench
+# Env: KV (Ropewalk's KV cache type, default float16 as llama-bench's f16; float32 for ours at full
+#   precision), THREADS (llama-bench threads, default nproc; Ropewalk uses onnxruntime's own), REPS (llama-bench
 #   repetitions, default 3).
 set -euo pipefail
 llama_dir=$1; llama_bench=$2; name=${3:-small-cpu}; ctx=${4:-8192}; edit=64
-threads=${THREADS:-$(nproc)}; reps=${REPS:-3}
+threads=${THREADS:-$(nproc)}; reps=${REPS:-3}; ours_kv=${KV:-float16}
 root=$(cd "$(dirname "$0")/.." && pwd)
 if [[ $name == *.gguf ]]; then
   gguf=$name
@@ -22,7 +23,7 @@ else
     "$root/models/$name/tokenizer.json" "$gguf" >/dev/null
   model=$root/models/$name
 fi
-ours=$(node "$root/dist/cli.js" engine-bench --model "$model" --context "$ctx" --edit-tokens $edit --provider cpu \
+ours=$(node "$root/dist/cli.js" engine-bench --model "$model" --context "$ctx" --edit-tokens $edit --provider cpu --kv-type "$ours_kv" \
   --json 2>/dev/null || echo null)
 lb() { "$llama_bench" -m "$gguf" -t "$threads" -r "$reps" -o jsonl "$@" 2>/dev/null | python3 -c 'import json,sys; print(json.loads(sys.stdin.readline())["avg_ts"])'; }
 # llama-bench accepts only reduced-precision KV types: f16, its default, reads half the bytes ours does.
@@ -31,7 +32,7 @@ for kv in f16; do
   warm=$(lb -p $edit -n 0 -d $((ctx - edit)) -ctk $kv -ctv $kv)
   deep=$(lb -p 0 -n 16 -d "$ctx" -ctk $kv -ctv $kv)
   zero=$(lb -p 0 -n 16 -d 0 -ctk $kv -ctv $kv)
-  OURS="$ours" python3 - "$ctx" "$edit" "$kv" "$cold" "$warm" "$deep" "$zero" "$threads" <<'PY'
+  OURS="$ours" OURS_KV="$ours_kv" python3 - "$ctx" "$edit" "$kv" "$cold" "$warm" "$deep" "$zero" "$threads" <<'PY'
 import json, os, sys
 ctx, edit, kv = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 cold, warm, deep, zero = (float(x) for x in sys.argv[4:8])
@@ -47,7 +48,7 @@ if o is None:
     for name, b, unit in zip(names, ll, units):
         print(f"| {name} | {b:.2f} {unit} |")
     sys.exit(0)
-print(f"\n| {ctx} tokens, llama.cpp KV {kv} | Ropewalk (fp32 KV) | llama.cpp | Ropewalk / llama.cpp |")
+print(f"\n| {ctx} tokens, llama.cpp KV {kv} | Ropewalk ({os.environ['OURS_KV']} KV) | llama.cpp | Ropewalk / llama.cpp |")
 print("|---|---|---|---|")
 for name, k, b, unit in zip(names, keys, ll, units):
     print(f"| {name} | {o[k]:.2f} {unit} | {b:.2f} {unit} | {o[k] / b:.2f}× |")
