@@ -5,13 +5,14 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { UnknownModelHandleError } from '../../src/model/errors';
 import { InferenceClient, InferenceProcessError } from '../../src/model/inference-client';
-import { TextTokenizer } from '../../src/model/tokenizer';
+import { loadModelTokenizer } from '../../src/model/model-source';
 import { repoRoot } from '../repo-root';
+import { committedModel } from '../test-models';
 
 const root = repoRoot();
-const tiny = join(root, 'models', 'tiny');
+const tiny = committedModel('tiny');
 const entry = join(root, 'dist', 'inference-process.js');
-const tok = TextTokenizer.load(join(tiny, 'tokenizer.json'));
+const tok = loadModelTokenizer(tiny);
 const prompt = tok.encode('def area(width, height):\n    return');
 
 type Internals = { child: { kill: (s: string) => void; pid: number } };
@@ -25,7 +26,9 @@ test('open loads and checks the model once, off the caller thread, and answers w
     assert.equal(typeof opened.handle, 'number');
     assert.equal(opened.provider, 'cpu');
     assert.equal(opened.card.name, opened.report.model);
-    assert.equal(opened.files.tokenizer, join(tiny, 'tokenizer.json'));
+    // Built from models/tiny/model.gguf into the cache; the golden cases are replayed from models/tiny.
+    assert.ok(opened.files.tokenizer.endsWith('vocab.json'));
+    assert.equal(opened.files.goldenDir, tiny);
     const r = await client.generate(opened.handle!, prompt, { method: 'none' }, { maxTokens: 3 });
     assert.ok(r.tokens.length > 0);
   } finally {
