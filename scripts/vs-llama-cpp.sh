@@ -17,10 +17,12 @@ if [[ $name == *.gguf ]]; then
   gguf=$name
   model=${ROPEWALK_MODEL:-$gguf}
 else
+  # models/NAME/model.gguf names a pre-tokenizer of Ropewalk's own, which llama.cpp refuses; to_gguf.py
+  # writes the same weights with llama.cpp's default pre-tokenizer (tokenization does not affect speed).
   gguf=$(mktemp --suffix=.gguf)
   trap 'rm -f "$gguf"' EXIT
   /usr/bin/python3 "$root/models/recipe/to_gguf.py" "$llama_dir" "$root/models/recipe/work/$name/checkpoint.pt" \
-    "$root/models/$name/tokenizer.json" "$gguf" >/dev/null
+    "$root/models/recipe/work/tokenizer.json" "$gguf" >/dev/null
   model=$root/models/$name
 fi
 ours=$(node "$root/dist/cli.js" engine-bench --model "$model" --context "$ctx" --edit-tokens $edit --provider cpu --kv-type "$ours_kv" \

@@ -1,10 +1,12 @@
 """Exports a checkpoint to the model contract (../README.md), with golden inputs/outputs and a model card.
 
-Writes into --out: model.onnx, tokenizer.json, model-card.json, model-card.md, loss-curve.png,
-golden.json + golden.bin (PyTorch's logits and cache for fixed inputs, which the TypeScript tests
-replay through onnxruntime-node: parity within 1e-4 without Python).
+Writes into --out a contract-2 folder: model.onnx, tokenizer.json, model-card.json, model-card.md,
+loss-curve.png, golden.json + golden.bin (PyTorch's logits and cache for fixed inputs, which the
+TypeScript tests replay through onnxruntime-node: parity within 1e-4 without Python). The Makefile
+then turns it into the committed folder: `ropewalk export-gguf` writes model.gguf (weights, tokenizer
+and card in one GGUF file) beside the golden cases.
 
-Usage: python3 export.py --checkpoint work/tiny/checkpoint.pt --out ../tiny
+Usage: python3 export.py --checkpoint work/tiny/checkpoint.pt --out work/tiny/onnx
 """
 from __future__ import annotations
 
@@ -267,7 +269,7 @@ def model_card_md(card: dict, run: dict) -> str:
 | objective | next token, repository-level streams; about half the files as FIM samples (PSM and SPM), middles random spans or whole Python syntax nodes |
 | corpus | {card['corpus']} |
 | license | {card['license']} |
-| contract | version {card['contract']}, see models/README.md |
+| file | `model.gguf`: llama-architecture GGUF (F32 weights, tokenizer, this card as `ropewalk.card`); Ropewalk builds its contract-3 graph from it on first use, see models/README.md |
 
 ![loss curve](loss-curve.png)
 

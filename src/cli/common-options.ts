@@ -16,8 +16,9 @@ export const JSON_OPTION: OptionSpec = {
 export const MODEL_DIR_OPTION: OptionSpec = {
   name: 'model',
   kind: 'string',
-  value: 'DIR',
-  description: 'model folder: model.onnx, tokenizer.json, model-card.json',
+  value: 'PATH',
+  description:
+    'a GGUF file, or a model folder (model.gguf; or model.onnx, tokenizer.json, model-card.json)',
   defaultText: 'the bundled model',
 };
 

@@ -71,7 +71,7 @@ async function run(args: ParsedArgs): Promise<number> {
   const root = requireFolder(given);
   const { index, stats } = await buildIndex(root, args);
   if (index.files.size === 0) throw noCursors(given, 'no source file was indexed');
-  const tok = await tokenizerOf(args);
+  const tok = tokenizerOf(args);
   const texts = new FileTexts(root);
   const builder = new PromptBuilder(index, tok, texts.get);
   const strategy = args.string('strategy') as ContextStrategy;

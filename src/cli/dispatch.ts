@@ -6,6 +6,7 @@ import { completeCommand } from './complete';
 import { contextCommand } from './context';
 import { contextBenchCommand } from './context-bench';
 import { engineBenchCommand } from './engine-bench';
+import { exportGgufCommand } from './export-gguf';
 import { generateCommand, scoreCommand } from './generate';
 import { indexCommand } from './index-command';
 import { modelCheckCommand } from './model-check';
@@ -25,6 +26,7 @@ export const COMMANDS: readonly Command[] = [
   generateCommand,
   scoreCommand,
   modelsCommand,
+  exportGgufCommand,
 ];
 
 export interface CliOutput {

@@ -1,6 +1,6 @@
 // Loading the model the options name, with provider-probe messages only under --verbose.
 
-import { loadTokenizer, type PromptTokenizer } from '../model/tokenizers/load-tokenizer';
+import type { PromptTokenizer } from '../model/tokenizers/load-tokenizer';
 import { resolve } from 'node:path';
 import { checkModel, type ModelCheckReport } from '../model/model-check';
 import { defaultModelDir } from '../model/model-location';
@@ -9,8 +9,7 @@ import { OnnxModel } from '../model/onnx-backend';
 import { candidateProviders, type ProviderSetting } from '../model/providers';
 import type { ParsedArgs } from './args';
 import { requireFile } from './paths';
-import { importGguf, isGgufPath } from '../model/gguf-import/import-gguf';
-import { readModelFiles } from '../model/model-card';
+import { loadModelTokenizer } from '../model/model-source';
 
 const stderr = (line: string) => process.stderr.write(line + '\n');
 
@@ -73,11 +72,9 @@ export async function checkModelWith(args: ParsedArgs, dir: string): Promise<Mod
   return report;
 }
 
-/** The tokenizer of --model without running it: a GGUF file is imported first (once; cached), for its vocabulary. */
-export async function tokenizerOf(args: ParsedArgs): Promise<PromptTokenizer> {
-  const path = modelDirOf(args);
-  const dir = isGgufPath(path) ? await importGguf(path, { log: stderr }) : path;
-  return loadTokenizer(readModelFiles(dir).tokenizer);
+/** The tokenizer of --model without running it or building it: a GGUF's vocabulary is read from its header. */
+export function tokenizerOf(args: ParsedArgs): PromptTokenizer {
+  return loadModelTokenizer(modelDirOf(args));
 }
 
 /** --rope-factors read when given; a missing file is named. */

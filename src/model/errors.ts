@@ -7,7 +7,7 @@ export class ModelNotFoundError extends Error {
     options?: ErrorOptions,
   ) {
     super(
-      `No Ropewalk model at ${path}: expected model.onnx, tokenizer.json and model-card.json there.`,
+      `No Ropewalk model at ${path}: expected a GGUF file, a folder holding model.gguf, or a folder with model.onnx, tokenizer.json and model-card.json.`,
       options,
     );
   }

@@ -29,6 +29,9 @@ export interface GoldenCase {
 }
 
 export interface Golden {
+  /** The snippet whose first tokens are `ids`, and texts with the ids the recipe's tokenizer gave them. */
+  text?: string;
+  tokenizerCases?: { text: string; ids: number[] }[];
   ids: number[];
   cases: GoldenCase[];
   tolerance: number;

@@ -18,7 +18,7 @@ import {
 } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 /** Bumped whenever the built graph changes: an entry built by an older builder is rebuilt. */
 export const MODEL_BUILD_VERSION = 5;
@@ -72,7 +72,10 @@ export class ModelCache {
 
   /** The folder of a source file's built model (complete or not). */
   dirFor(source: SourceIdentity): string {
-    const name = basename(source.path)
+    // Ropewalk's own models all hold a model.gguf: their folder's name says which one it is.
+    const file = basename(source.path);
+    const stem = /^model\.gguf$/i.test(file) ? basename(dirname(source.path)) : file;
+    const name = stem
       .replace(/\.gguf$/i, '')
       .replace(/[^A-Za-z0-9._-]/g, '_')
       .slice(0, 60);
@@ -103,8 +106,19 @@ export class ModelCache {
         join(partial, COMPLETE),
         JSON.stringify({ builtAt: new Date().toISOString(), version: MODEL_BUILD_VERSION }) + '\n',
       );
+      // Another process (a second editor window, the CLI) may have built the same file meanwhile: its
+      // complete folder is kept (a reader may be loading it) and this build is dropped.
+      if (existsSync(join(dir, COMPLETE))) {
+        rmSync(partial, { recursive: true, force: true });
+        return dir;
+      }
       rmSync(dir, { recursive: true, force: true });
-      renameSync(partial, dir);
+      try {
+        renameSync(partial, dir);
+      } catch (error) {
+        if (!existsSync(join(dir, COMPLETE))) throw error;
+        rmSync(partial, { recursive: true, force: true });
+      }
       // Builds of files since deleted or changed, and of older builders, are gigabytes that serve nothing.
       this.prune();
       return dir;

@@ -13,6 +13,12 @@ import { isRopeMethod, type RopeMethod } from './rope';
 export const CONTRACT_VERSION = 2;
 export const CONTRACT_VERSIONS: readonly number[] = [2, 3];
 
+/**
+ * The GGUF metadata key holding a Ropewalk model's card as JSON text: what GGUF has no key for (FIM
+ * formats, training facts, the default RoPE method). Written by gguf-export, read by gguf-import.
+ */
+export const GGUF_CARD_KEY = 'ropewalk.card';
+
 export interface ModelConfig {
   vocab_size: number;
   dim: number;
@@ -25,6 +31,9 @@ export interface ModelConfig {
   /** Given when it is not dim / n_heads. */
   head_dim?: number;
   architecture?: string;
+  /** RMSNorm epsilon and whether the output head is the embedding (Ropewalk's own models' cards). */
+  norm_eps?: number;
+  tie_embeddings?: boolean;
 }
 
 export interface ModelCard {
@@ -39,6 +48,7 @@ export interface ModelCard {
   heldoutLoss: number | null;
   specialTokens: Record<string, number>;
   defaultRope: { method: RopeMethod; factor?: number };
+  license?: string;
   /** Ids that end generation besides `<|endoftext|>` (a GGUF model's eos/eot tokens). */
   stopTokens?: number[];
   /** Where an imported model came from and what its weights are. */
@@ -56,9 +66,14 @@ export interface ModelFiles {
   onnx: string;
   /** The graph per KV type the model offers; float16 shares the float32 graph's weights file. */
   kvGraphs: Partial<Record<KvType, string>>;
-  /** tokenizer.json (Ropewalk's models) or vocab.json (a GGUF file's vocabulary). */
+  /** tokenizer.json (a contract-2 folder) or vocab.json (a GGUF file's vocabulary, saved by the import). */
   tokenizer: string;
   card: ModelCard;
+  /**
+   * The folder whose golden.json the model replays when checked: the model's own folder, or for a model
+   * built from a folder's model.gguf, that folder (the cache holds only what was built). Absent: none.
+   */
+  goldenDir?: string;
 }
 
 /** Bytes of a model's weights on disk: the float32-KV graph and, for a built model, its external data (which the fp16-KV graph shares). */
@@ -125,9 +140,9 @@ export function readModelFiles(dir: string): ModelFiles {
       `model-card.json defaultRope.method ${JSON.stringify(card.defaultRope.method)} is not a RoPE method Ropewalk knows`,
     );
   }
-  return { dir, onnx, tokenizer, card, kvGraphs: kvGraphs(dir, card) };
+  const goldenDir = existsSync(join(dir, 'golden.json')) ? dir : undefined;
+  return { dir, onnx, tokenizer, card, kvGraphs: kvGraphs(dir, card), ...(goldenDir ? { goldenDir } : {}) };
 }
-
 /** The graph file of each KV type the card declares, checked to be there and known. */
 function kvGraphs(dir: string, card: ModelCard): Partial<Record<KvType, string>> {
   const types = card.kvTypes ?? ['float32'];

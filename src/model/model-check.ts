@@ -1,8 +1,6 @@
 // Replays a model's golden cases on a loaded model: the check behind `ropewalk model-check` and the
 // inference process's `open`.
 
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { runGolden, readGolden, type CaseResult } from './golden';
 import type { KvChoice, KvTypeSetting } from './kv-type';
 import { OnnxModel } from './onnx-backend';
@@ -27,7 +25,9 @@ export async function checkLoadedModel(
   model: OnnxModel,
   loadMs: number,
 ): Promise<ModelCheckReport> {
-  if (model.card.contract === 3 && !existsSync(join(model.files.dir, 'golden.json'))) {
+  // Golden cases live beside the model's source: its own folder, or the folder holding its model.gguf.
+  const goldenDir = model.files.goldenDir;
+  if (model.card.contract === 3 && goldenDir === undefined) {
     // Imported models are checked against llama.cpp by the test suite (test/fixtures/gguf-ref), not per load.
     const note = `built from ${model.card.source?.gguf ?? 'a GGUF file'}: no golden cases to replay`;
     return {
@@ -42,7 +42,7 @@ export async function checkLoadedModel(
       note,
     };
   }
-  const golden = readGolden(model.files.dir);
+  const golden = readGolden(goldenDir ?? model.files.dir);
   const cases = await runGolden(model, golden);
   const ok = cases.every(
     (c) => c.maxAbsDiff <= golden.tolerance && (c.reuseMaxAbsDiff ?? 0) <= golden.tolerance,
@@ -59,7 +59,7 @@ export async function checkLoadedModel(
   };
 }
 
-/** Loads a model folder, checks it, and releases it again. */
+/** Loads a model (folder or GGUF file), checks it, and releases it again. */
 export async function checkModel(
   dir: string,
   provider: ProviderSetting = 'cpu',

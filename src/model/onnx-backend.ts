@@ -4,7 +4,6 @@ import { freemem } from 'node:os';
 import { basename } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { ContractError, CorruptModelError } from './errors';
-import { importGguf, isGgufPath } from './gguf-import/import-gguf';
 import { checkMemory } from './memory-check';
 import { KvCache, type KvArray, type KvView } from './kv-cache';
 import {
@@ -21,13 +20,8 @@ import {
   ProviderUnavailableError,
   type ProviderSetting,
 } from './providers';
-import {
-  headDim,
-  readModelFiles,
-  weightsOnDisk,
-  type ModelCard,
-  type ModelFiles,
-} from './model-card';
+import { headDim, weightsOnDisk, type ModelCard, type ModelFiles } from './model-card';
+import { openModelFiles } from './model-source';
 
 // Failures reach the caller as exceptions with the reason; onnxruntime's own stderr log would repeat
 // them (and print noise when `auto` probes providers that are absent).
@@ -87,14 +81,14 @@ export class OnnxModel {
   }
 
   /**
-   * Loads a model folder or a GGUF file; a missing or corrupt model throws a named error, never a bare ORT one.
+   * Loads a model folder, a folder holding model.gguf, or a GGUF file; a missing or corrupt model throws a named error, never a bare ORT one.
    * With provider `auto`, each candidate must create a session and run one token; the first that does
    * is used, and why the others failed is logged.
    */
   static async load(path: string, options: SessionOptions = {}): Promise<OnnxModel> {
-    // A GGUF file is built into a model folder first (once; cached), then loaded like any other.
-    const dir = isGgufPath(path) ? await importGguf(path, { log: options.log }) : path;
-    const files = readModelFiles(dir);
+    // A GGUF file, or a folder holding model.gguf, is built into a model folder first (once; cached).
+    const files = await openModelFiles(path, { log: options.log });
+    const dir = files.dir;
     const shape = {
       weightsBytes: weightsOnDisk(files),
       nLayers: files.card.config.n_layers,

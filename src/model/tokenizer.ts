@@ -1,4 +1,4 @@
-// Text ↔ token ids for a model folder's tokenizer.json, through @huggingface/tokenizers (pure JS, no native code).
+// Text ↔ token ids for a contract-2 folder's tokenizer.json, through @huggingface/tokenizers (pure JS, no native code).
 
 import { readFileSync } from 'node:fs';
 import { Tokenizer } from '@huggingface/tokenizers';
@@ -28,7 +28,11 @@ export class TextTokenizer {
     } catch (cause) {
       throw new CorruptModelError(path, 'tokenizer.json is unreadable', { cause });
     }
-    const inner = new Tokenizer(json, {});
+    // Without its special added tokens: @huggingface/tokenizers would match `<|endoftext|>` written in code
+    // as the special token, where the recipe's tokenizer (which made the training data) and the GGUF
+    // tokenizer keep it as text. The specials stay in the vocabulary, so their ids still decode.
+    const added = (json.added_tokens as { special?: boolean }[] | undefined) ?? [];
+    const inner = new Tokenizer({ ...json, added_tokens: added.filter((t) => !t.special) }, {});
     const vocab = (json.model as { vocab?: Record<string, number> } | undefined)?.vocab ?? {};
     const special = {} as Record<SpecialToken, number>;
     for (const s of SPECIAL_TOKENS) {

@@ -9,6 +9,7 @@ import { InferenceClient } from '../model/inference-client';
 import { readModelFiles } from '../model/model-card';
 import { ModelCache } from '../model/model-cache';
 import { defaultModelDir } from '../model/model-location';
+import { modelSourceOf } from '../model/model-source';
 import { runBenchmark, showReport } from './benchmark';
 import { readConfig } from './config';
 import { RopewalkInlineProvider } from './provider';
@@ -241,7 +242,7 @@ export class Ctx implements vscode.Disposable {
         },
         {
           label: 'A Ropewalk model folder…',
-          description: 'model.onnx, tokenizer.json and model-card.json',
+          description: 'model.gguf (or model.onnx, tokenizer.json and model-card.json)',
           gguf: false,
         },
       ],
@@ -256,12 +257,13 @@ export class Ctx implements vscode.Disposable {
       ...(kind.gguf ? { filters: { 'GGUF models': ['gguf'] } } : {}),
       title: kind.gguf
         ? 'Ropewalk: a GGUF model file'
-        : 'Ropewalk: a folder with model.onnx, tokenizer.json and model-card.json',
+        : 'Ropewalk: a folder holding model.gguf (or model.onnx, tokenizer.json and model-card.json)',
     });
     const path = picked?.[0]?.fsPath;
     if (!path) return;
     try {
-      if (!kind.gguf) readModelFiles(path);
+      // A folder holding model.gguf is checked when it is built; a contract-2 folder's card now.
+      if (!kind.gguf && modelSourceOf(path).kind === 'onnx') readModelFiles(path);
     } catch (error) {
       void vscode.window.showErrorMessage(`Ropewalk: ${(error as Error).message}`);
       return;
@@ -271,10 +273,10 @@ export class Ctx implements vscode.Disposable {
       .update('modelPath', path, vscode.ConfigurationTarget.Global);
   }
 
-  /** Frees the disk space of models built from GGUF files; the users' own files are never touched. */
+  /** Frees the disk space of models built from GGUF files (the bundled one too); the users' own files are never touched. */
   private clearModelCache(): void {
     const { removed, bytes } = new ModelCache().clear();
-    const message = `Ropewalk: removed ${removed} built model${removed === 1 ? '' : 's'} (${(bytes / 2 ** 20).toFixed(1)} MiB); a GGUF model in use is rebuilt on the next start.`;
+    const message = `Ropewalk: removed ${removed} built model${removed === 1 ? '' : 's'} (${(bytes / 2 ** 20).toFixed(1)} MiB); the model in use is rebuilt on the next start.`;
     this.log.info(message);
     void vscode.window.showInformationMessage(message);
   }

@@ -6,16 +6,16 @@ import { PromptBuilder } from '../../src/completion/prompt-builder';
 import { FileTexts } from '../../src/context/file-texts';
 import { RepoIndex } from '../../src/context/repo-index';
 import { SyntaxLoader } from '../../src/context/syntax';
-import { defaultModelDir } from '../../src/model/model-location';
-import { TextTokenizer } from '../../src/model/tokenizer';
+import { loadModelTokenizer } from '../../src/model/model-source';
 import { repoRoot } from '../repo-root';
+import { bundledModel } from '../test-models';
 
 const root = join(repoRoot(), 'test', 'fixtures', 'tsrepo');
 
 async function setup() {
   const { index } = await RepoIndex.build(root, new SyntaxLoader(join(repoRoot(), 'grammars')));
   const texts = new FileTexts(root);
-  const tok = TextTokenizer.load(join(defaultModelDir(repoRoot()), 'tokenizer.json'));
+  const tok = loadModelTokenizer(bundledModel());
   return { index, texts, builder: new PromptBuilder(index, tok, texts.get) };
 }
 

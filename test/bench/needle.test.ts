@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { buildNeedlePrompt, needleCorrect, needleFiles } from '../../src/bench/needle';
-import { defaultModelDir } from '../../src/model/model-location';
-import { TextTokenizer } from '../../src/model/tokenizer';
-import { repoRoot } from '../repo-root';
+import { loadModelTokenizer } from '../../src/model/model-source';
+import { bundledModel } from '../test-models';
 
-const tok = TextTokenizer.load(join(defaultModelDir(repoRoot()), 'tokenizer.json'));
+const tok = loadModelTokenizer(bundledModel());
 const filler = Array.from({ length: 6 }, (_, i) => ({
   path: `pkg/mod${i}.py`,
   text: `def f${i}(x):\n    return x * ${i} + ${i * 3}\n\n\nclass C${i}:\n    value = ${i}\n`,

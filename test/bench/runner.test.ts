@@ -6,7 +6,7 @@ import { FileTexts } from '../../src/context/file-texts';
 import { RepoIndex } from '../../src/context/repo-index';
 import { SyntaxLoader } from '../../src/context/syntax';
 import { OnnxModel } from '../../src/model/onnx-backend';
-import { TextTokenizer } from '../../src/model/tokenizer';
+import { loadTokenizer } from '../../src/model/tokenizers/load-tokenizer';
 import { prepareBench, type BenchPlan, type BenchProgress } from '../../src/bench/runner';
 import type { CompletionRecord } from '../../src/bench/results';
 import { completeOnce, completionStopTokens } from '../../src/completion/complete-once';
@@ -16,14 +16,15 @@ import { languageForPath } from '../../src/context/languages';
 import { Generator } from '../../src/model/generate';
 import { repoRoot } from '../repo-root';
 import { tempDir } from '../temp-dir';
+import { committedModel } from '../test-models';
 
 test('the runner runs every cell on the tiny model, streams JSONL, and resumes without rerunning', async (t) => {
   const root = join(repoRoot(), 'test', 'fixtures', 'pyrepo');
   const loader = new SyntaxLoader(join(repoRoot(), 'grammars'));
   const { index } = await RepoIndex.build(root, loader);
-  const model = await OnnxModel.load(join(repoRoot(), 'models', 'tiny'), { provider: 'cpu' });
+  const model = await OnnxModel.load(committedModel('tiny'), { provider: 'cpu' });
   try {
-    const tok = TextTokenizer.load(model.files.tokenizer);
+    const tok = loadTokenizer(model.files.tokenizer);
     const texts = new FileTexts(root);
     const plan: BenchPlan = {
       budgets: [256, 512],
@@ -97,9 +98,9 @@ test('the runner runs every cell on the tiny model, streams JSONL, and resumes w
 test('a completion cell records exactly what completeOnce, the editor’s path, gives for the same hole', async (t) => {
   const root = join(repoRoot(), 'test', 'fixtures', 'pyrepo');
   const loader = new SyntaxLoader(join(repoRoot(), 'grammars'));
-  const model = await OnnxModel.load(join(repoRoot(), 'models', 'tiny'), { provider: 'cpu' });
+  const model = await OnnxModel.load(committedModel('tiny'), { provider: 'cpu' });
   try {
-    const tok = TextTokenizer.load(model.files.tokenizer);
+    const tok = loadTokenizer(model.files.tokenizer);
     const plan: BenchPlan = {
       budgets: [512],
       ropes: ['yarn'],

@@ -6,24 +6,30 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { isBenchEvent, type BenchEvent } from '../../src/bench/bench-protocol';
 import { repoRoot } from '../repo-root';
+import { tempDir } from '../temp-dir';
+import { committedModel } from '../test-models';
+import { writeLoadableV2Folder } from '../model/v2-folder';
 
 const root = repoRoot();
+const tiny = committedModel('tiny');
 const cli = (...args: string[]) =>
   spawnSync(process.execPath, [join(root, 'dist', 'cli.js'), ...args], { encoding: 'utf8' });
 
 test('ropewalk model-check --json reports every golden case within tolerance', () => {
-  const r = cli('model-check', join(root, 'models', 'tiny'), '--json');
+  const r = cli('model-check', tiny, '--json');
   assert.equal(r.status, 0, r.stderr);
   const report = JSON.parse(r.stdout);
   assert.equal(report.ok, true);
   assert.equal(report.cases.length, 5);
 });
 
-test('ropewalk model-check says which KV cache it loaded, and refuses an fp16 cache of a model without one', () => {
+test('ropewalk model-check says which KV cache it loaded, and refuses an fp16 cache of a model without one', async (t) => {
   const r = cli('model-check', join(root, 'models', 'tiny'), '--kv-type', 'float32');
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /on cpu, KV cache float32 \(as set; /);
-  const fp16 = cli('model-check', join(root, 'models', 'tiny'), '--kv-type', 'float16');
+  // A contract-2 folder has the float32 graph only (Ropewalk's own models are GGUF files now: both).
+  const v2 = await writeLoadableV2Folder(tempDir('rw-cli-v2-', t));
+  const fp16 = cli('model-check', v2, '--kv-type', 'float16');
   assert.equal(fp16.status, 1);
   assert.match(
     fp16.stderr,
@@ -51,7 +57,7 @@ test('ropewalk complete prints a completion for a position given from 1, and rej
     '--column',
     '9',
     '--model',
-    join(root, 'models', 'tiny'),
+    tiny,
     '--max-tokens',
     '4',
     '--json',
@@ -60,17 +66,7 @@ test('ropewalk complete prints a completion for a position given from 1, and rej
   const out = JSON.parse(r.stdout);
   assert.equal(typeof out.completion, 'string');
   assert.ok(out.tokens.length <= 4 && out.promptTokens > 10);
-  const bad = cli(
-    'complete',
-    '--file',
-    file,
-    '--line',
-    '999',
-    '--column',
-    '1',
-    '--model',
-    join(root, 'models', 'tiny'),
-  );
+  const bad = cli('complete', '--file', file, '--line', '999', '--column', '1', '--model', tiny);
   assert.equal(bad.status, 1);
   assert.match(bad.stderr, /line 999 is outside the file/);
 });
@@ -79,7 +75,7 @@ test('ropewalk engine-bench --json prints one row per context with every field',
   const r = cli(
     'engine-bench',
     '--model',
-    join(root, 'models', 'tiny'),
+    tiny,
     '--context',
     '96,160',
     '--edit-tokens',
@@ -119,7 +115,7 @@ test('ropewalk reuse-bench measures moved-cache agreement on a folder of sources
     'reuse-bench',
     join(root, 'src'),
     '--model',
-    join(root, 'models', 'tiny'),
+    tiny,
     '--prompts',
     '2',
     '--chunk-tokens',
@@ -158,7 +154,7 @@ test('ropewalk index and context run on a fixture repository, without writing in
       '--no-cache',
       '--json',
       '--model',
-      join(root, 'models', 'tiny'),
+      tiny,
     ],
     { encoding: 'utf8', cwd: repo },
   );
@@ -206,7 +202,7 @@ test('ropewalk bench runs a small plan on a fixture repository and writes every 
     'bench',
     repo,
     '--model',
-    join(root, 'models', 'tiny'),
+    tiny,
     '--provider',
     'cpu',
     '--no-cache',

@@ -6,8 +6,10 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { runCli } from '../../src/cli/dispatch';
 import { repoRoot } from '../repo-root';
+import { committedModel } from '../test-models';
 
 const root = repoRoot();
+const tiny = committedModel('tiny');
 
 /** Runs the command line in this process, with what it writes captured. */
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -148,7 +150,7 @@ test('the built CLI exits with the codes runCli returns, and context-bench says 
   assert.equal(missing.stderr, 'ropewalk index: no such folder: /nonexistent-ropewalk\n');
   const empty = join(dir, 'empty');
   mkdirSync(empty);
-  const none = run('context-bench', empty, '--no-cache', '--model', join(root, 'models', 'tiny'));
+  const none = run('context-bench', empty, '--no-cache', '--model', tiny);
   assert.equal(none.status, 1);
   assert.match(none.stderr, /no usable cursors in .*empty: no source file was indexed/);
   assert.doesNotMatch(none.stdout + none.stderr, /NaN/);
@@ -158,15 +160,7 @@ test('the built CLI exits with the codes runCli returns, and context-bench says 
     join(short, 'a.py'),
     Array.from({ length: 30 }, (_, i) => `x${i} = ${i}`).join('\n') + '\n',
   );
-  const noLines = run(
-    'context-bench',
-    short,
-    '--no-cache',
-    '--keystrokes',
-    '40',
-    '--model',
-    join(root, 'models', 'tiny'),
-  );
+  const noLines = run('context-bench', short, '--no-cache', '--keystrokes', '40', '--model', tiny);
   assert.equal(noLines.status, 1, noLines.stderr);
   assert.match(
     noLines.stderr,

@@ -8,12 +8,12 @@ import { FileTexts } from '../../src/context/file-texts';
 import { RepoIndex } from '../../src/context/repo-index';
 import { SyntaxLoader } from '../../src/context/syntax';
 import type { GenerateResult } from '../../src/model/generate';
-import { defaultModelDir } from '../../src/model/model-location';
-import { TextTokenizer } from '../../src/model/tokenizer';
+import { loadModelTokenizer } from '../../src/model/model-source';
 import { repoRoot } from '../repo-root';
+import { bundledModel } from '../test-models';
 
 const root = join(repoRoot(), 'test', 'fixtures', 'pyrepo');
-const tok = TextTokenizer.load(join(defaultModelDir(repoRoot()), 'tokenizer.json'));
+const tok = loadModelTokenizer(bundledModel());
 
 /** An engine that answers `reply` after `ms`, honouring cancellation, and records what it was asked. */
 function fakeEngine(reply: string, ms = 5) {

@@ -6,17 +6,18 @@ import { PromptBuilder } from '../../src/completion/prompt-builder';
 import { FileTexts } from '../../src/context/file-texts';
 import { RepoIndex } from '../../src/context/repo-index';
 import { SyntaxLoader } from '../../src/context/syntax';
-import { defaultModelDir } from '../../src/model/model-location';
-import { TextTokenizer } from '../../src/model/tokenizer';
+import { loadModelTokenizer } from '../../src/model/model-source';
+import type { PromptTokenizer } from '../../src/model/tokenizers/load-tokenizer';
 import { repoRoot } from '../repo-root';
+import { bundledModel } from '../test-models';
 
 const root = join(repoRoot(), 'test', 'fixtures', 'pyrepo');
 
 test('keystroke after keystroke the chunks keep their tokens and the prompt reuses its prefix', async () => {
   const { index } = await RepoIndex.build(root, new SyntaxLoader(join(repoRoot(), 'grammars')));
-  const tok = TextTokenizer.load(join(defaultModelDir(repoRoot()), 'tokenizer.json'));
+  const tok = loadModelTokenizer(bundledModel());
   let encoded = 0;
-  const counting = Object.assign(Object.create(tok) as TextTokenizer, {
+  const counting = Object.assign(Object.create(tok) as PromptTokenizer, {
     encode: (t: string) => {
       encoded += t.length;
       return tok.encode(t);

@@ -2,10 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { completionSettings, deviceBudget } from '../../src/completion/defaults';
 import { chooseRope } from '../../src/completion/rope-choice';
-import { readModelFiles } from '../../src/model/model-card';
-import { defaultModelDir } from '../../src/model/model-location';
-import { TextTokenizer } from '../../src/model/tokenizer';
-import { repoRoot } from '../repo-root';
+import { loadTokenizer } from '../../src/model/tokenizers/load-tokenizer';
+import { openModelFiles } from '../../src/model/model-source';
+import { bundledModel } from '../test-models';
 
 const card = { trainLength: 1024, defaultRope: { method: 'none' as const } };
 
@@ -57,12 +56,12 @@ test('auto beyond the training length with nothing measured: a scaled method, ne
   );
 });
 
-test('the bundled CPU model at the CPU default budget gets a scaled method', () => {
-  const files = readModelFiles(defaultModelDir(repoRoot()));
+test('the bundled CPU model at the CPU default budget gets a scaled method', async () => {
+  const files = await openModelFiles(bundledModel());
   assert.equal(files.card.trainLength, 1024);
   const settings = completionSettings(
     {},
-    { provider: 'cpu', card: files.card, tok: TextTokenizer.load(files.tokenizer) },
+    { provider: 'cpu', card: files.card, tok: loadTokenizer(files.tokenizer) },
   );
   assert.equal(settings.budget, deviceBudget('cpu'));
   assert.equal(settings.budget, 4096);

@@ -1,19 +1,19 @@
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { Generator, cacheBound, commonPrefixLength } from '../../src/model/generate';
 import { OnnxModel } from '../../src/model/onnx-backend';
-import { TextTokenizer } from '../../src/model/tokenizer';
-import { repoRoot } from '../repo-root';
+import { loadModelTokenizer } from '../../src/model/model-source';
+import type { PromptTokenizer } from '../../src/model/tokenizers/load-tokenizer';
+import { committedModel } from '../test-models';
 
 let model: OnnxModel;
-let tok: TextTokenizer;
+let tok: PromptTokenizer;
 const none = { method: 'none' };
 
 before(async () => {
-  const dir = join(repoRoot(), 'models', 'tiny');
+  const dir = committedModel('tiny');
   model = await OnnxModel.load(dir);
-  tok = TextTokenizer.load(join(dir, 'tokenizer.json'));
+  tok = loadModelTokenizer(dir);
 });
 after(() => model.dispose());
 

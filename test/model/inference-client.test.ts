@@ -7,14 +7,16 @@ import { UnknownModelHandleError } from '../../src/model/errors';
 import { importGguf } from '../../src/model/gguf-import/import-gguf';
 import { InferenceClient, InferenceProcessError } from '../../src/model/inference-client';
 import { ModelCache } from '../../src/model/model-cache';
-import { TextTokenizer } from '../../src/model/tokenizer';
+import { loadModelTokenizer } from '../../src/model/model-source';
 import { repoRoot } from '../repo-root';
 import { tempDir } from '../temp-dir';
+import { committedModel } from '../test-models';
+import { writeLoadableV2Folder } from './v2-folder';
 
 const root = repoRoot();
-const tiny = join(root, 'models', 'tiny');
+const tiny = committedModel('tiny');
 const entry = join(root, 'dist', 'inference-process.js');
-const tok = TextTokenizer.load(join(tiny, 'tokenizer.json'));
+const tok = loadModelTokenizer(tiny);
 const prompt = tok.encode('def area(width, height):\n    return');
 
 type Internals = { child: { kill: (s: string) => void; pid: number } };
@@ -28,7 +30,9 @@ test('open loads and checks the model once, off the caller thread, and answers w
     assert.equal(typeof opened.handle, 'number');
     assert.equal(opened.provider, 'cpu');
     assert.equal(opened.card.name, opened.report.model);
-    assert.equal(opened.files.tokenizer, join(tiny, 'tokenizer.json'));
+    // Built from models/tiny/model.gguf into the cache; the golden cases are replayed from models/tiny.
+    assert.ok(opened.files.tokenizer.endsWith('vocab.json'));
+    assert.equal(opened.files.goldenDir, tiny);
     const r = await client.generate(opened.handle!, prompt, { method: 'none' }, { maxTokens: 3 });
     assert.ok(r.tokens.length > 0);
   } finally {
@@ -213,11 +217,13 @@ test('the KV type asked for reaches the process and comes back with its reason; 
       { maxTokens: 3 },
     );
     assert.equal(r.promptTokens, 4);
-    const auto = await client.open(tiny, 'cpu');
+    // A contract-2 folder has the float32 graph only (Ropewalk's own models are GGUF files now: both).
+    const v2 = await writeLoadableV2Folder(tempDir('rw-client-v2-', t));
+    const auto = await client.open(v2, 'cpu');
     assert.equal(auto.report.kv.type, 'float32');
     assert.match(auto.report.kv.reason, /no fp16-KV graph/);
     await assert.rejects(
-      client.open(tiny, 'cpu', { kvType: 'float16' }),
+      client.open(v2, 'cpu', { kvType: 'float16' }),
       /KvTypeUnavailableError: a float16 KV cache was asked for/,
     );
   } finally {

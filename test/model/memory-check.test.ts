@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { OnnxModel } from '../../src/model/onnx-backend';
-import { repoRoot } from '../repo-root';
+import { committedModel } from '../test-models';
 import { test } from 'node:test';
 import {
   checkMemory,
@@ -68,7 +67,7 @@ test('weights that do not fit at all say so: a smaller quantization or model', (
 });
 
 test('loading checks memory first: a budget no machine holds is refused by name, before a session exists', async () => {
-  const dir = join(repoRoot(), 'models', 'tiny');
+  const dir = committedModel('tiny');
   await assert.rejects(OnnxModel.load(dir, { provider: 'cpu', contextTokens: 1e9 }), (e: Error) => {
     assert.ok(e instanceof ModelTooBigError);
     assert.match(e.message, /at 1000000000 tokens .*a context budget of \d+ tokens fits/);

@@ -1,5 +1,5 @@
 // Parity with PyTorch (golden outputs from the exporter) and exactness of prefix reuse from the cache,
-// for every committed model.
+// for every committed model, through the graph Ropewalk builds from its model.gguf.
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,7 +8,9 @@ import { blob, readGolden, runGolden, type CaseResult, type Golden } from '../..
 import { OnnxModel } from '../../src/model/onnx-backend';
 import { planRope, planTables, ropeGeometry } from '../../src/model/rope';
 import { repoRoot } from '../repo-root';
+import { useTestModelCache } from '../test-models';
 
+useTestModelCache();
 const modelsDir = join(repoRoot(), 'models');
 const models = readdirSync(modelsDir).filter((d) => existsSync(join(modelsDir, d, 'golden.json')));
 

@@ -9,8 +9,9 @@ import {
   missingPrerequisite,
 } from '../../src/model/providers';
 import { repoRoot } from '../repo-root';
+import { committedModel } from '../test-models';
 
-const tiny = join(repoRoot(), 'models', 'tiny');
+const tiny = committedModel('tiny');
 
 test('auto tries the platform GPU providers first and the CPU last; a named provider is forced', () => {
   assert.deepEqual(candidateProviders('auto', 'win32'), ['cuda', 'dml', 'webgpu', 'cpu']);

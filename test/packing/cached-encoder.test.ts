@@ -3,11 +3,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { HeadCachedEncoder, lastSafeSplit } from '../../src/packing/cached-encoder';
-import { defaultModelDir } from '../../src/model/model-location';
-import { TextTokenizer } from '../../src/model/tokenizer';
+import { loadModelTokenizer } from '../../src/model/model-source';
 import { repoRoot } from '../repo-root';
+import { bundledModel } from '../test-models';
 
-const tok = TextTokenizer.load(join(defaultModelDir(repoRoot()), 'tokenizer.json'));
+const tok = loadModelTokenizer(bundledModel());
 
 test('the split is after the last newline followed by a non-space', () => {
   assert.equal(lastSafeSplit('a\n  b\nc = 1\n    d'), 'a\n  b\n'.length);

@@ -5,9 +5,10 @@
 import { closeSync, openSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { buildDecoderGraph, writeDecoderModel, type DecoderGraph } from '../graph/decoder-graph';
+import { CorruptModelError } from '../errors';
 import { readGguf } from '../gguf/gguf-file';
 import { KV_TYPES } from '../kv-type';
-import type { ModelCard } from '../model-card';
+import { GGUF_CARD_KEY, type ModelCard } from '../model-card';
 import { ModelCache, sourceIdentity } from '../model-cache';
 import { GgufTokenizer } from '../tokenizers/gguf-tokenizer';
 import { vocabFromMetadata } from '../tokenizers/gguf-vocab';
@@ -73,7 +74,7 @@ async function buildFolder(path: string, dir: string, options: ImportOptions): P
   const ends = [vocab.eosId, metaNumber(meta, 'tokenizer.ggml.eot_token_id')].filter(
     (x): x is number => x !== undefined,
   );
-  const card: ModelCard = {
+  const built: ModelCard = {
     name: metaString(meta, 'general.name') ?? basename(path).replace(/\.gguf$/i, ''),
     contract: 3,
     kvTypes: [...KV_TYPES],
@@ -103,6 +104,7 @@ async function buildFolder(path: string, dir: string, options: ImportOptions): P
       weightTypes: weights.summary.types,
     },
   };
+  const card = withOwnCard(built, meta, path);
   writeFileSync(join(dir, 'model-card.json'), JSON.stringify(card, null, 1) + '\n');
   options.log?.(
     `${card.name}: ${spec.architecture}, ${(card.parameters / 1e6).toFixed(1)}M parameters, weights ${Object.entries(
@@ -113,6 +115,38 @@ async function buildFolder(path: string, dir: string, options: ImportOptions): P
         ' ',
       )}; ${weights.summary.packed} matrices kept quantized, ${weights.summary.requantized} requantized to 8 bits, ${weights.summary.dequantized} as float`,
   );
+}
+
+/**
+ * A Ropewalk model's GGUF carries its card as ropewalk.card (gguf-export/export-gguf.ts): what GGUF has no
+ * key for (FIM formats, tokens seen, held-out loss, the default RoPE method). It overlays the card built
+ * from the standard keys, which stay authoritative for the shape the graph was built from.
+ */
+function withOwnCard(
+  built: ModelCard,
+  meta: Readonly<Record<string, unknown>>,
+  path: string,
+): ModelCard {
+  const text = metaString(meta, GGUF_CARD_KEY);
+  if (text === undefined) return built;
+  let own: ModelCard;
+  try {
+    own = JSON.parse(text) as ModelCard;
+  } catch (cause) {
+    throw new CorruptModelError(path, `${GGUF_CARD_KEY} is not valid JSON`, { cause });
+  }
+  if (typeof own !== 'object' || own === null || Array.isArray(own))
+    throw new CorruptModelError(path, `${GGUF_CARD_KEY} is not a JSON object`);
+  return {
+    ...built,
+    ...own,
+    contract: built.contract,
+    config: { ...own.config, ...built.config },
+    parameters: built.parameters,
+    specialTokens: built.specialTokens,
+    stopTokens: built.stopTokens,
+    source: built.source,
+  };
 }
 
 /** llama.cpp's general.file_type numbers for the common files (what "Q4_K_M" means to a user). */

@@ -31,7 +31,7 @@ export function unpermuteRows(
   return out;
 }
 
-/** The converter's direction (rotate-half → interleaved), for writing test files as llama.cpp would. */
+/** The converter's direction (rotate-half → interleaved): what gguf-export writes, as llama.cpp's converter would. */
 export function permuteRows(
   data: Uint8Array,
   rowBytes: number,

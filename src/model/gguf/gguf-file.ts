@@ -232,7 +232,12 @@ function readHeader(c: Cursor): Omit<GgufFile, 'path' | 'fileSize'> {
 }
 
 /** Metadata and tensor infos of a GGUF v2/v3 file; tensor offsets come back absolute. */
-export async function readGguf(path: string): Promise<GgufFile> {
+export function readGguf(path: string): Promise<GgufFile> {
+  return Promise.resolve().then(() => readGgufSync(path));
+}
+
+/** readGguf for callers that cannot wait (a tokenizer read from the header, say): the header is small. */
+export function readGgufSync(path: string): GgufFile {
   const fd = openSync(path, 'r');
   try {
     const fileSize = fstatSync(fd).size;

@@ -13,6 +13,11 @@ const CONTRACTIONS = "(?:'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])"
 const LLAMA3 = `${CONTRACTIONS}|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+`;
 const QWEN2 = `${CONTRACTIONS}|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+`;
 const QWEN35 = `${CONTRACTIONS}|[^\\r\\n\\p{L}\\p{N}]?[\\p{L}\\p{M}]+|\\p{N}| ?[^\\s\\p{L}\\p{M}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+`;
+// Ropewalk's own models (models/recipe/tokenizer.py): LLAMA3 with case-sensitive contractions and
+// merges always applied. llama-bpe's `'[sS]` splits `'SELECT'` as `'S` + `ELECT` where the recipe keeps
+// `'SELECT`: 22 of Python 3.11's 668 standard-library files tokenize differently under llama-bpe (and
+// dbrx), none under this name (scripts/tokenizer-agreement.mjs), hence a name of Ropewalk's own.
+const ROPEWALK = `'(?:[sdmt]|ll|ve|re)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+`;
 const GPT2 = "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)";
 // deepseek-llm's letter class, spelled out in llama.cpp because HF's regex used \p{Lu}/\p{Ll}/... subsets.
 // Written as regex escapes: editors may NFC-normalise literal characters (U+1F7D → U+03CE) and break the ranges.
@@ -110,6 +115,7 @@ const GROUPS: readonly {
     regexes: [QWEN2],
   },
   { names: ['qwen35'], regexes: [QWEN35] },
+  { names: ['ropewalk'], regexes: [ROPEWALK] },
 ];
 
 const BY_NAME = new Map<string, PreTokenizer>();
@@ -126,3 +132,19 @@ export function preTokenizerFor(name: string | undefined): PreTokenizer {
 }
 
 export const PRE_TOKENIZER_NAMES: readonly string[] = [...BY_NAME.keys()];
+
+/** The first name whose pre-tokenizer is exactly these regexes and merge rule (what an exporter writes). */
+export function preTokenizerNameFor(
+  regexes: readonly string[],
+  ignoreMerges: boolean,
+): string | undefined {
+  for (const [name, pre] of BY_NAME) {
+    if (
+      pre.ignoreMerges === ignoreMerges &&
+      pre.regexes.length === regexes.length &&
+      pre.regexes.every((r, i) => r === regexes[i])
+    )
+      return name;
+  }
+  return undefined;
+}

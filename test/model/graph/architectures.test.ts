@@ -2,7 +2,7 @@
 // separate head) graphs against a float64 reference forward pass, on a nonempty cache.
 
 import assert from 'node:assert/strict';
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import {
@@ -19,8 +19,8 @@ import type {
 } from '../../../src/model/graph/decoder-spec';
 import { maxAbsDiff } from '../../../src/model/golden';
 import { OnnxModel } from '../../../src/model/onnx-backend';
-import { repoRoot } from '../../repo-root';
 import { tempDir } from '../../temp-dir';
+import { tinyVocab, tokenizerJsonOf } from '../v2-folder';
 import { randomInputs, rng, runContract } from './contract-run';
 import { quantize4, quantize8 } from './quantize';
 import { referenceForward } from './reference-forward';
@@ -106,7 +106,7 @@ async function modelFolder(
     join(dir, 'model-card.json'),
     JSON.stringify({ name: 'graph-test', contract: 2, config, parameters: 1 }),
   );
-  copyFileSync(join(repoRoot(), 'models', 'tiny', 'tokenizer.json'), join(dir, 'tokenizer.json'));
+  writeFileSync(join(dir, 'tokenizer.json'), JSON.stringify(tokenizerJsonOf(tinyVocab())));
   return dir;
 }
 

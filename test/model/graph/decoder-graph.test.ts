@@ -1,9 +1,8 @@
-// The TypeScript-built decoder graph against models/tiny's PyTorch export: golden cases through the
-// engine, random calls on a nonempty cache, and the same weights as 8-bit MatMulNBits.
+// The TypeScript-built decoder graph from models/tiny's weights (its model.gguf): golden cases (PyTorch's
+// outputs) through the engine, random calls on a nonempty cache against a float64 reference, and the same
+// weights as 8-bit MatMulNBits.
 
 import assert from 'node:assert/strict';
-import { copyFileSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { onnx } from 'onnx-proto';
 import {
@@ -14,42 +13,28 @@ import {
 import type { DecoderSpec, FloatWeight, Weight } from '../../../src/model/graph/decoder-spec';
 import { maxAbsDiff, readGolden, runGolden } from '../../../src/model/golden';
 import { OnnxModel } from '../../../src/model/onnx-backend';
-import { repoRoot } from '../../repo-root';
 import { tempDir } from '../../temp-dir';
+import { writeLoadableV2Folder } from '../v2-folder';
 import { randomInputs, runContract } from './contract-run';
 import { quantize8 } from './quantize';
-import { readV2Weights, tinySpec } from './tiny-weights';
+import { referenceForward } from './reference-forward';
+import { tinySpec, tinyWeights } from './tiny-weights';
 
-const tinyDir = join(repoRoot(), 'models', 'tiny');
-const card = JSON.parse(readFileSync(join(tinyDir, 'model-card.json'), 'utf8')) as {
-  config: Record<string, number | boolean>;
-};
-const spec: DecoderSpec = tinySpec(card.config);
-const weights = readV2Weights(join(tinyDir, 'model.onnx'));
-
-/** A model folder the engine loads: the built graph beside tiny's card, tokenizer and golden cases. */
-async function modelFolder(dir: string, source: Map<string, Weight>): Promise<string> {
-  await writeDecoderModel(dir, buildDecoderGraph(spec, { get: (n) => source.get(n) }));
-  for (const f of ['model-card.json', 'tokenizer.json', 'golden.json', 'golden.bin'])
-    copyFileSync(join(tinyDir, f), join(dir, f));
-  return dir;
-}
+const spec: DecoderSpec = tinySpec();
+const weights = tinyWeights();
 
 describe('decoder graph built from models/tiny weights', () => {
   const dir = tempDir('ropewalk-graph-');
-  let reference: OnnxModel;
   let built: OnnxModel;
   before(async () => {
-    await modelFolder(dir, weights);
-    reference = await OnnxModel.load(tinyDir);
+    await writeLoadableV2Folder(dir, weights);
     built = await OnnxModel.load(dir);
   });
   after(async () => {
-    await reference.dispose();
     await built.dispose();
   });
 
-  test('maps every v2 initializer to a GGUF name', () => {
+  test('reads every tensor of model.gguf under its GGUF name', () => {
     assert.equal(weights.size, 2 + spec.nLayers * 9);
     assert.deepEqual((weights.get('blk.1.ffn_down.weight') as FloatWeight).dims, [
       spec.dim,
@@ -121,14 +106,14 @@ describe('decoder graph built from models/tiny weights', () => {
     }
   });
 
-  test('logits and presents equal the v2 graph on a nonempty cache and an empty one', async () => {
+  test('logits and presents equal a float64 reference on a nonempty cache and an empty one', async () => {
     for (const [s, p] of [
       [5, 7],
       [1, 12],
       [4, 0],
     ] as const) {
       const x = randomInputs(spec, s, p, 17 + s + p);
-      const [a, b] = [await runContract(reference, x), await runContract(built, x)];
+      const [a, b] = [referenceForward(spec, weights, x), await runContract(built, x)];
       assert.ok(maxAbsDiff(a.logits, b.logits) <= 1e-4, `S=${s} P=${p} logits`);
       for (let i = 0; i < spec.nLayers; i++) {
         const dk = maxAbsDiff(a.presentKeys[i] as Float32Array, b.presentKeys[i] as Float32Array);
@@ -144,11 +129,11 @@ describe('decoder graph built from models/tiny weights', () => {
   test('8-bit MatMulNBits weights and table (GatherBlockQuantized) stay close and keep the top-1 token', async (t) => {
     const quantized = new Map<string, Weight>(weights);
     for (const [name, w] of weights) if (w.dims.length === 2) quantized.set(name, quantize8(w, 32)); // the tied table too
-    const qdir = await modelFolder(tempDir('ropewalk-graph-q8-', t), quantized);
+    const qdir = await writeLoadableV2Folder(tempDir('ropewalk-graph-q8-', t), quantized);
     const session = await OnnxModel.load(qdir);
     try {
       const x = randomInputs(spec, 16, 9, 5);
-      const [a, b] = [await runContract(reference, x), await runContract(session, x)];
+      const [a, b] = [await runContract(built, x), await runContract(session, x)];
       const delta = maxAbsDiff(a.logits, b.logits);
       const same = top1Agreement(a.logits, b.logits, spec.vocabSize);
       t.diagnostic(`8-bit block 32: max |Δ logits| = ${delta.toFixed(4)}, top-1 equal ${same}/16`);

@@ -22,6 +22,7 @@ import { seededRandom } from '../../../src/model/sampling';
 import { loadTokenizer } from '../../../src/model/tokenizers/load-tokenizer';
 import { repoRoot } from '../../repo-root';
 import { tempDir } from '../../temp-dir';
+import { writeLoadableV2Folder } from '../v2-folder';
 import { randomInputs, runContract } from './contract-run';
 
 const fixtures = join(repoRoot(), 'test', 'fixtures', 'gguf-ref');
@@ -195,10 +196,10 @@ for (const { file, logitTolerance } of CASES)
       });
     });
 
-    test('a float16 cache asked of a model without an fp16 graph is refused by name', async () => {
-      const tiny = join(repoRoot(), 'models', 'tiny');
-      assert.ok(!existsSync(join(tiny, KV_GRAPH_FILES.float16)));
-      await assert.rejects(OnnxModel.load(tiny, { kvType: 'float16' }), (e: Error) => {
+    test('a float16 cache asked of a model without an fp16 graph is refused by name', async (t) => {
+      const v2 = await writeLoadableV2Folder(tempDir('rw-kv16-v2-', t));
+      assert.ok(!existsSync(join(v2, KV_GRAPH_FILES.float16)));
+      await assert.rejects(OnnxModel.load(v2, { kvType: 'float16' }), (e: Error) => {
         assert.ok(e instanceof KvTypeUnavailableError);
         assert.match(e.message, /float16 KV cache was asked for.*graphs for float32 only/);
         return true;
