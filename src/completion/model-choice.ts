@@ -101,7 +101,11 @@ export function assessModels(
 }
 
 export const gib = (b: number) =>
-  b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(1)} GiB` : `${(b / 2 ** 20).toFixed(0)} MiB`;
+  b >= 2 ** 30
+    ? `${(b / 2 ** 30).toFixed(1)} GiB`
+    : b >= 2 ** 20
+      ? `${(b / 2 ** 20).toFixed(0)} MiB`
+      : `${(b / 2 ** 10).toFixed(0)} KiB`;
 
 export function parametersText(n: number): string {
   if (n >= 1e9) return `${(n / 1e9).toFixed(n >= 1e10 ? 0 : 1)}B`;
