@@ -2,8 +2,10 @@
 // the memory that takes against what is free, and where it belongs among the choices (and why) — one
 // assessment for `ropewalk models` and the editor's model picker.
 
-import type { DiscoveredModel } from '../model/discovery/model-stores';
 import { STORE_NAMES } from '../model/discovery/found-model';
+import { familyName, hasFimTokens } from '../model/discovery/gguf-facts';
+import type { DiscoveredModel } from '../model/discovery/model-stores';
+import type { ModelCard } from '../model/model-card';
 import { neededBytes } from '../model/memory-check';
 import { defaultBudget, DEFAULT_EXTENSION } from './defaults';
 import { chooseRope, type RopeChoice } from './rope-choice';
@@ -154,4 +156,25 @@ export function defaultsText(m: AssessedModel): string {
   ]
     .filter(Boolean)
     .join('; ');
+}
+
+/**
+ * The model in use, for the status bar: a short name, and a line with its family, quantization, context
+ * (the budget in use against the native one) and whether completions use FIM or the prefix alone.
+ */
+export function modelInUse(card: ModelCard, budget: number): { name: string; detail: string } {
+  const architecture = card.source?.architecture ?? card.config.architecture;
+  const family = card.source ? familyName(architecture, card.name) : 'Ropewalk model';
+  const native = card.trainLength;
+  return {
+    name: card.name.length > 32 ? `${card.name.slice(0, 31)}…` : card.name,
+    detail: [
+      family,
+      card.source
+        ? (card.source.fileType ?? Object.keys(card.source.weightTypes).join('/'))
+        : 'fp32',
+      `context ${budget} of ${native} native${budget > native ? ' (extended)' : ''}`,
+      hasFimTokens(card.specialTokens) ? 'FIM' : 'prefix-only',
+    ].join(' · '),
+  };
 }

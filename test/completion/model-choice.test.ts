@@ -10,6 +10,7 @@ import {
   defaultsText,
   factsText,
   INSTRUCT_WARNING,
+  modelInUse,
 } from '../../src/completion/model-choice';
 import type { ModelFacts } from '../../src/model/discovery/gguf-facts';
 import type { DiscoveredModel } from '../../src/model/discovery/model-stores';
@@ -173,4 +174,49 @@ test('the lines the CLI and the picker show', () => {
     ),
     /yarn ×4 from 32768 · prefix-only \(no FIM tokens\) · base or instruct unknown$/,
   );
+});
+
+test('the status bar’s words for the model in use: family, quantization, context, FIM or prefix-only', () => {
+  const card = {
+    name: 'Qwen2.5 Coder 1.5B',
+    contract: 3,
+    config: {
+      vocab_size: 8,
+      dim: 8,
+      n_layers: 1,
+      n_heads: 1,
+      n_kv_heads: 1,
+      ffn_dim: 8,
+      rope_theta: 1e6,
+      train_len: 32768,
+      architecture: 'qwen2',
+    },
+    parameters: 1,
+    trainLength: 32768,
+    tokensSeen: 0,
+    heldoutLoss: null,
+    specialTokens: {
+      '<|endoftext|>': 0,
+      '<|fim_prefix|>': 1,
+      '<|fim_suffix|>': 2,
+      '<|fim_middle|>': 3,
+    },
+    defaultRope: { method: 'none' as const },
+    source: { gguf: '/m.gguf', architecture: 'qwen2', fileType: 'Q8_0', weightTypes: { Q8_0: 2 } },
+  };
+  assert.deepEqual(modelInUse(card, 4096), {
+    name: 'Qwen2.5 Coder 1.5B',
+    detail: 'Qwen2.5-Coder · Q8_0 · context 4096 of 32768 native · FIM',
+  });
+  const plain = {
+    ...card,
+    name: 'a-very-long-model-name-that-goes-on-and-on',
+    specialTokens: {},
+    source: undefined,
+    trainLength: 1024,
+  };
+  assert.deepEqual(modelInUse(plain, 4096), {
+    name: 'a-very-long-model-name-that-goe…',
+    detail: 'Ropewalk model · fp32 · context 4096 of 1024 native (extended) · prefix-only',
+  });
 });

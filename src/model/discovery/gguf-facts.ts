@@ -83,6 +83,18 @@ function familyOf(architecture: string | undefined, names: string): FamilyRule |
   );
 }
 
+/** `Qwen2.5-Coder` for a qwen2 file named …Coder…: the family, else the architecture. */
+export function familyName(architecture: string | undefined, names: string): string {
+  return familyOf(architecture, names)?.family ?? architecture ?? 'unknown';
+}
+
+/** Whether a vocabulary's special tokens include a FIM prefix, suffix and middle marker. */
+export function hasFimTokens(special: Readonly<Record<string, number>>): boolean {
+  return (['prefix', 'suffix', 'middle'] as const).every((role) =>
+    FIM_NAMES[role].some((n) => n in special),
+  );
+}
+
 /** Base or instruct, and what said so: the fine-tune key, then the names, then a chat template. */
 function kindOf(
   meta: Readonly<Record<string, unknown>>,
