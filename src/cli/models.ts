@@ -9,12 +9,13 @@ import { join } from 'node:path';
 import { assessModels, defaultsText, factsText, sourceText } from '../completion/model-choice';
 import { discoverModels, storeRoots } from '../model/discovery/model-stores';
 import { STORE_NAMES } from '../model/discovery/found-model';
+import type { KvTypeSetting } from '../model/kv-type';
 import type { ModelCard } from '../model/model-card';
 import { ModelCache, type CacheEntry } from '../model/model-cache';
 import { readModelFiles } from '../model/model-card';
 import { defaultModelDir } from '../model/model-location';
 import type { Command, CommandSpec } from './args';
-import { JSON_OPTION } from './common-options';
+import { JSON_OPTION, KV_TYPE_OPTION } from './common-options';
 
 const spec: CommandSpec = {
   name: 'models',
@@ -46,6 +47,7 @@ all of them. Your model files themselves are only read, never changed.`,
       defaultText: 'the CPU default, at most 4× the model’s native context',
       description: 'prompt tokens the memory estimate counts the KV cache at',
     },
+    KV_TYPE_OPTION,
     {
       name: 'prune',
       kind: 'flag',
@@ -111,6 +113,7 @@ export const modelsCommand: Command = {
       provider: 'cpu',
       freeBytes: freemem(),
       ...(args.has('budget') && { budget: args.int('budget') }),
+      kvType: args.string('kv-type') as KvTypeSetting,
     };
     const models = assessModels(await discoverModels({ roots, folders }), machine);
     const built = builtModels(cache);

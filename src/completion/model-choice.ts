@@ -6,6 +6,13 @@ import { STORE_NAMES } from '../model/discovery/found-model';
 import { familyName, hasFimTokens } from '../model/discovery/gguf-facts';
 import type { DiscoveredModel } from '../model/discovery/model-stores';
 import type { ModelCard } from '../model/model-card';
+import {
+  chooseKvType,
+  KV_BYTES,
+  KV_TYPES,
+  type KvChoice,
+  type KvTypeSetting,
+} from '../model/kv-type';
 import { neededBytes } from '../model/memory-check';
 import { defaultBudget, DEFAULT_EXTENSION } from './defaults';
 import { chooseRope, type RopeChoice } from './rope-choice';
@@ -15,9 +22,6 @@ export const INSTRUCT_WARNING = 'FIM quality is poor with instruct models';
 /** Where a model stands, best first: the order of a list of choices. */
 export const STANDINGS = ['ready', 'instruct', 'too-big', 'unsupported', 'unreadable'] as const;
 export type Standing = (typeof STANDINGS)[number];
-
-/** Bytes per KV value: the engine's cache is fp32 (what onnx-backend's memory check counts). */
-const KV_BYTES_PER_VALUE = 4;
 
 export interface ModelAssessment {
   standing: Standing;
@@ -29,6 +33,8 @@ export interface ModelAssessment {
   rope?: RopeChoice;
   /** What `auto` runs at DEFAULT_EXTENSION × the native context: how the model is extended. */
   beyond?: RopeChoice;
+  /** The KV cache's element type the loader would pick at `budget` (a GGUF model has both graphs). */
+  kv?: KvChoice;
   /** Weights + KV cache at `budget` (memory-check's accounting) against free memory. */
   memory?: { needed: number; available: number; fits: boolean };
 }
@@ -39,6 +45,8 @@ export interface Machine {
   freeBytes: number;
   /** `ropewalk.contextBudget` / `--budget`; 0 or absent: the default. */
   budget?: number;
+  /** `ropewalk.kvCacheType` / `--kv-type`; absent: auto. */
+  kvType?: KvTypeSetting;
 }
 
 export interface AssessedModel extends DiscoveredModel {
@@ -54,12 +62,11 @@ export function assessModel(m: DiscoveredModel, machine: Machine): ModelAssessme
   if (f.kv && f.contextLength) {
     const card = { trainLength: f.contextLength, defaultRope: f.ownRope };
     const budget = machine.budget || defaultBudget(machine.provider, f.contextLength);
-    const needed = neededBytes({
-      weightsBytes: f.weightsBytes,
-      ...f.kv,
-      budget,
-      kvBytesPerValue: KV_BYTES_PER_VALUE,
-    });
+    // What onnx-backend does before it loads: the KV type for this budget, then the memory check.
+    const shape = { weightsBytes: f.weightsBytes, ...f.kv, budget, available: machine.freeBytes };
+    const kv = chooseKvType({ ...shape, setting: machine.kvType ?? 'auto', offered: KV_TYPES });
+    const needed = neededBytes({ ...shape, kvBytesPerValue: KV_BYTES[kv.type] });
+    out.kv = kv;
     out.budget = budget;
     out.rope = chooseRope('auto', budget, card);
     out.beyond = chooseRope('auto', DEFAULT_EXTENSION * f.contextLength, card);
@@ -144,13 +151,13 @@ export function factsText(m: DiscoveredModel): string {
   ].join(' · ');
 }
 
-/** `4096 tokens, RoPE none; beyond 32768: yarn ×4; needs 2.3 GiB of 10.0 GiB free`: how it would run here. */
+/** `4096 tokens, RoPE none, fp32 KV cache; beyond 32768: yarn ×4; needs 2.3 GiB of 10.0 GiB free`: how it would run here. */
 export function defaultsText(m: AssessedModel): string {
   const a = m.assessment;
   if (!a.budget || !a.rope || !a.memory) return '';
   const native = m.facts?.contextLength;
   return [
-    `${a.budget} tokens, RoPE ${ropeText(a.rope)}`,
+    `${a.budget} tokens, RoPE ${ropeText(a.rope)}${a.kv ? `, ${a.kv.type === 'float16' ? 'fp16' : 'fp32'} KV cache` : ''}`,
     a.beyond && native ? `beyond ${native}: ${ropeText(a.beyond)}` : '',
     `needs ${gib(a.memory.needed)} of ${gib(a.memory.available)} free${a.memory.fits ? '' : ' (does not fit)'}`,
   ]

@@ -61,6 +61,7 @@ function items(ctx: PickerContext, found: readonly DiscoveredModel[], searching:
     provider: ctx.provider,
     freeBytes: freemem(),
     budget: c.contextBudget,
+    kvType: c.kvCacheType,
   });
   const ready = ranked.filter((m) => m.assessment.standing === 'ready');
   const rest = ranked.filter((m) => m.assessment.standing !== 'ready');

@@ -86,7 +86,10 @@ test('ropewalk models: a line per fact, the reasons a model is not recommended, 
     r.stdout,
     /Qwen2\.5-Coder \(qwen2\) · \d+K · Q8_0 · \d+ KiB · context 32768 native · FIM · instruct/,
   );
-  assert.match(r.stdout, /runs with 4096 tokens, RoPE none; beyond 32768: yarn ×4; needs/);
+  assert.match(
+    r.stdout,
+    /runs with 4096 tokens, RoPE none, fp32 KV cache; beyond 32768: yarn ×4; needs/,
+  );
   assert.match(
     r.stdout,
     /not recommended: instruct \(its name .*\): FIM quality is poor with instruct models/,

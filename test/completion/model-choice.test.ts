@@ -88,6 +88,7 @@ test('Qwen2.5-Coder: within its native 32k nothing is scaled; beyond it, YaRN ×
     }),
   );
   assert.equal(a.memory?.fits, true);
+  assert.equal(a.kv?.type, 'float32', 'a 112 MiB cache stays fp32 under auto');
 });
 
 test('DeepSeek-Coder keeps its built-in linear ×4 at every budget', () => {
@@ -103,10 +104,26 @@ test('DeepSeek-Coder keeps its built-in linear ×4 at every budget', () => {
   assert.deepEqual([a.beyond?.method, a.beyond?.options.factor], ['linear', 4]);
 });
 
-test('a budget setting is used as it is, and memory is counted at it', () => {
+test('a budget setting is used as it is, and memory is counted at it with the KV type the loader picks', () => {
   const a = assessModel(model('q', qwen()), { ...cpu, budget: 65536 });
   assert.equal(a.budget, 65536);
   assert.deepEqual([a.rope?.method, a.rope?.options.factor], ['yarn', 2]);
+  // fp32 would be 3.5 GiB at 64k tokens: auto takes fp16, as onnx-backend would.
+  assert.equal(a.kv?.type, 'float16');
+  assert.equal(
+    a.memory?.needed,
+    neededBytes({
+      weightsBytes: 1.8e9,
+      nLayers: 28,
+      nKvHeads: 2,
+      headDim: 128,
+      budget: 65536,
+      kvBytesPerValue: 2,
+    }),
+  );
+  const fp32 = assessModel(model('q', qwen()), { ...cpu, budget: 65536, kvType: 'float32' });
+  assert.equal(fp32.kv?.type, 'float32');
+  assert.ok((fp32.memory?.needed ?? 0) > (a.memory?.needed ?? 0));
 });
 
 test('the list: ready base models first, then unknown, instruct, too big, unsupported, unreadable — each with why', () => {
@@ -159,7 +176,7 @@ test('the lines the CLI and the picker show', () => {
   );
   assert.match(
     defaultsText(m!),
-    /^4096 tokens, RoPE none; beyond 32768: yarn ×4; needs \d+\.\d GiB of 16\.0 GiB free$/,
+    /^4096 tokens, RoPE none, fp32 KV cache; beyond 32768: yarn ×4; needs \d+\.\d GiB of 16\.0 GiB free$/,
   );
   assert.match(
     factsText(
