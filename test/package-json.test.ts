@@ -74,3 +74,18 @@ test('ropewalk.ropeMethod offers auto and exactly the RoPE methods the planners 
   assert.equal(s.default, 'auto');
   assert.equal(s.enumDescriptions?.length, s.enum?.length);
 });
+
+test('ropewalk.modelFolders is a list of paths, empty by default, and ignored in untrusted workspaces like modelPath', () => {
+  const s = setting('modelFolders') as Setting & { type?: string; items?: { type?: string } };
+  assert.equal(s.type, 'array');
+  assert.equal(s.items?.type, 'string');
+  assert.deepEqual(s.default, []);
+  const restricted = (
+    pkg as unknown as {
+      capabilities: { untrustedWorkspaces: { restrictedConfigurations: string[] } };
+    }
+  ).capabilities.untrustedWorkspaces.restrictedConfigurations;
+  assert.ok(
+    restricted.includes('ropewalk.modelPath') && restricted.includes('ropewalk.modelFolders'),
+  );
+});

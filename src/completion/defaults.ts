@@ -12,6 +12,23 @@ export function deviceBudget(provider: string): number {
   return provider === 'cpu' ? 4096 : 16384;
 }
 
+/**
+ * How far past its native context a model runs when the user sets no budget: the ×4 Qwen2.5-Coder
+ * documents for YaRN (32k → 128k), and the reach of the benchmark's default grid on the bundled model.
+ */
+export const DEFAULT_EXTENSION = 4;
+
+/**
+ * The prompt budget when the user sets none: the device's, but never more than DEFAULT_EXTENSION × the
+ * context the model was trained for (a CodeGemma file, native 8k, is not pushed to 16k on a GPU unasked).
+ */
+export function defaultBudget(provider: string, nativeContext?: number): number {
+  const device = deviceBudget(provider);
+  return nativeContext && nativeContext > 0
+    ? Math.min(device, DEFAULT_EXTENSION * nativeContext)
+    : device;
+}
+
 export const DEFAULT_STRATEGY: ContextStrategy = 'ast';
 
 /** Most tokens of a multi-line suggestion (`ropewalk.maxTokens`' default). */
@@ -19,7 +36,7 @@ export const DEFAULT_MAX_TOKENS = 64;
 
 /** What the user chose, each part optional: the rest comes from the defaults above. */
 export interface SettingsInput {
-  /** Tokens; 0 or absent: by device. */
+  /** Tokens; 0 or absent: by device and the model's native context (defaultBudget). */
   budget?: number;
   strategy?: ContextStrategy;
   rope?: RopeSetting;
@@ -36,7 +53,7 @@ export function completionSettings(
     measuredBest?: (budget: number) => RopeMethod | undefined;
   },
 ): CompletionSettings {
-  const budget = input.budget || deviceBudget(model.provider);
+  const budget = input.budget || defaultBudget(model.provider, model.card.trainLength);
   return {
     budget,
     strategy: input.strategy ?? DEFAULT_STRATEGY,

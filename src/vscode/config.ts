@@ -11,6 +11,8 @@ import { PROVIDER_SETTINGS, type ProviderSetting } from '../model/providers';
 export interface RopewalkConfig {
   enabled: boolean;
   modelPath: string;
+  /** More places to look for GGUF models (`~` expanded by discovery); empty strings dropped. */
+  modelFolders: readonly string[];
   executionProvider: ProviderSetting;
   /** Tokens; 0 = chosen by the device (CPU or GPU). */
   contextBudget: number;
@@ -37,6 +39,7 @@ function int(value: unknown, fallback: number, min: number, max: number): number
 export function readConfig(): RopewalkConfig {
   const c = vscode.workspace.getConfiguration('ropewalk');
   const modelPath = c.get<unknown>('modelPath');
+  const modelFolders = c.get<unknown>('modelFolders');
   const ep = c.get<unknown>('executionProvider');
   const rope = c.get<unknown>('ropeMethod');
   const strategy = c.get<unknown>('contextStrategy');
@@ -45,6 +48,11 @@ export function readConfig(): RopewalkConfig {
   return {
     enabled: c.get<unknown>('enabled') !== false,
     modelPath: typeof modelPath === 'string' ? modelPath.trim() : '',
+    modelFolders: Array.isArray(modelFolders)
+      ? modelFolders
+          .filter((f): f is string => typeof f === 'string' && f.trim() !== '')
+          .map((f) => f.trim())
+      : [],
     executionProvider:
       typeof ep === 'string' && PROVIDERS.has(ep) ? (ep as ProviderSetting) : 'auto',
     contextBudget: int(c.get('contextBudget'), 0, 0, 131072),

@@ -1,17 +1,21 @@
 // Owns the extension's state: output channel, status bar, inference process, commands, and the
 // current workspace session (index + completion service), which is rebuilt when the model changes.
 
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { AutoRopeStore } from '../bench/auto-rope';
 import type { CompletionOutcome } from '../completion/completion-service';
+import { defaultBudget } from '../completion/defaults';
+import { modelInUse } from '../completion/model-choice';
 import { InferenceClient } from '../model/inference-client';
-import { readModelFiles } from '../model/model-card';
+import type { ModelCard } from '../model/model-card';
 import { ModelCache } from '../model/model-cache';
 import { defaultModelDir } from '../model/model-location';
 import { modelSourceOf } from '../model/model-source';
 import { runBenchmark, showReport } from './benchmark';
 import { readConfig } from './config';
+import { pickModel } from './model-picker';
 import { RopewalkInlineProvider } from './provider';
 import { WorkspaceSession, type SessionPhase } from './workspace-session';
 
@@ -174,11 +178,19 @@ export class Ctx implements vscode.Disposable {
       : this.phase === 'ready' && o
         ? ` ${o.latencyMs.toFixed(0)} ms${o.reusedTokens !== undefined ? ` · ${(o.reusedTokens / 1000).toFixed(1)}k cached` : ' · cache hit'}`
         : '';
-    this.status.text = `${icon} Ropewalk${device ? ` ${device}` : ''}${figures}`;
+    const session = this.session;
+    const model = session
+      ? modelInUse(
+          session.model.card,
+          readConfig().contextBudget ||
+            defaultBudget(session.provider, session.model.card.trainLength),
+        )
+      : undefined;
+    this.status.text = `${icon} Ropewalk${model ? `: ${model.name}` : ''}${device ? ` ${device}` : ''}${figures}`;
     const stats = this.session?.service.stats;
     this.status.tooltip = [
       `Ropewalk: ${this.phase === 'ready' && !enabled ? 'disabled' : warming ? 'warming (pre-filling the KV cache at the cursor)' : this.phase} — ${this.detail}`,
-      this.session ? `model ${this.session.model.card.name} (${device})` : '',
+      model ? `model ${model.name} (${device}): ${model.detail}` : '',
       stats && stats.requests
         ? `${stats.requests} requests: ${stats.fromEngine} from the model, ${stats.fromCache} from the result cache, ${stats.cancelled} cancelled`
         : '',
@@ -233,44 +245,18 @@ export class Ctx implements vscode.Disposable {
   }
 
   private async selectModel(): Promise<void> {
-    const kind = await vscode.window.showQuickPick(
-      [
-        {
-          label: 'A GGUF file…',
-          description: 'Qwen2.5-Coder, StarCoder2, CodeLlama… (read in place, never changed)',
-          gguf: true,
-        },
-        {
-          label: 'A Ropewalk model folder…',
-          description: 'model.gguf (or model.onnx, tokenizer.json and model-card.json)',
-          gguf: false,
-        },
-      ],
-      { title: 'Ropewalk: which model?' },
-    );
-    if (!kind) return;
-    const picked = await vscode.window.showOpenDialog({
-      canSelectFolders: !kind.gguf,
-      canSelectFiles: kind.gguf,
-      canSelectMany: false,
-      openLabel: 'Use this model',
-      ...(kind.gguf ? { filters: { 'GGUF models': ['gguf'] } } : {}),
-      title: kind.gguf
-        ? 'Ropewalk: a GGUF model file'
-        : 'Ropewalk: a folder holding model.gguf (or model.onnx, tokenizer.json and model-card.json)',
-    });
-    const path = picked?.[0]?.fsPath;
-    if (!path) return;
+    const dir = defaultModelDir(this.context.extensionPath);
+    let name = 'the bundled model';
     try {
-      // A folder holding model.gguf is checked when it is built; a contract-2 folder's card now.
-      if (!kind.gguf && modelSourceOf(path).kind === 'onnx') readModelFiles(path);
-    } catch (error) {
-      void vscode.window.showErrorMessage(`Ropewalk: ${(error as Error).message}`);
-      return;
+      name = (JSON.parse(readFileSync(join(dir, 'model-card.json'), 'utf8')) as ModelCard).name;
+    } catch {
+      // a broken install: the picker still offers the other models
     }
-    await vscode.workspace
-      .getConfiguration('ropewalk')
-      .update('modelPath', path, vscode.ConfigurationTarget.Global);
+    await pickModel({
+      bundled: { dir, name },
+      provider: this.session?.provider ?? 'cpu',
+      log: this.log,
+    });
   }
 
   /** Frees the disk space of models built from GGUF files (the bundled one too); the users' own files are never touched. */

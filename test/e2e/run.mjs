@@ -259,16 +259,69 @@ async function ggufModel(s) {
   console.log(`  GGUF model, editor and CLI: ${JSON.stringify(ghost)}`);
 }
 
+/**
+ * *Ropewalk: Select Model…* lists the GGUF files of a folder named in ropewalk.modelFolders, each with
+ * what it is; choosing one loads it, and the status bar names it.
+ */
+async function selectModel(s) {
+  const { filter, row, logLine, statusName } = SCENARIOS.selectModel;
+  await waitForModelReady(s.page);
+  await runCommand(s.page, 'Ropewalk: Select Model…');
+  const input = s.page.locator('.quick-input-widget input');
+  const rows = s.page.locator('.quick-input-list .monaco-list-row');
+  await rows.filter({ hasText: 'bundled with Ropewalk' }).first().waitFor({ timeout: 10_000 });
+  // The list shows the first rows only: wait for the search to finish, screenshot, then filter.
+  await s.page
+    .locator('.quick-input-widget input[placeholder*="models found"]')
+    .waitFor({ timeout: 60_000 })
+    .catch((cause) => {
+      throw new CheckFailed('Select Model never finished finding the models', { cause });
+    });
+  await s.screenshot('select-model');
+  await input.fill(filter);
+  const found = rows.filter({ hasText: row }).first();
+  await found.waitFor({ timeout: 10_000 }).catch((cause) => {
+    throw new CheckFailed(`Select Model did not list ${row} from ropewalk.modelFolders`, { cause });
+  });
+  const text = (await found.textContent()) ?? '';
+  check(
+    /qwen2/.test(text) && /Q8_0/.test(text) && /context \d+ native/.test(text),
+    `the row for ${row} does not say what the model is: '${text}'`,
+  );
+  await s.screenshot('select-model-filtered');
+  await found.click();
+  const deadline = Date.now() + 120_000;
+  let log = '';
+  while (Date.now() < deadline && !new RegExp(logLine).test(log)) {
+    await s.page.waitForTimeout(500);
+    log = ropewalkLog(s.tmp);
+  }
+  check(
+    new RegExp(logLine).test(log),
+    `after choosing ${row}, the Ropewalk log never said /${logLine}/:\n${log.split('\n').slice(-5).join('\n')}`,
+  );
+  const status = await waitForModelReady(s.page);
+  check(
+    status.text.includes(statusName),
+    `the status bar does not name the model: '${status.text}'`,
+  );
+  await s.screenshot('select-model-in-use');
+}
+
 const CASES = {
   activation,
   'ghost-text': ghostText,
   'cli-parity': cliParity,
   'gguf-model': ggufModel,
+  'select-model': selectModel,
 };
 
 /** Cases that need an editor started with other settings get a session of their own. */
 const CASE_SETTINGS = {
   'gguf-model': () => ({ 'ropewalk.modelPath': join(repoRoot, SCENARIOS.ggufModel.model) }),
+  'select-model': () => ({
+    'ropewalk.modelFolders': [join(repoRoot, SCENARIOS.selectModel.folder)],
+  }),
 };
 
 /** Runs `names` in one session, pushing each outcome to `results`. */

@@ -168,7 +168,7 @@ const FILE_TYPES: Record<number, string> = {
   32: 'BF16',
 };
 
-function fileTypeName(meta: Readonly<Record<string, unknown>>): string | undefined {
+export function fileTypeName(meta: Readonly<Record<string, unknown>>): string | undefined {
   const t = metaNumber(meta, 'general.file_type');
   return t === undefined ? undefined : (FILE_TYPES[t] ?? `file type ${t}`);
 }

@@ -10,7 +10,7 @@ import type { FimSpecials, Tokenizer } from './tokenizer';
 import { MissingTokenError, UnsupportedTokenizerError } from './tokenizer-errors';
 
 // FIM marker spellings by family: Qwen, StarCoder, DeepSeek-Coder (fullwidth bars), CodeLlama, CodeGemma.
-const FIM_NAMES: Record<keyof FimSpecials, readonly string[]> = {
+export const FIM_NAMES: Record<keyof FimSpecials, readonly string[]> = {
   prefix: ['<|fim_prefix|>', '<fim_prefix>', '<｜fim▁begin｜>', '▁<PRE>', '<PRE>'],
   suffix: ['<|fim_suffix|>', '<fim_suffix>', '<｜fim▁hole｜>', '▁<SUF>', '<SUF>'],
   middle: ['<|fim_middle|>', '<fim_middle>', '<｜fim▁end｜>', '▁<MID>', '<MID>'],
