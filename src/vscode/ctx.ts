@@ -12,7 +12,6 @@ import { InferenceClient } from '../model/inference-client';
 import type { ModelCard } from '../model/model-card';
 import { ModelCache } from '../model/model-cache';
 import { defaultModelDir } from '../model/model-location';
-import { modelSourceOf } from '../model/model-source';
 import { runBenchmark, showReport } from './benchmark';
 import { readConfig } from './config';
 import { pickModel } from './model-picker';
