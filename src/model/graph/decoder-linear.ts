@@ -95,7 +95,7 @@ function sameLayout(ws: Weight[]): boolean {
     w.zeroPoints === undefined ? 'none' : w.zeroPoints instanceof Float32Array ? 'float' : 'uint8';
   return ws.every((w) => {
     if (first.kind === 'float' || w.kind === 'float')
-      return w.kind === first.kind && w.halfInputs === first.halfInputs;
+      return w.kind === 'float' && first.kind === 'float' && w.halfInputs === first.halfInputs;
     return w.bits === first.bits && w.blockSize === first.blockSize && zpKind(w) === zpKind(first);
   });
 }
