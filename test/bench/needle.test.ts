@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { buildNeedlePrompt, needleCorrect, needleFiles } from '../../src/bench/needle';
 import { defaultModelDir } from '../../src/model/model-location';
+import { templateFor } from '../../src/packing/templates';
 import { TextTokenizer } from '../../src/model/tokenizer';
 import { repoRoot } from '../repo-root';
 
@@ -14,7 +15,7 @@ const filler = Array.from({ length: 6 }, (_, i) => ({
 
 test('a needle prompt has the asked length, the needle file at the asked depth, and the question last', () => {
   for (const depth of [0, 0.5, 1]) {
-    const p = buildNeedlePrompt(tok, tok.fimSpecials(), filler, {
+    const p = buildNeedlePrompt(tok, templateFor(tok), filler, {
       length: 600,
       depth,
       value: 48213,
