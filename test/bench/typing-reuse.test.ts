@@ -25,9 +25,9 @@ test('typing in the middle of a file: SPM leaves the last tokens to compute, PSM
   const [spm, psm] = await typingReuse(index, builders, texts.get, options);
   assert.equal(spm?.order, 'spm');
   assert.equal(psm?.order, 'psm');
-  assert.ok(spm!.keystrokes > 0 && spm!.keystrokes === psm!.keystrokes);
+  assert.ok(spm.keystrokes > 0 && spm.keystrokes === psm.keystrokes);
   // SPM: the typed character and the closing marker; PSM: also every suffix token after them.
-  assert.ok(spm!.recomputed.p50 <= 4, `SPM recomputes ${spm!.recomputed.p50}`);
-  assert.ok(psm!.recomputed.p50 > spm!.recomputed.p50 + 8, `PSM recomputes ${psm!.recomputed.p50}`);
-  assert.equal(spm!.prefillMs, undefined, 'no model, no timings');
+  assert.ok(spm.recomputed.p50 <= 4, `SPM recomputes ${spm.recomputed.p50}`);
+  assert.ok(psm.recomputed.p50 > spm.recomputed.p50 + 8, `PSM recomputes ${psm.recomputed.p50}`);
+  assert.equal(spm.prefillMs, undefined, 'no model, no timings');
 });
