@@ -50,8 +50,7 @@ export const codellamaTemplate = {
         SUFFIX,
         m.middle,
       ],
-      repository:
-        'no repository format: files headed by their path as a comment, inside the prefix',
+      repository: 'none of its own; files headed by their path as a comment, inside the prefix',
     };
   },
 } as const satisfies PromptTemplate;
