@@ -8,6 +8,7 @@ import {
   encodePieces,
   fillSlots,
   piecesIds,
+  wholeFile,
   type PromptEncoder,
   type TemplateLayout,
 } from '../packing/templates';
@@ -96,7 +97,7 @@ export function buildNeedlePrompt(
   const files = needleFiles(c.language, c.serial, c.value);
   const opening = encodePieces(template.head(DEFAULT_REPO_NAME), tok, true);
   const head = fillSlots(opening, { prefix: [], suffix: [] });
-  const needle = piecesIds(template.chunk(files.needle.path, files.needle.text), tok);
+  const needle = piecesIds(template.chunk(files.needle.path, wholeFile(files.needle.text)), tok);
   const query = buildFimPrompt(tok, template, files.query, 1 << 20, { withRepository: true }).ids;
   const room = c.length - head.length - needle.length - query.length;
   if (room < 0)

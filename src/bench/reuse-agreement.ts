@@ -6,7 +6,7 @@
 
 import { type PromptTokenizer } from '../model/tokenizers/load-tokenizer';
 import { DEFAULT_REPO_NAME } from '../packing/pack';
-import { piecesIds, templateFor } from '../packing/templates';
+import { piecesIds, templateFor, wholeFile } from '../packing/templates';
 import { Generator } from '../model/generate';
 import type { OnnxModel } from '../model/onnx-backend';
 
@@ -40,7 +40,7 @@ export function buildReusePrompts(
   // Each file's head, in the model family's repository format (Ropewalk's: `<|file_sep|>path\ntext`).
   const template = templateFor(tok);
   const chunks = files
-    .map((f) => piecesIds(template.chunk(f.path, f.text), tok).slice(0, chunkTokens + 1))
+    .map((f) => piecesIds(template.chunk(f.path, wholeFile(f.text)), tok).slice(0, chunkTokens + 1))
     .filter((c) => c.length >= 48);
   const head = piecesIds(template.head(DEFAULT_REPO_NAME), tok, true);
   const prompts: number[][][] = [];

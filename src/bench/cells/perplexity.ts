@@ -4,7 +4,13 @@
 import { basename } from 'node:path';
 import { planRope } from '../../model/rope';
 import { DEFAULT_REPO_NAME } from '../../packing/pack';
-import { encodePieces, fillSlots, piecesIds, templateFor } from '../../packing/templates';
+import {
+  encodePieces,
+  fillSlots,
+  piecesIds,
+  templateFor,
+  wholeFile,
+} from '../../packing/templates';
 import { estimateMs } from '../cost-model';
 import { dependencyOrder, windowLoss, windowStarts } from '../perplexity';
 import type { PerplexityRecord } from '../results';
@@ -41,7 +47,7 @@ function lazyStream(cc: CellContext, maxLength: number, windows: number): () => 
     for (const path of order) {
       const t = cc.files.get(path);
       if (t === undefined) continue;
-      stream.push(...piecesIds(template.chunk(path, t), tok, atStart));
+      stream.push(...piecesIds(template.chunk(path, wholeFile(t)), tok, atStart));
       atStart = false;
       if (stream.length > max) break;
     }

@@ -215,3 +215,11 @@ export function fillSlots(
 export function piecesIds(pieces: readonly Piece[], enc: PromptEncoder, atStart = false): number[] {
   return fillSlots(encodePieces(pieces, enc, atStart), { prefix: [], suffix: [] });
 }
+
+/**
+ * A whole file's text for chunk(): templates end a chunk with a newline of their own, so a file gives
+ * its final newline up and reads as in the training streams (`<|file_sep|>path\ntext<|file_sep|>…`).
+ */
+export function wholeFile(text: string): string {
+  return text.endsWith('\n') ? text.slice(0, -1) : text;
+}
