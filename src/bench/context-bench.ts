@@ -52,7 +52,7 @@ interface ContextSamples {
 }
 
 /** A line to type again: the document with it emptied after its indentation, and where typing starts. */
-interface TypingSite {
+export interface TypingSite {
   /** The document as the user has it before the first keystroke. */
   text: string;
   cursor: number;
@@ -63,7 +63,7 @@ interface TypingSite {
  * A seeded line with something to type, away from the top of the file (imports); undefined when the
  * file has none. Draws from `random` even then, so the sequence of cursors stays as it was.
  */
-function typingSite(
+export function typingSite(
   original: string,
   random: () => number,
   keystrokes: number,

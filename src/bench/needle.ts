@@ -2,7 +2,16 @@
 // repository's own files, asked for at the cursor in another file at the end. Accuracy per (length,
 // depth, RoPE method) isolates what a method does to long-range retrieval, beyond the training length.
 
-import { buildFimPrompt, type FimSpecials, type TokenEncoder } from '../packing/fim';
+import { buildFimPrompt } from '../packing/fim';
+import { DEFAULT_REPO_NAME } from '../packing/pack';
+import {
+  encodePieces,
+  fillSlots,
+  piecesIds,
+  wholeFile,
+  type PromptEncoder,
+  type TemplateLayout,
+} from '../packing/templates';
 
 export type NeedleLanguage = 'python' | 'typescript';
 
@@ -59,7 +68,10 @@ export function needleFiles(language: NeedleLanguage, serial: number, value: num
 }
 
 export interface NeedlePrompt {
-  /** [filler before, needle file, filler after, cursor file]: the shape generate() reuses chunks by. */
+  /**
+   * [opening and filler before, needle file, filler after, cursor file]: the shape generate() reuses
+   * chunks by.
+   */
   segments: number[][];
   tokens: number;
   /** Token offset of the needle file in the prompt. */
@@ -72,19 +84,22 @@ export class NeedleFillerError extends Error {
 }
 
 /**
- * The prompt of one case: repository files (`filler`, repeated if need be) up to `length` tokens, the
- * needle file at `depth` of them, the asking file last as a fill-in-the-middle prompt.
+ * The prompt of one case, in the model family's template: repository files (`filler`, repeated if need
+ * be) up to `length` tokens, the needle file at `depth` of them, the asking file last as a
+ * fill-in-the-middle prompt.
  */
 export function buildNeedlePrompt(
-  tok: TokenEncoder,
-  specials: FimSpecials,
+  tok: PromptEncoder,
+  template: Pick<TemplateLayout, 'head' | 'chunk' | 'file'>,
   filler: { path: string; text: string }[],
   c: NeedleCase,
 ): NeedlePrompt {
   const files = needleFiles(c.language, c.serial, c.value);
-  const needle = [specials.fileSep, ...tok.encode(`${files.needle.path}\n${files.needle.text}`)];
-  const query = buildFimPrompt(tok, specials, files.query, 1 << 20).ids;
-  const room = c.length - needle.length - query.length;
+  const opening = encodePieces(template.head(DEFAULT_REPO_NAME), tok, true);
+  const head = fillSlots(opening, { prefix: [], suffix: [] });
+  const needle = piecesIds(template.chunk(files.needle.path, wholeFile(files.needle.text)), tok);
+  const query = buildFimPrompt(tok, template, files.query, 1 << 20, { withRepository: true }).ids;
+  const room = c.length - head.length - needle.length - query.length;
   if (room < 0)
     throw new NeedleFillerError(`a needle prompt of ${c.length} tokens has no room for filler`);
   // The filler never mentions the needle's name, so the value can only come from the needle file.
@@ -94,13 +109,13 @@ export function buildNeedlePrompt(
   const stream: number[] = [];
   for (let i = 0; stream.length < room; i++) {
     const f = usable[i % usable.length] as { path: string; text: string };
-    stream.push(specials.fileSep, ...tok.encode(`${f.path}\n${f.text}\n`));
+    stream.push(...piecesIds(template.chunk(f.path, f.text), tok, i === 0 && opening.atStart));
     if (i > 100_000) break;
   }
   const body = stream.slice(0, room);
   const cut = Math.round(Math.min(1, Math.max(0, c.depth)) * body.length);
-  const segments = [body.slice(0, cut), needle, body.slice(cut), query];
-  return { segments, tokens: c.length, needleAt: cut, value: c.value };
+  const segments = [[...head, ...body.slice(0, cut)], needle, body.slice(cut), query];
+  return { segments, tokens: c.length, needleAt: head.length + cut, value: c.value };
 }
 
 /** The completion names the value: its first integer is the needle's. */

@@ -5,6 +5,8 @@
 // only in part, and its cached start is copied (see planReuse).
 
 import { type PromptTokenizer } from '../model/tokenizers/load-tokenizer';
+import { DEFAULT_REPO_NAME } from '../packing/pack';
+import { piecesIds, templateFor, wholeFile } from '../packing/templates';
 import { Generator } from '../model/generate';
 import type { OnnxModel } from '../model/onnx-backend';
 
@@ -35,13 +37,17 @@ export function buildReusePrompts(
   chunkTokens: number,
   chunksPerPrompt = 4,
 ): number[][][] {
-  const sep = tok.fimSpecials().fileSep;
+  // Each file's head, in the model family's repository format (Ropewalk's: `<|file_sep|>path\ntext`).
+  const template = templateFor(tok);
   const chunks = files
-    .map((f) => [sep, ...tok.encode(`${f.path}\n${f.text}`).slice(0, chunkTokens)])
+    .map((f) => piecesIds(template.chunk(f.path, wholeFile(f.text)), tok).slice(0, chunkTokens + 1))
     .filter((c) => c.length >= 48);
+  const head = piecesIds(template.head(DEFAULT_REPO_NAME), tok, true);
   const prompts: number[][][] = [];
   for (let i = 0; prompts.length < count && i + chunksPerPrompt < chunks.length; i++) {
-    prompts.push(chunks.slice(i, i + chunksPerPrompt + 1));
+    const group = chunks.slice(i, i + chunksPerPrompt + 1);
+    // The opening stays with the first chunk, which is never the one dropped.
+    prompts.push([[...head, ...(group[0] as number[])], ...group.slice(1)]);
   }
   return prompts;
 }

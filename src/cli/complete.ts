@@ -116,6 +116,7 @@ export const completeCommand: Command = {
           ? RepoIndex.empty(cursor.root, loader)
           : (await buildIndex(cursor.root, args)).index;
       const builder = new PromptBuilder(index, tok, new FileTexts(cursor.root).get);
+      if (builder.template.notice) process.stderr.write(`ropewalk: ${builder.template.notice}\n`);
       const engine = localEngine(new Generator(model, tok), model.provider);
       const result = await completeOnce(
         { path: cursor.path, text: cursor.text, offset: cursor.offset, language: language.id },

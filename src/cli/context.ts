@@ -70,6 +70,7 @@ export const contextCommand: Command = {
         JSON.stringify({
           prompt: tok.decode(packed.segments.flat()),
           tokens: packed.tokens,
+          format: builder.template.family,
           ms,
           proposals: rows,
         }),
@@ -77,7 +78,7 @@ export const contextCommand: Command = {
     } else {
       process.stdout.write(tok.decode(packed.segments.flat()) + '\n\n');
       console.log(
-        `${packed.tokens} tokens, ${rows.length} chunks of ${proposals.length} proposals, ${ms.toFixed(1)} ms`,
+        `${packed.tokens} tokens, ${rows.length} chunks of ${proposals.length} proposals, ${ms.toFixed(1)} ms; ${builder.template.summary}`,
       );
       for (const r of rows)
         console.log(

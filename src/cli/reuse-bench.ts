@@ -1,20 +1,40 @@
-// `ropewalk reuse-bench`: does decoding on a cache whose chunks moved agree with decoding from scratch.
+// `ropewalk reuse-bench`: does decoding on a cache whose chunks moved agree with decoding from scratch;
+// with --typing, what each fill-in-the-middle order leaves to compute per keystroke.
 
 import { loadTokenizer } from '../model/tokenizers/load-tokenizer';
 import { buildReusePrompts, reuseAgreement } from '../bench/reuse-agreement';
+import { typingReuse } from '../bench/typing-reuse';
+import { PromptBuilder } from '../completion/prompt-builder';
+import { FileTexts } from '../context/file-texts';
+import type { ContextStrategy } from '../context/proposals';
 import { walkRepository } from '../context/repo-walk';
-import type { Command, CommandSpec } from './args';
-import { JSON_OPTION, MODEL_OPTIONS } from './common-options';
+import { Generator } from '../model/generate';
+import type { OnnxModel } from '../model/onnx-backend';
+import { templateOf, type FimOrder } from '../packing/templates';
+import type { Command, CommandSpec, ParsedArgs } from './args';
+import {
+  budgetOption,
+  INDEX_OPTIONS,
+  JSON_OPTION,
+  MODEL_OPTIONS,
+  SEED_OPTION,
+  strategyOption,
+} from './common-options';
 import { loadModel } from './model-options';
 import { InputError, requireFolder } from './paths';
+import { buildIndex } from './repo-options';
 
 const spec: CommandSpec = {
   name: 'reuse-bench',
-  summary: 'top-1 agreement of decoding on a cache whose chunks moved vs cold',
+  summary:
+    'top-1 agreement of decoding on a cache whose chunks moved vs cold; --typing: PSM vs SPM',
   operands: 'REPO',
   positionals: { min: 1, max: 1 },
   about: `Builds prompts of five chunks from the sources in REPO, drops one so the others move, and
-compares decoding on the moved cache with decoding from scratch: top-1 agreement and prefill time.`,
+compares decoding on the moved cache with decoding from scratch: top-1 agreement and prefill time.
+--typing: at seeded cursors in REPO, types a line again key by key with the prompt in each order the
+model's family was trained on (PSM and SPM for Ropewalk's models), and prints the tokens each
+keystroke leaves to compute and the model's prefill time.`,
   options: [
     ...MODEL_OPTIONS,
     { name: 'prompts', kind: 'int', min: 1, default: 40, description: 'prompts built' },
@@ -33,15 +53,88 @@ compares decoding on the moved cache with decoding from scratch: top-1 agreement
       default: 8,
       description: 'greedy tokens compared per prompt',
     },
+    { name: 'typing', kind: 'flag', description: 'PSM vs SPM: tokens recomputed per keystroke' },
+    {
+      name: 'cursors',
+      kind: 'int',
+      min: 1,
+      default: 6,
+      description: 'cursors typed at (--typing)',
+    },
+    {
+      name: 'keystrokes',
+      kind: 'int',
+      min: 1,
+      default: 16,
+      description: 'keys typed at each cursor (--typing)',
+    },
+    budgetOption(2048),
+    strategyOption(),
+    SEED_OPTION,
+    ...INDEX_OPTIONS,
     JSON_OPTION,
   ],
 };
+
+async function typing(args: ParsedArgs, root: string, model: OnnxModel): Promise<void> {
+  const tok = loadTokenizer(model.files.tokenizer);
+  const { index } = await buildIndex(root, args);
+  if (index.files.size === 0)
+    throw new InputError(`no source file under ${args.positional[0] as string} was indexed`);
+  const texts = new FileTexts(root);
+  const orders: readonly FimOrder[] = templateOf(tok).orders;
+  const builders = new Map(
+    orders.map((o) => [o, new PromptBuilder(index, tok, texts.get, { order: o })] as const),
+  );
+  const generator = new Generator(model, tok);
+  const rows = await typingReuse(
+    index,
+    builders,
+    texts.get,
+    {
+      cursors: args.int('cursors'),
+      keystrokes: args.int('keystrokes'),
+      budget: args.int('budget'),
+      strategy: args.string('strategy') as ContextStrategy,
+      seed: args.int('seed'),
+    },
+    async (segments, session) => {
+      const r = await generator.generate(segments, { method: 'none' }, { maxTokens: 1, session });
+      return { prefillMs: r.prefillMs, reusedTokens: r.reusedTokens };
+    },
+  );
+  if (args.flag('json')) {
+    console.log(JSON.stringify({ model: model.card.name, rows }));
+    return;
+  }
+  const f = (x: { mean: number; p50: number; p95: number }, digits = 0) =>
+    `${x.mean.toFixed(digits)} (p50 ${x.p50.toFixed(digits)}, p95 ${x.p95.toFixed(digits)})`;
+  console.log(
+    `${model.card.name}, ${args.string('strategy')} context, budget ${args.int('budget')}: per keystroke, mean (p50, p95)`,
+  );
+  for (const r of rows) {
+    console.log(
+      `${r.order.toUpperCase()}: ${r.keystrokes} keystrokes, prompts of ${r.promptTokens.toFixed(0)} tokens; ` +
+        `tokens after the common prefix ${f(r.recomputed)}; computed by the model ${f(r.engineComputed!)}; ` +
+        `prefill ${f(r.prefillMs!, 1)} ms`,
+    );
+  }
+}
 
 export const reuseBenchCommand: Command = {
   spec,
   async run(args) {
     const given = args.positional[0] as string;
     const root = requireFolder(given);
+    if (args.flag('typing')) {
+      const model = await loadModel(args);
+      try {
+        await typing(args, root, model);
+      } finally {
+        await model.dispose();
+      }
+      return 0;
+    }
     const files = walkRepository(root, {
       extensions: ['.py', '.ts', '.js', '.tsx', '.jsx', '.mjs'],
       maxFiles: 10_000,

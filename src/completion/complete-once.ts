@@ -3,6 +3,7 @@
 // completion cells all come through here, so what is measured and printed is what users see.
 
 import { type PromptTokenizer } from '../model/tokenizers/load-tokenizer';
+import { templateFor } from '../packing/templates';
 import type { ContextStrategy } from '../context/proposals';
 import { languageForPath } from '../context/languages';
 import type { SyntaxLoader } from '../context/syntax';
@@ -157,8 +158,10 @@ function blockCheck(
   return (candidate) => loader.parsesCleanly(spec, prefix + candidate + suffix) ?? true;
 }
 
-/** The tokens that end a completion besides end of text: a new file or any FIM marker means the middle is over. */
+/**
+ * The tokens that end a completion besides the model's own end tokens: the family's template names
+ * them (a new file or any FIM marker means the middle is over), so markers never reach a suggestion.
+ */
 export function completionStopTokens(tok: PromptTokenizer): number[] {
-  const s = tok.fimSpecials();
-  return [s.fileSep, s.prefix, s.suffix, s.middle];
+  return [...templateFor(tok).stopTokens];
 }

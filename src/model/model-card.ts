@@ -141,7 +141,14 @@ export function readModelFiles(dir: string): ModelFiles {
     );
   }
   const goldenDir = existsSync(join(dir, 'golden.json')) ? dir : undefined;
-  return { dir, onnx, tokenizer, card, kvGraphs: kvGraphs(dir, card), ...(goldenDir ? { goldenDir } : {}) };
+  return {
+    dir,
+    onnx,
+    tokenizer,
+    card,
+    kvGraphs: kvGraphs(dir, card),
+    ...(goldenDir ? { goldenDir } : {}),
+  };
 }
 /** The graph file of each KV type the card declares, checked to be there and known. */
 function kvGraphs(dir: string, card: ModelCard): Partial<Record<KvType, string>> {

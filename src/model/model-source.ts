@@ -49,5 +49,5 @@ export function loadModelTokenizer(path: string): PromptTokenizer {
   const source = modelSourceOf(path);
   if (source.kind === 'onnx') return loadTokenizer(readModelFiles(source.dir).tokenizer);
   const vocab = vocabFromMetadata(plainMetadata(readGgufSync(source.file)));
-  return promptTokenizer(new GgufTokenizer(vocab), source.file);
+  return promptTokenizer(new GgufTokenizer(vocab));
 }

@@ -43,20 +43,19 @@ export class TextTokenizer {
     return new TextTokenizer(inner, special);
   }
 
-  /** The fill-in-the-middle markers and the file separator, by role. */
-  fimSpecials(): { prefix: number; suffix: number; middle: number; fileSep: number } {
-    const s = this.special;
-    return {
-      prefix: s['<|fim_prefix|>'],
-      suffix: s['<|fim_suffix|>'],
-      middle: s['<|fim_middle|>'],
-      fileSep: s['<|file_sep|>'],
-    };
-  }
-
   /** Ids of plain text: special-token strings inside code are not treated as special here. */
   encode(text: string): number[] {
     return this.inner.encode(text, { add_special_tokens: false }).ids;
+  }
+
+  /** Byte-level BPE has no leading-space rule: continuing text encodes as any text. */
+  encodeContinuation(text: string): number[] {
+    return this.encode(text);
+  }
+
+  /** The id of a special token (the only single tokens the prompt templates look up). */
+  tokenId(text: string): number | undefined {
+    return (this.special as Record<string, number>)[text];
   }
 
   decode(ids: number[]): string {

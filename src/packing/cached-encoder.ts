@@ -4,7 +4,7 @@
 // and continues into a word), so the ids of the part before it are cached and only the rest is encoded.
 
 import { LruMap } from '../lru-map';
-import type { TokenEncoder } from './fim';
+import { encodeText, type PromptEncoder } from './templates/prompt-template';
 
 /** The last offset after a newline whose next character is not whitespace (0 when there is none). */
 export function lastSafeSplit(text: string): number {
@@ -18,26 +18,39 @@ export function lastSafeSplit(text: string): number {
   return 0;
 }
 
-export class HeadCachedEncoder implements TokenEncoder {
+export class HeadCachedEncoder implements PromptEncoder {
   private readonly heads: LruMap<string, number[]>;
+  /** Heads encoded as continuing text (no SentencePiece leading space), kept apart. */
+  private readonly continuedHeads: LruMap<string, number[]>;
 
   constructor(
-    private readonly inner: TokenEncoder,
+    private readonly inner: PromptEncoder,
     capacity = 8,
     private readonly minHead = 256,
   ) {
     this.heads = new LruMap(capacity);
+    this.continuedHeads = new LruMap(capacity);
   }
 
   encode(text: string): number[] {
+    return this.cached(text, true);
+  }
+
+  encodeContinuation(text: string): number[] {
+    return this.cached(text, false);
+  }
+
+  private cached(text: string, atStart: boolean): number[] {
     const split = lastSafeSplit(text);
-    if (split < this.minHead) return this.inner.encode(text);
+    if (split < this.minHead) return encodeText(this.inner, text, atStart);
     const head = text.slice(0, split);
-    let ids = this.heads.get(head);
+    const cache = atStart ? this.heads : this.continuedHeads;
+    let ids = cache.get(head);
     if (!ids) {
-      ids = this.inner.encode(head);
-      this.heads.set(head, ids);
+      ids = encodeText(this.inner, head, atStart);
+      cache.set(head, ids);
     }
-    return [...ids, ...this.inner.encode(text.slice(split))];
+    // The rest continues the head's text: no second leading space.
+    return [...ids, ...encodeText(this.inner, text.slice(split), false)];
   }
 }

@@ -1,17 +1,20 @@
-// In-file fill-in-the-middle prompts in the formats the models are trained on (models/README.md).
+// The cursor's file as a fill-in-the-middle prompt in a model family's format (packing/templates), cut to a
+// token budget so that typing at the cursor keeps the prompt's start in place.
+
+import {
+  encodePieces,
+  encodeText,
+  fillSlots,
+  SUFFIX,
+  type PromptEncoder,
+  type TemplateLayout,
+} from './templates/prompt-template';
 
 export interface TokenEncoder {
   encode(text: string): number[];
 }
 
-export interface FimSpecials {
-  prefix: number;
-  suffix: number;
-  middle: number;
-  fileSep: number;
-}
-
-export type FimOrder = 'psm' | 'spm';
+export type { FimOrder } from './templates/prompt-template';
 
 export interface FimPrompt {
   ids: number[];
@@ -54,30 +57,38 @@ export function stableTail(tok: TokenEncoder, text: string, room: number): numbe
 }
 
 /**
- * `<|file_sep|>path\n` + SPM `<|fim_suffix|>suf<|fim_prefix|>pre<|fim_middle|>` (or PSM), within `budget`
- * tokens: the prefix keeps its end and the suffix its start; the suffix gets at most `suffixShare`.
- * SPM is the default because the text being typed stays at the end, where the KV cache helps most.
+ * The cursor's file in the template's layout (Ropewalk's SPM: `<|file_sep|>path\n<|fim_suffix|>suf<|fim_prefix|>pre<|fim_middle|>`)
+ * within `budget` tokens: the prefix keeps its end and the suffix its start; the suffix gets at most
+ * `suffixShare` of the room. `atStart`: nothing with text comes before the file in the prompt.
  */
 export function buildFimPrompt(
-  tok: TokenEncoder,
-  specials: FimSpecials,
+  enc: PromptEncoder,
+  template: Pick<TemplateLayout, 'file'>,
   input: { path: string; prefix: string; suffix: string },
   budget: number,
-  order: FimOrder = 'spm',
-  suffixShare = 0.25,
+  options: { withRepository?: boolean; atStart?: boolean; suffixShare?: number } = {},
 ): FimPrompt {
-  const header = [specials.fileSep, ...tok.encode(input.path + '\n')];
-  const room = Math.max(0, budget - header.length - 3);
+  const layout = encodePieces(
+    template.file(input.path, options.withRepository ?? false),
+    enc,
+    options.atStart ?? false,
+  );
+  const hasSuffix = layout.parts.includes(SUFFIX);
+  const room = Math.max(0, budget - layout.fixed);
   // Tokenize only what can fit (a long file's whole text would cost more than the rest of the prompt).
-  const suffixRoom = Math.floor(room * suffixShare);
-  let suffix = tok.encode(input.suffix.slice(0, suffixRoom * MAX_CHARS_PER_TOKEN));
-  suffix = suffix.slice(0, suffixRoom);
-  const prefix = stableTail(tok, input.prefix, room - suffix.length);
-  const body =
-    order === 'spm'
-      ? [specials.suffix, ...suffix, specials.prefix, ...prefix, specials.middle]
-      : [specials.prefix, ...prefix, specials.suffix, ...suffix, specials.middle];
-  return { ids: [...header, ...body], prefixTokens: prefix.length, suffixTokens: suffix.length };
+  const suffixRoom = hasSuffix ? Math.floor(room * (options.suffixShare ?? 0.25)) : 0;
+  const suffixText = input.suffix.slice(0, suffixRoom * MAX_CHARS_PER_TOKEN);
+  const suffix = encodeText(enc, suffixText, layout.suffixAtStart).slice(0, suffixRoom);
+  const prefix = stableTail(
+    { encode: (t) => encodeText(enc, t, layout.prefixAtStart) },
+    input.prefix,
+    room - suffix.length,
+  );
+  return {
+    ids: fillSlots(layout, { prefix, suffix }),
+    prefixTokens: prefix.length,
+    suffixTokens: suffix.length,
+  };
 }
 
 export class PositionError extends Error {

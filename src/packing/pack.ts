@@ -1,8 +1,15 @@
 // Packs ranked context chunks and the cursor's file into a fill-in-the-middle prompt within a token
-// budget. Chunks keep a stable order from one keystroke to the next so that the KV cache stays valid,
-// and the cursor's own file comes last, where the text being typed changes.
+// budget, in the model family's template. Chunks keep a stable order from one keystroke to the next so
+// that the KV cache stays valid, and the cursor's own file comes last, where the text being typed changes.
 
-import { buildFimPrompt, type FimSpecials, type TokenEncoder } from './fim';
+import { buildFimPrompt, type FimPrompt } from './fim';
+import {
+  encodePieces,
+  fillSlots,
+  piecesIds,
+  type PromptEncoder,
+  type TemplateLayout,
+} from './templates/prompt-template';
 
 export interface ContextChunk {
   /** Stable identity (see Proposal.key). */
@@ -21,16 +28,21 @@ export interface PackOptions {
   order?: ChunkOrder;
   /** Tokens of the previous prompt, to report how much of this one the KV cache already holds. */
   previous?: number[];
-  /** Tokenizes a chunk's text (a cache goes here: chunks repeat from one keystroke to the next). */
-  encodeChunk?: (text: string) => number[];
+  /** Tokenizes chunks (a cache goes here: chunks repeat from one keystroke to the next). */
+  chunkEncoder?: PromptEncoder;
   /** Tokenizes the cursor's file (prefix and suffix); see HeadCachedEncoder. */
-  fileEncoder?: TokenEncoder;
+  fileEncoder?: PromptEncoder;
+  /** The repository's name, for templates that open with it (Qwen2.5-Coder's `<|repo_name|>`). */
+  repo?: string;
 }
 
 export type PackedChunk<C extends ContextChunk = ContextChunk> = C & { tokens: number };
 
 export interface PackedPrompt<C extends ContextChunk = ContextChunk> {
-  /** Prompt as segments: one per chunk, then the cursor's file (the shape generate() reuses chunks by). */
+  /**
+   * Prompt as segments: the template's opening when it has one, one per chunk, then the cursor's file
+   * (the shape generate() reuses chunks by).
+   */
   segments: number[][];
   chunks: PackedChunk<C>[];
   tokens: number;
@@ -46,20 +58,36 @@ export function bothEnds<T>(ranked: T[]): T[] {
   return [...front, ...back.reverse()];
 }
 
+/** The name a repository gets when none is known (llama-server's /infill uses "myproject"). */
+export const DEFAULT_REPO_NAME = 'project';
+
 export function packPrompt<C extends ContextChunk>(
-  tok: TokenEncoder,
-  specials: FimSpecials,
+  tok: PromptEncoder,
+  template: Pick<TemplateLayout, 'head' | 'chunk' | 'file'>,
   chunks: C[],
   file: { path: string; prefix: string; suffix: string },
   options: PackOptions,
 ): PackedPrompt<C> {
-  const fileBudget = Math.floor(options.budget * (chunks.length ? (options.fileShare ?? 0.5) : 1));
-  const fim = buildFimPrompt(options.fileEncoder ?? tok, specials, file, fileBudget);
-  let room = options.budget - fim.ids.length;
-  const encodeChunk = options.encodeChunk ?? ((t: string) => tok.encode(t));
+  const opening = encodePieces(template.head(options.repo ?? DEFAULT_REPO_NAME), tok, true);
+  const head = fillSlots(opening, { prefix: [], suffix: [] });
+  // Whether the first text after the opening is the prompt's first (SentencePiece's leading space).
+  const afterHead = opening.atStart;
+  const withRepository = chunks.length > 0;
+  const fileEncoder = options.fileEncoder ?? tok;
+  const fileBudget = Math.max(
+    0,
+    Math.floor((options.budget - head.length) * (withRepository ? (options.fileShare ?? 0.5) : 1)),
+  );
+  const buildFile = (atStart: boolean): FimPrompt =>
+    buildFimPrompt(fileEncoder, template, file, fileBudget, { withRepository, atStart });
+  let fim = buildFile(afterHead && !withRepository);
+  let room = options.budget - head.length - fim.ids.length;
+  const chunkEncoder = options.chunkEncoder ?? tok;
+  const encodeChunk = (c: C, atStart: boolean) =>
+    piecesIds(template.chunk(c.source, c.text), chunkEncoder, atStart);
   const chosen: (PackedChunk<C> & { ids: number[] })[] = [];
   for (const c of [...chunks].sort((a, b) => b.score - a.score || a.key.localeCompare(b.key))) {
-    const ids = [specials.fileSep, ...encodeChunk(`${c.source}\n${c.text}\n`)];
+    const ids = encodeChunk(c, false);
     if (ids.length > room) continue;
     room -= ids.length;
     chosen.push({ ...c, tokens: ids.length, ids });
@@ -71,7 +99,19 @@ export function packPrompt<C extends ContextChunk>(
       : order === 'both-ends'
         ? bothEnds(chosen)
         : [...chosen].sort((a, b) => a.key.localeCompare(b.key));
-  const segments = [...ordered.map((c) => c.ids), fim.ids];
+  if (afterHead && withRepository) {
+    const first = ordered[0];
+    if (first) {
+      // The first file after the opening starts the prompt's text: encoded again with the leading space.
+      const ids = encodeChunk(first, true);
+      room -= ids.length - first.ids.length;
+      ordered[0] = { ...first, tokens: ids.length, ids };
+      while (room < 0 && ordered.length > 1) room += (ordered.pop() as { tokens: number }).tokens;
+    } else {
+      fim = buildFile(true);
+    }
+  }
+  const segments = [...(head.length ? [head] : []), ...ordered.map((c) => c.ids), fim.ids];
   const flat = segments.flat();
   let reused = 0;
   const prev = options.previous ?? [];

@@ -190,6 +190,7 @@ export class Ctx implements vscode.Disposable {
     this.status.tooltip = [
       `Ropewalk: ${this.phase === 'ready' && !enabled ? 'disabled' : warming ? 'warming (pre-filling the KV cache at the cursor)' : this.phase} — ${this.detail}`,
       model ? `model ${model.name} (${device}): ${model.detail}` : '',
+      this.session?.promptFormat ?? '',
       stats && stats.requests
         ? `${stats.requests} requests: ${stats.fromEngine} from the model, ${stats.fromCache} from the result cache, ${stats.cancelled} cancelled`
         : '',

@@ -39,6 +39,8 @@ export class WorkspaceSession implements vscode.Disposable {
   private readonly loader: SyntaxLoader;
   private readonly tok: PromptTokenizer;
   readonly service: CompletionService;
+  /** The model family's prompt format, and what it cannot do (no FIM markers: prefix only). */
+  readonly promptFormat: string;
   private prewarmTimer?: ReturnType<typeof setTimeout>;
   private disposed = false;
   indexStats?: IndexStats;
@@ -59,6 +61,13 @@ export class WorkspaceSession implements vscode.Disposable {
     // Until the index is built, completions use the file alone.
     this.index = RepoIndex.empty(root ?? '/', this.loader);
     this.builder = new PromptBuilder(this.index, this.tok, this.texts.get);
+    // The prompt format is chosen from the vocabulary, once per model: said once, shown in the tooltip.
+    const template = this.builder.template;
+    this.promptFormat = template.notice
+      ? `${template.summary}: ${template.notice}`
+      : template.summary;
+    events.log.info(`${model.card.name}: ${template.summary}`);
+    if (template.notice) events.log.warn(`${model.card.name}: ${template.notice}`);
     this.service = new CompletionService(
       {
         builder: () => this.builder,

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildNeedlePrompt, needleCorrect, needleFiles } from '../../src/bench/needle';
 import { loadModelTokenizer } from '../../src/model/model-source';
+import { templateFor } from '../../src/packing/templates';
 import { bundledModel } from '../test-models';
 
 const tok = loadModelTokenizer(bundledModel());
@@ -12,7 +13,7 @@ const filler = Array.from({ length: 6 }, (_, i) => ({
 
 test('a needle prompt has the asked length, the needle file at the asked depth, and the question last', () => {
   for (const depth of [0, 0.5, 1]) {
-    const p = buildNeedlePrompt(tok, tok.fimSpecials(), filler, {
+    const p = buildNeedlePrompt(tok, templateFor(tok), filler, {
       length: 600,
       depth,
       value: 48213,

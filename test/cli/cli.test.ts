@@ -131,6 +131,37 @@ test('ropewalk reuse-bench measures moved-cache agreement on a folder of sources
   assert.ok(row.top1Agreement >= 0 && row.top1Agreement <= 1);
 });
 
+test('ropewalk reuse-bench --typing types lines in each order the model was trained on', () => {
+  const r = cli(
+    'reuse-bench',
+    join(root, 'src', 'packing'),
+    '--typing',
+    '--model',
+    join(root, 'models', 'tiny'),
+    '--cursors',
+    '2',
+    '--keystrokes',
+    '3',
+    '--budget',
+    '512',
+    '--no-cache',
+    '--workers',
+    '1',
+    '--provider',
+    'cpu',
+    '--json',
+  );
+  assert.equal(r.status, 0, r.stderr);
+  const { rows } = JSON.parse(r.stdout) as {
+    rows: { order: string; keystrokes: number; prefillMs: { mean: number } }[];
+  };
+  assert.deepEqual(
+    rows.map((x) => x.order),
+    ['spm', 'psm'],
+  );
+  for (const row of rows) assert.ok(row.keystrokes === 6 && row.prefillMs.mean > 0);
+});
+
 test('ropewalk index and context run on a fixture repository, without writing into it', () => {
   const repo = join(root, 'test', 'fixtures', 'pyrepo');
   const idx = cli('index', repo, '--no-cache', '--json');

@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { loadModelTokenizer } from '../../src/model/model-source';
+import { templateFor } from '../../src/packing/templates';
 import { TextTokenizer } from '../../src/model/tokenizer';
 import { repoRoot } from '../repo-root';
 import { tempDir } from '../temp-dir';
@@ -34,7 +35,8 @@ test('decoding round-trips text, and special tokens have the contract ids', () =
   assert.equal(tok.special['<|endoftext|>'], 0);
   assert.equal(tok.special['<|fim_middle|>'], 2);
   assert.equal(tok.special['<|repo_name|>'], 6);
-  assert.deepEqual(tok.fimSpecials(), { prefix: 1, suffix: 3, middle: 2, fileSep: 5 });
+  // Ropewalk's own models get Ropewalk's prompt format from their GGUF vocabulary.
+  assert.equal(templateFor(tok).family, 'ropewalk');
 });
 
 test('tokenizer.json (a contract-2 folder) gives the same ids', () => {

@@ -1,22 +1,20 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { PositionError, buildFimPrompt, splitAt } from '../../src/packing/fim';
+import { templateFor } from '../../src/packing/templates';
+import { charText as text, charVocab as tok } from './char-vocab';
 
-// One token per character keeps the budget arithmetic visible.
-const tok = { encode: (s: string) => Array.from(s, (c) => c.charCodeAt(0) + 100) };
-const sp = { prefix: 1, suffix: 3, middle: 2, fileSep: 5 };
-const text = (ids: number[]) =>
-  ids.map((i) => (i >= 100 ? String.fromCharCode(i - 100) : `<${i}>`)).join('');
+// Ropewalk's template (the vocabulary has its specials at 0–6): SPM unless PSM is asked for.
+const sp = templateFor(tok);
 
 test('SPM puts the suffix first and the prefix last, before <|fim_middle|>', () => {
   const p = buildFimPrompt(tok, sp, { path: 'a.py', prefix: 'x = ', suffix: '\ny = 2' }, 100);
   assert.equal(text(p.ids), '<5>a.py\n<3>\ny = 2<1>x = <2>');
   const psm = buildFimPrompt(
     tok,
-    sp,
+    templateFor(tok, 'psm'),
     { path: 'a.py', prefix: 'x = ', suffix: '\ny = 2' },
     100,
-    'psm',
   );
   assert.equal(text(psm.ids), '<5>a.py\n<1>x = <3>\ny = 2<2>');
 });
@@ -27,8 +25,7 @@ test('within the budget the prefix keeps its end and the suffix its start', () =
     sp,
     { path: 'f', prefix: 'abcdefghij', suffix: 'KLMNOPQRST' },
     3 + 2 + 12,
-    'spm',
-    0.25,
+    { suffixShare: 0.25 },
   );
   assert.equal(p.ids.length, 17);
   // room = 17 − 3 (header) − 3 (markers) = 11; suffix ⌊11/4⌋ = 2, prefix the last 9.

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { bothEnds, packPrompt } from '../../src/packing/pack';
+import { templateFor } from '../../src/packing/templates';
+import { charVocab as tok } from './char-vocab';
 
-const tok = { encode: (s: string) => Array.from(s, (c) => c.charCodeAt(0) + 100) };
-const sp = { prefix: 1, suffix: 3, middle: 2, fileSep: 5 };
+const sp = templateFor(tok);
 const chunk = (key: string, score: number, text = key.repeat(10)) => ({
   key,
   source: `${key}.py`,
@@ -26,7 +27,7 @@ test('chunks fill the budget by score, are ordered by key (stable), and the curs
   ); // c does not fit; a and b in key order
   assert.ok(p.tokens <= 120);
   const last = p.segments[p.segments.length - 1] as number[];
-  assert.equal(last[last.length - 1], sp.middle);
+  assert.equal(last[last.length - 1], tok.tokenId('<|fim_middle|>'));
   assert.equal(p.chunks[0]?.tokens, (p.segments[0] as number[]).length);
 });
 

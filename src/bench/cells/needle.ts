@@ -2,6 +2,7 @@
 // by teacher forcing the value.
 
 import { planRope, type RopeMethod } from '../../model/rope';
+import { templateFor } from '../../packing/templates';
 import { buildNeedlePrompt, type NeedleLanguage } from '../needle';
 import { NeedleScorer } from '../needle-scorer';
 import { estimateMs } from '../cost-model';
@@ -64,7 +65,7 @@ async function scoreNeedle(shared: NeedleShared, point: NeedlePoint): Promise<Ne
   const { cc, scorer, language, rotated } = shared;
   const { tok } = cc.bench;
   const { key, rope, factor, length, depth, trial, value } = point;
-  const p = buildNeedlePrompt(tok, tok.fimSpecials(), rotated(trial), {
+  const p = buildNeedlePrompt(tok, templateFor(tok), rotated(trial), {
     length,
     depth,
     value,

@@ -1,7 +1,16 @@
 // Perplexity cells: the repository in dependency order as one token stream, windows of each length
 // scored per method.
 
+import { basename } from 'node:path';
 import { planRope } from '../../model/rope';
+import { DEFAULT_REPO_NAME } from '../../packing/pack';
+import {
+  encodePieces,
+  fillSlots,
+  piecesIds,
+  templateFor,
+  wholeFile,
+} from '../../packing/templates';
 import { estimateMs } from '../cost-model';
 import { dependencyOrder, windowLoss, windowStarts } from '../perplexity';
 import type { PerplexityRecord } from '../results';
@@ -29,11 +38,17 @@ function lazyStream(cc: CellContext, maxLength: number, windows: number): () => 
         imports: f.imports.map((i) => i.resolved).filter((x): x is string => !!x),
       })),
     );
-    stream = [];
+    // The files as the model's family writes a repository (Ropewalk's: `<|file_sep|>path\ntext`).
+    const template = templateFor(tok);
+    const head = encodePieces(template.head(basename(index.root) || DEFAULT_REPO_NAME), tok, true);
+    stream = fillSlots(head, { prefix: [], suffix: [] });
+    let atStart = head.atStart;
     const max = maxLength * windows * 2;
     for (const path of order) {
       const t = cc.files.get(path);
-      if (t !== undefined) stream.push(tok.fimSpecials().fileSep, ...tok.encode(`${path}\n${t}`));
+      if (t === undefined) continue;
+      stream.push(...piecesIds(template.chunk(path, wholeFile(t)), tok, atStart));
+      atStart = false;
       if (stream.length > max) break;
     }
     return stream;

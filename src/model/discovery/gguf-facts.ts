@@ -9,7 +9,6 @@ import { shapeFromGguf } from '../gguf-import/architecture';
 import { metaNumber, metaString, plainMetadata } from '../gguf-import/gguf-metadata';
 import { fileTypeName } from '../gguf-import/import-gguf';
 import type { RopeMethod } from '../rope';
-import { FIM_NAMES } from '../tokenizers/gguf-tokenizer';
 import { preTokenizerFor } from '../tokenizers/pre-tokenizers';
 
 export type ModelKind = 'base' | 'instruct' | 'unknown';
@@ -87,6 +86,18 @@ function familyOf(architecture: string | undefined, names: string): FamilyRule |
 export function familyName(architecture: string | undefined, names: string): string {
   return familyOf(architecture, names)?.family ?? architecture ?? 'unknown';
 }
+
+/**
+ * FIM marker spellings by family (Qwen, StarCoder, DeepSeek-Coder's fullwidth bars, Code Llama,
+ * CodeGemma): enough to say whether a file can fill in the middle before it is loaded. The prompt
+ * templates (src/packing/templates/) hold the same markers with their layouts; model/ does not import
+ * packing/, so the listing keeps its own short copy.
+ */
+const FIM_NAMES: Record<'prefix' | 'suffix' | 'middle', readonly string[]> = {
+  prefix: ['<|fim_prefix|>', '<fim_prefix>', '<｜fim▁begin｜>', '▁<PRE>', '<PRE>'],
+  suffix: ['<|fim_suffix|>', '<fim_suffix>', '<｜fim▁hole｜>', '▁<SUF>', '<SUF>'],
+  middle: ['<|fim_middle|>', '<fim_middle>', '<｜fim▁end｜>', '▁<MID>', '<MID>'],
+};
 
 /** Whether a vocabulary's special tokens include a FIM prefix, suffix and middle marker. */
 export function hasFimTokens(special: Readonly<Record<string, number>>): boolean {

@@ -6,16 +6,8 @@ import { TokenType, type GgufVocab } from './gguf-vocab';
 import { preTokenizerFor } from './pre-tokenizers';
 import { splitOnSpecials, type SpecialToken } from './special-split';
 import { SpmModel } from './spm-model';
-import type { FimSpecials, Tokenizer } from './tokenizer';
-import { MissingTokenError, UnsupportedTokenizerError } from './tokenizer-errors';
-
-// FIM marker spellings by family: Qwen, StarCoder, DeepSeek-Coder (fullwidth bars), CodeLlama, CodeGemma.
-export const FIM_NAMES: Record<keyof FimSpecials, readonly string[]> = {
-  prefix: ['<|fim_prefix|>', '<fim_prefix>', '<｜fim▁begin｜>', '▁<PRE>', '<PRE>'],
-  suffix: ['<|fim_suffix|>', '<fim_suffix>', '<｜fim▁hole｜>', '▁<SUF>', '<SUF>'],
-  middle: ['<|fim_middle|>', '<fim_middle>', '<｜fim▁end｜>', '▁<MID>', '<MID>'],
-  fileSep: ['<|file_sep|>', '<file_sep>', '<|file_separator|>'],
-};
+import type { Tokenizer } from './tokenizer';
+import { UnsupportedTokenizerError } from './tokenizer-errors';
 
 const utf8 = new TextEncoder();
 const SPACE_MARK = '\u2581';
@@ -69,15 +61,27 @@ export class GgufTokenizer implements Tokenizer {
     return this.encodeFragments(text, this.userDefined);
   }
 
+  /**
+   * Ids of text that continues earlier text: no SentencePiece space prefix at its start (Code Llama's
+   * encode_infilling). The same as encode for byte-level BPE.
+   */
+  encodeContinuation(text: string): number[] {
+    return this.encodeFragments(text, this.userDefined, false);
+  }
+
   /** Ids with every control and user-defined token string matched whole first (parse_special = true). */
   encodeWithSpecials(text: string): number[] {
     return this.encodeFragments(text, this.allSpecials);
   }
 
-  private encodeFragments(text: string, specials: readonly SpecialToken[]): number[] {
+  private encodeFragments(
+    text: string,
+    specials: readonly SpecialToken[],
+    atStart = true,
+  ): number[] {
     const out: number[] = [];
     // SentencePiece prefixes a space to the text's start and after each special token.
-    let afterSpecial = true;
+    let afterSpecial = atStart;
     for (const f of splitOnSpecials(text, specials)) {
       if ('id' in f) {
         out.push(f.id);
@@ -117,24 +121,5 @@ export class GgufTokenizer implements Tokenizer {
   /** The id of a token's exact text, if the vocabulary has it. */
   tokenId(text: string): number | undefined {
     return this.ids.get(text);
-  }
-
-  /** FIM markers from the GGUF keys, else by the family spellings; undefined where the vocabulary has none. */
-  findFimSpecials(): FimSpecials | undefined {
-    const v = this.vocab;
-    const find = (role: keyof FimSpecials, fromKey: number | undefined) =>
-      fromKey ?? FIM_NAMES[role].map((n) => this.ids.get(n)).find((id) => id !== undefined);
-    const prefix = find('prefix', v.fimPreId);
-    const suffix = find('suffix', v.fimSufId);
-    const middle = find('middle', v.fimMidId);
-    if (prefix === undefined || suffix === undefined || middle === undefined) return undefined;
-    const fileSep = find('fileSep', v.fimSepId);
-    return fileSep === undefined ? { prefix, suffix, middle } : { prefix, suffix, middle, fileSep };
-  }
-
-  fimSpecials(): FimSpecials {
-    const fim = this.findFimSpecials();
-    if (!fim) throw new MissingTokenError('the vocabulary has no fill-in-the-middle tokens');
-    return fim;
   }
 }

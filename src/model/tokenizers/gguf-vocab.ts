@@ -31,6 +31,8 @@ export interface GgufVocab {
   fimPreId?: number;
   fimSufId?: number;
   fimMidId?: number;
+  fimPadId?: number;
+  fimRepId?: number;
   fimSepId?: number;
 }
 
@@ -75,6 +77,8 @@ export function vocabFromMetadata(meta: Readonly<Record<string, unknown>>): Gguf
     fimPreId: num(meta, 'tokenizer.ggml.fim_pre_token_id'),
     fimSufId: num(meta, 'tokenizer.ggml.fim_suf_token_id'),
     fimMidId: num(meta, 'tokenizer.ggml.fim_mid_token_id'),
+    fimPadId: num(meta, 'tokenizer.ggml.fim_pad_token_id'),
+    fimRepId: num(meta, 'tokenizer.ggml.fim_rep_token_id'),
     fimSepId: num(meta, 'tokenizer.ggml.fim_sep_token_id'),
   };
   for (const [k, v] of Object.entries(optional)) {

@@ -3,5 +3,5 @@
 export { GgufTokenizer } from './gguf-tokenizer';
 export { TokenType, vocabFromMetadata, type GgufVocab } from './gguf-vocab';
 export { PRE_TOKENIZER_NAMES, preTokenizerFor, type PreTokenizer } from './pre-tokenizers';
-export type { FimSpecials, Tokenizer } from './tokenizer';
-export { MissingTokenError, TokenizerError, UnsupportedTokenizerError } from './tokenizer-errors';
+export type { Tokenizer } from './tokenizer';
+export { TokenizerError, UnsupportedTokenizerError } from './tokenizer-errors';

@@ -6,46 +6,33 @@ import { basename } from 'node:path';
 import { TextTokenizer } from '../tokenizer';
 import { GgufTokenizer } from './gguf-tokenizer';
 import type { GgufVocab } from './gguf-vocab';
-import type { FimSpecials, Tokenizer } from './tokenizer';
-import { MissingTokenError } from './tokenizer-errors';
+import type { Tokenizer } from './tokenizer';
 
-/** What the prompt builder needs: a tokenizer whose vocabulary has FIM markers and a file separator. */
-export interface PromptTokenizer extends Omit<Tokenizer, 'fimSpecials'> {
-  fimSpecials(): Required<FimSpecials>;
+/**
+ * What the prompt builder needs to choose and fill the model family's template (packing/templates):
+ * encoding, also of text that continues other text (no SentencePiece leading space), exact token
+ * lookup for the family's markers, and the GGUF file's tokenizer keys.
+ */
+export interface PromptTokenizer extends Tokenizer {
+  encodeContinuation(text: string): number[];
+  tokenId(text: string): number | undefined;
+  /** The GGUF tokenizer keys (model, pre, bos/eos, add_bos, fim_*); absent for tokenizer.json. */
+  readonly facts?: Readonly<GgufVocab>;
 }
 
 export function loadTokenizer(path: string): PromptTokenizer {
   if (basename(path) !== 'vocab.json') return TextTokenizer.load(path);
-  return promptTokenizer(
-    new GgufTokenizer(JSON.parse(readFileSync(path, 'utf8')) as GgufVocab),
-    path,
-  );
+  return promptTokenizer(new GgufTokenizer(JSON.parse(readFileSync(path, 'utf8')) as GgufVocab));
 }
 
-/**
- * A GGUF vocabulary as a prompt tokenizer. Repository context is packed with the model's file separator
- * (Qwen2.5-Coder's and StarCoder2's formats); a family without one has no repository format of this
- * kind: encoding and decoding work (generate, score), and a completion prompt is refused by name
- * rather than built in a format the model was not trained on.
- */
-export function promptTokenizer(tok: GgufTokenizer, source: string): PromptTokenizer {
-  const fim = tok.findFimSpecials();
-  const fimSpecials = (): Required<FimSpecials> => {
-    if (!fim)
-      throw new MissingTokenError(
-        `${source}: the vocabulary has no fill-in-the-middle tokens, so it cannot complete between a prefix and a suffix`,
-      );
-    if (fim.fileSep === undefined) {
-      throw new MissingTokenError(
-        `${source}: the vocabulary has no file-separator token; repository prompts for this family (DeepSeek-Coder's, CodeLlama's) are not supported yet`,
-      );
-    }
-    return { ...fim, fileSep: fim.fileSep };
-  };
+/** A GGUF vocabulary as a prompt tokenizer: every family's template is chosen from it, none refused. */
+export function promptTokenizer(tok: GgufTokenizer): PromptTokenizer {
   return {
     special: tok.special,
     encode: (text) => tok.encode(text),
+    encodeContinuation: (text) => tok.encodeContinuation(text),
     decode: (ids) => tok.decode(ids),
-    fimSpecials,
+    tokenId: (text) => tok.tokenId(text),
+    facts: tok.vocab,
   };
 }

@@ -8,8 +8,3 @@ export class TokenizerError extends Error {
 export class UnsupportedTokenizerError extends TokenizerError {
   override name = 'UnsupportedTokenizerError';
 }
-
-/** A token the caller needs (a FIM marker, a byte token) is not in the vocabulary. */
-export class MissingTokenError extends TokenizerError {
-  override name = 'MissingTokenError';
-}

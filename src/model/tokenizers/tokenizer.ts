@@ -1,18 +1,9 @@
 // The tokenizer surface the prompt builder and generator use, shared by tokenizer.json and GGUF vocabularies.
 
-/** Fill-in-the-middle markers by role; fileSep is absent in families without a repository format. */
-export interface FimSpecials {
-  prefix: number;
-  suffix: number;
-  middle: number;
-  fileSep?: number;
-}
-
 export interface Tokenizer {
   /** Special-token text → id. */
   readonly special: Readonly<Record<string, number>>;
   /** Ids of plain text: special-token strings inside code are not treated as special. */
   encode(text: string): number[];
   decode(ids: number[]): string;
-  fimSpecials(): FimSpecials;
 }

@@ -5,7 +5,6 @@ import { test } from 'node:test';
 import { byteChar } from '../../../src/model/tokenizers/byte-encoding';
 import {
   GgufTokenizer,
-  MissingTokenError,
   TokenType,
   UnsupportedTokenizerError,
   vocabFromMetadata,
@@ -86,14 +85,11 @@ test('an unknown pre-tokenizer name is refused rather than guessed', () => {
   assert.throws(() => new GgufTokenizer(bpeVocab('no-such-pre')), UnsupportedTokenizerError);
 });
 
-test('fimSpecials finds the Qwen markers by name', () => {
-  assert.deepEqual(bpe.fimSpecials(), {
-    prefix: id('<|fim_prefix|>'),
-    suffix: id('<|fim_suffix|>'),
-    middle: id('<|fim_middle|>'),
-    fileSep: id('<|file_sep|>'),
-  });
+test('control and user-defined tokens are the special ones; byte-level BPE has no leading-space rule', () => {
   assert.equal(bpe.special['<|endoftext|>'], id('<|endoftext|>'));
+  assert.equal(bpe.special['<tool>'], id('<tool>'));
+  assert.equal(bpe.special['hello'], undefined);
+  assert.deepEqual(bpe.encodeContinuation('hello world'), bpe.encode('hello world'));
 });
 
 /** A SentencePiece vocabulary: unk, bos/eos, the 256 byte tokens, and pieces with scores. */
@@ -147,8 +143,9 @@ test('SentencePiece merges by score, prefixes ▁ and falls back to byte tokens'
   // After a special token the next text gets the ▁ prefix again.
   assert.deepEqual(spm.encodeWithSpecials('hello</s>hi'), [sid('▁hello'), 2, sid('▁hi')]);
   assert.deepEqual(spm.encode('hello</s>'), [sid('▁hello'), ...spm.encode('</s>').slice(1)]);
-  assert.equal(spm.findFimSpecials(), undefined);
-  assert.throws(() => spm.fimSpecials(), MissingTokenError);
+  // Text that continues other text gets no ▁ (Code Llama's encode_infilling).
+  assert.deepEqual(spm.encodeContinuation('hello'), [sid('h'), sid('el'), sid('lo')]);
+  assert.deepEqual(spm.encodeContinuation('hi hello'), [sid('h'), sid('i'), sid('▁hello')]);
 });
 
 test('vocabFromMetadata reads the tokenizer keys of a GGUF metadata map', () => {
