@@ -16,6 +16,7 @@ import {
 } from './kv-type';
 import {
   candidateProviders,
+  cpuThreads,
   missingPrerequisite,
   ProviderUnavailableError,
   type ProviderSetting,
@@ -120,7 +121,7 @@ export class OnnxModel {
       try {
         session = await ort.InferenceSession.create(graph, {
           executionProviders: [ep],
-          intraOpNumThreads: options.intraOpThreads ?? 0,
+          intraOpNumThreads: options.intraOpThreads ?? cpuThreads() ?? 0,
           graphOptimizationLevel: 'all',
           // Probing providers that are absent is expected: keep onnxruntime's own error log quiet.
           logSeverityLevel: ep === 'cpu' ? 2 : 4,

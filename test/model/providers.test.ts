@@ -6,6 +6,7 @@ import { OnnxModel } from '../../src/model/onnx-backend';
 import {
   ProviderUnavailableError,
   candidateProviders,
+  cpuThreads,
   missingPrerequisite,
 } from '../../src/model/providers';
 import { repoRoot } from '../repo-root';
@@ -67,4 +68,40 @@ test('auto skips WebGPU on Linux without a Vulkan loader, and only there', () =>
   );
   assert.equal(missingPrerequisite('webgpu', 'win32', none, ''), undefined);
   assert.equal(missingPrerequisite('cuda', 'linux', none, ''), undefined);
+});
+
+test('onnxruntime gets one thread per physical core the process may use', () => {
+  const cpu = (id: number, core: number) =>
+    `processor\t: ${id}\nphysical id\t: 0\ncore id\t\t: ${core}\nflags\t\t: avx2\n`;
+  // Two cores, one thread each (this project's machine, where onnxruntime's default took one).
+  assert.equal(
+    cpuThreads('linux', () => [cpu(0, 0), cpu(1, 1)].join('\n'), 2),
+    2,
+  );
+  // Four cores with two SMT siblings each: four threads, not eight.
+  const smt = [0, 1, 2, 3, 0, 1, 2, 3].map((core, i) => cpu(i, core)).join('\n');
+  assert.equal(
+    cpuThreads('linux', () => smt, 8),
+    4,
+  );
+  // An affinity mask of 2 CPUs caps it; no core ids: every CPU available.
+  assert.equal(
+    cpuThreads('linux', () => smt, 2),
+    2,
+  );
+  assert.equal(
+    cpuThreads('linux', () => 'processor\t: 0\n\nprocessor\t: 1\n', 2),
+    2,
+  );
+  assert.equal(
+    cpuThreads(
+      'linux',
+      () => {
+        throw new Error('no /proc');
+      },
+      3,
+    ),
+    3,
+  );
+  assert.equal(cpuThreads('darwin'), undefined); // onnxruntime's own default
 });
