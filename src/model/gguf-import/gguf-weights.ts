@@ -47,8 +47,10 @@ export function ggufWeights(
     if (info.dims.length === 1)
       return { kind: 'float', dims: [count], data: dequantize(info.type, bytes, count) };
     const nbits = toMatMulNBits(info.type, bytes, N, K);
-    // Float zero points have no fast CPU kernel: such a matrix is requantized to 8 bits instead.
-    if (nbits && !nbits.zeroPoints) {
+    // Float zero points have no fast CPU kernel, and a table looked up by GatherBlockQuantized takes no
+    // offsets: such a matrix is requantized to 8 bits instead.
+    const lookedUp = name === 'token_embd.weight';
+    if (nbits && !nbits.zeroPoints && !(lookedUp && nbits.offsets)) {
       summary.packed++;
       return { kind: 'nbits', N, K, ...nbits };
     }

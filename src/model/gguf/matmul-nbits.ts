@@ -7,7 +7,7 @@ import { halfToFloat } from '../half';
 /**
  * MatMulNBits' B, scales and zero points for a weight of N output channels × K inputs; blocks run
  * along K in both formats, so each ggml row becomes one MatMulNBits row.
- * Dequantized weight: scale · (q − zeroPoint), zeroPoint = 2^(bits−1) when absent.
+ * Dequantized weight: scale · (q − zeroPoint) − offset, zeroPoint = 2^(bits−1) when absent, offset 0.
  */
 export interface MatMulNBitsWeight {
   bits: 4 | 8;
@@ -18,6 +18,12 @@ export interface MatMulNBitsWeight {
   scales: Float32Array;
   /** [N, K/blockSize], float zero points (only where the type has per-block minimums). */
   zeroPoints?: Float32Array;
+  /**
+   * [N, K/blockSize]: subtracted from every value of the block, for types with per-block minimums. The
+   * product's share, Σ_blocks (Σ x over the block)·offset, is one small float product beside
+   * MatMulNBits, whose fast kernels take no float zero points.
+   */
+  offsets?: Float32Array;
 }
 
 /** Types with an exact mapping (see each packer for how). */
@@ -29,10 +35,7 @@ export const MATMUL_NBITS_TYPES = [
   'Q6_K',
 ] as const satisfies readonly GgmlTypeName[];
 
-/**
- * The MatMulNBits form of a ggml weight [N rows, K], or undefined where there is no exact one
- * (another type, or a Q4_K sub-block with scale 0 and a non-zero minimum).
- */
+/** The MatMulNBits form of a ggml weight [N rows, K], or undefined where there is no exact one. */
 export function toMatMulNBits(
   type: number,
   bytes: Uint8Array,
@@ -91,13 +94,14 @@ function fromQ4_0(v: DataView, count: number): MatMulNBitsWeight {
   return { bits: 4, blockSize: 32, packed, scales };
 }
 
-// Q4_K: each sub-block of 32 is d·sc·q − dmin·m = (d·sc)·(q − dmin·m/(d·sc)): scale d·sc and a
-// float zero point. Exact up to float rounding of the zero point.
-function fromQ4K(v: DataView, count: number): MatMulNBitsWeight | undefined {
+// Q4_K: each sub-block of 32 is d·sc·q − dmin·m = (d·sc)·(q − 8) − (dmin·m − 8·d·sc): 4-bit blocks
+// with the implicit zero 8 (the fast kernel's form, as Q4_0) and a per-block offset. Exact up to float
+// rounding; a sub-block of scale 0 and a minimum is the offset alone.
+function fromQ4K(v: DataView, count: number): MatMulNBitsWeight {
   const subBlocks = count / 32;
   const packed = new Uint8Array(count / 2); // [N, K/32, 16]
   const scales = new Float32Array(subBlocks); // [N, K/32]
-  const zeroPoints = new Float32Array(subBlocks); // [N, K/32]
+  const offsets = new Float32Array(subBlocks); // [N, K/32]
   for (let b = 0; b < count / 256; b++) {
     const o = b * 144;
     const d = halfToFloat(v.getUint16(o, true));
@@ -106,9 +110,8 @@ function fromQ4K(v: DataView, count: number): MatMulNBitsWeight | undefined {
       const [sc, m] = kScaleMin(v, o + 4, s);
       const scale = d * sc;
       const sub = b * 8 + s;
-      if (scale === 0 && dmin * m !== 0) return undefined; // a constant −dmin·m: no scale·(q−z) gives it
       scales[sub] = scale;
-      zeroPoints[sub] = scale === 0 ? 0 : (dmin * m) / scale;
+      offsets[sub] = dmin * m - 8 * scale;
       // Sub-blocks 2p and 2p+1 share 32 bytes: 2p in the low nibbles, 2p+1 in the high ones.
       const qs = o + 16 + (s >> 1) * 32;
       const shift = (s & 1) * 4;
@@ -119,7 +122,7 @@ function fromQ4K(v: DataView, count: number): MatMulNBitsWeight | undefined {
       }
     }
   }
-  return { bits: 4, blockSize: 32, packed, scales, zeroPoints };
+  return { bits: 4, blockSize: 32, packed, scales, offsets };
 }
 
 // Q6_K: 6-bit q with d·sc per sub-block of 16, x = d·sc·(q − 32) → 8 bits, block 16, u8 = q + 96

@@ -149,8 +149,8 @@ function embed(ctx: LayerContext, ids: string): string {
     b.weight(`${name}.packed`, 'uint8', [w.N, blocks, (w.blockSize * w.bits) / 8], w.packed),
     b.weight(`${name}.scales`, 'float', [w.N * blocks], w.scales),
   ];
-  if (w.zeroPoints instanceof Float32Array) {
-    // Float zero points are MatMulNBits-only: expand this table to floats.
+  if (w.zeroPoints instanceof Float32Array || w.offsets) {
+    // Float zero points and offsets are MatMulNBits-only: expand this table to floats.
     const table = b.weight(`${name}.float`, 'float', [w.N, w.K], dequantize(w));
     return b.op1('Gather', [table, ids], { axis: 0 });
   }
@@ -198,7 +198,8 @@ export function dequantize(w: NBitsWeight): Float32Array {
         const byte = w.zeroPoints[n * zpRowBytes + ((blk * w.bits) >> 3)] as number;
         zero = w.bits === 8 ? byte : blk & 1 ? byte >> 4 : byte & 15;
       }
-      out[n * w.K + k] = (q - zero) * (w.scales[n * blocks + blk] as number);
+      out[n * w.K + k] =
+        (q - zero) * (w.scales[n * blocks + blk] as number) - (w.offsets?.[n * blocks + blk] ?? 0);
     }
   }
   return out;

@@ -99,7 +99,12 @@ function sameLayout(ws: Weight[]): boolean {
   return ws.every((w) => {
     if (first.kind === 'float' || w.kind === 'float')
       return w.kind === 'float' && first.kind === 'float' && w.halfInputs === first.halfInputs;
-    return w.bits === first.bits && w.blockSize === first.blockSize && zpKind(w) === zpKind(first);
+    return (
+      w.bits === first.bits &&
+      w.blockSize === first.blockSize &&
+      zpKind(w) === zpKind(first) &&
+      (w.offsets === undefined) === (first.offsets === undefined)
+    );
   });
 }
 
@@ -110,7 +115,8 @@ function checkNBits(name: string, w: NBitsWeight, N: number, K: number): void {
     w.N !== N ||
     w.K !== K ||
     w.packed.length !== N * blocks * blockBytes ||
-    w.scales.length !== N * blocks
+    w.scales.length !== N * blocks ||
+    (w.offsets !== undefined && w.offsets.length !== N * blocks)
   )
     throw new WeightShapeError(
       name,
@@ -168,7 +174,40 @@ function matMulNBitsParts(
   // Optional inputs 3 (zero points) and 4 (g_idx) left empty before the bias.
   if (bias) inputs.push(...(zeroPoints ? [] : ['']), '', bias);
   const attrs = { K, N, bits, block_size: blockSize, accuracy_level: ctx.accuracyLevel };
-  return b.op1('MatMulNBits', inputs, attrs, 'com.microsoft');
+  const y = b.op1('MatMulNBits', inputs, attrs, 'com.microsoft'); // [S, N]
+  if (!parts[0]?.offsets) return y;
+  // Per-block offsets: y − (x summed over each block) · offsetsᵀ, a [S, K/bs] × [K/bs, N] product.
+  const sums = b.op1(
+    'ReduceSum',
+    [b.op1('Reshape', [x, b.constInt64([-1, blocks, blockSize])]), b.constInt64([2])],
+    { keepdims: 0 },
+  ); // [S, K/bs]
+  const offsets = b.weight(
+    `${name}.offsets`,
+    'float',
+    [blocks, N],
+    [
+      transposeBlocks(
+        parts.map((w) => w.offsets as Float32Array),
+        blocks,
+        N,
+      ),
+    ],
+  ); // [K/bs, N]
+  return b.op1('Sub', [y, b.op1('MatMul', [sums, offsets])]);
+}
+
+/** Parts' offsets [Nᵢ, blocks] row-major, stacked → [blocks, ΣNᵢ]. */
+function transposeBlocks(parts: Float32Array[], blocks: number, N: number): Float32Array {
+  const out = new Float32Array(blocks * N);
+  let col = 0;
+  for (const o of parts) {
+    const rows = o.length / blocks;
+    for (let r = 0; r < rows; r++)
+      for (let c = 0; c < blocks; c++) out[c * N + col + r] = o[r * blocks + c] as number;
+    col += rows;
+  }
+  return out;
 }
 
 /** Parts [Nᵢ, K] row-major, stacked → [K, ΣNᵢ]. */

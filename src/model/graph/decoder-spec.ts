@@ -47,6 +47,8 @@ export interface NBitsWeight {
   packed: Uint8Array; // [N, K/blockSize, blockSize·bits/8]
   scales: Float32Array; // [N, K/blockSize]
   zeroPoints?: Uint8Array | Float32Array;
+  /** [N, K/blockSize]: subtracted from each value of its block (per-block minimums, as Q4_K's). */
+  offsets?: Float32Array;
 }
 
 export type Weight = FloatWeight | NBitsWeight;

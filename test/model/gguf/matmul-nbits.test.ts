@@ -117,11 +117,9 @@ const cases: Array<[GgmlTypeName, number, number]> = [
 for (const [type, N, K] of cases) {
   test(`${type} [${N}, ${K}] through MatMulNBits equals x · dequantize(W)ᵀ`, async () => {
     const rand = random(7);
-    let bytes = weightBytes(type, N * K, rand);
-    let w = toMatMulNBits(GGML_TYPES[type].id, bytes, N, K);
-    // Random Q4_K bytes may hold a sub-block of scale 0 with a minimum, which has no exact form.
-    while (!w)
-      w = toMatMulNBits(GGML_TYPES[type].id, (bytes = weightBytes(type, N * K, rand)), N, K);
+    const bytes = weightBytes(type, N * K, rand);
+    const w = toMatMulNBits(GGML_TYPES[type].id, bytes, N, K);
+    assert.ok(w);
     const W = dequantize(type, bytes, N * K); // [N, K]
     const M = 3;
     const x = Float32Array.from({ length: M * K }, () => rand() * 2 - 1); // [M, K]
@@ -137,7 +135,13 @@ for (const [type, N, K] of cases) {
             want += x[m * K + k]! * W[n * K + k]!;
             mag += Math.abs(x[m * K + k]! * W[n * K + k]!);
           }
-          const got = y[m * N + n]!;
+          // Per-block offsets (Q4_K's minimums) are the graph's second product: Σ_blocks Σx · offset.
+          let got = y[m * N + n]!;
+          for (let b = 0; w.offsets && b < K / w.blockSize; b++) {
+            let sum = 0;
+            for (let k = b * w.blockSize; k < (b + 1) * w.blockSize; k++) sum += x[m * K + k]!;
+            got -= sum * w.offsets[n * (K / w.blockSize) + b]!;
+          }
           assert.ok(Math.abs(got - want) <= 1e-4 * mag, `${type} [${m}, ${n}]: ${got} vs ${want}`);
         }
       }
@@ -147,12 +151,25 @@ for (const [type, N, K] of cases) {
   });
 }
 
-test('a Q4_K sub-block with scale 0 and a minimum has no exact MatMulNBits form', () => {
+test('Q4_K keeps its 4 bits: scale · (q − 8) and an offset per block, a scale-0 sub-block the offset alone', () => {
   const bytes = new Uint8Array(144);
   const v = new DataView(bytes.buffer);
   v.setUint16(0, floatToHalf(1), true);
   v.setUint16(2, floatToHalf(1), true);
-  bytes[4 + 4] = 5; // sub-block 0: scale 0, min 5
-  assert.equal(toMatMulNBits(GGML_TYPES.Q4_K.id, bytes, 1, 256), undefined);
+  bytes[4 + 4] = 5; // sub-block 0: scale 0, min 5 (every value −5)
+  bytes[4 + 1] = 2; // sub-block 1: scale 2, min 0
+  bytes.fill(0x31, 16, 48); // sub-blocks 0 and 1: q 1 (low nibbles) and 3 (high)
+  const w = toMatMulNBits(GGML_TYPES.Q4_K.id, bytes, 1, 256);
+  assert.equal(w?.bits, 4);
+  const W = dequantize('Q4_K', bytes, 256);
+  const value = (k: number) => {
+    const b = Math.floor(k / 32);
+    const byte = w!.packed[k >> 1]!;
+    const q = k & 1 ? byte >> 4 : byte & 15;
+    return w!.scales[b]! * (q - 8) - w!.offsets![b]!;
+  };
+  for (let k = 0; k < 256; k++) assert.equal(value(k) + 0, W[k]! + 0, `value ${k}`); // −0 is 0
+  assert.equal(W[0], -5);
+  assert.equal(W[32], 6);
   assert.equal(toMatMulNBits(GGML_TYPES.Q5_K.id, new Uint8Array(176), 1, 256), undefined);
 });
