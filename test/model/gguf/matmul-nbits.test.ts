@@ -164,9 +164,9 @@ test('Q4_K keeps its 4 bits: scale · (q − 8) and an offset per block, a scale
   const W = dequantize('Q4_K', bytes, 256);
   const value = (k: number) => {
     const b = Math.floor(k / 32);
-    const byte = w!.packed[k >> 1]!;
+    const byte = w.packed[k >> 1]!;
     const q = k & 1 ? byte >> 4 : byte & 15;
-    return w!.scales[b]! * (q - 8) - w!.offsets![b]!;
+    return w.scales[b]! * (q - 8) - w.offsets![b]!;
   };
   for (let k = 0; k < 256; k++) assert.equal(value(k) + 0, W[k]! + 0, `value ${k}`); // −0 is 0
   assert.equal(W[0], -5);
