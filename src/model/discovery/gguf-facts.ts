@@ -163,8 +163,9 @@ const elements = (t: GgufTensorInfo) => t.dims.reduce((a, b) => a * b, 1);
 
 /**
  * Bytes a tensor takes in the graph gguf-weights.ts builds: vectors and F32/F16/BF16 matrices as fp32;
- * Q4_0 as 4-bit blocks of 32 with a float scale each; Q6_K as 8-bit blocks of 16; Q8_0, Q5_0 as 8-bit
- * blocks of 32, and the types without an exact fast form (Q4_K, Q4_1, Q5_1, Q5_K) requantized to them.
+ * Q4_0 as 4-bit blocks of 32 with a float scale each, Q4_K with a float offset too (but an embedding
+ * table as 8 bits); Q6_K as 8-bit blocks of 16; Q8_0, Q5_0 as 8-bit blocks of 32, and the types
+ * without an exact fast form (Q4_1, Q5_1, Q5_K) requantized to them.
  */
 export function engineWeightBytes(tensors: readonly GgufTensorInfo[]): number {
   let total = 0;
@@ -173,6 +174,8 @@ export function engineWeightBytes(tensors: readonly GgufTensorInfo[]): number {
     const type = ggmlType(t.type)?.name;
     if (t.dims.length < 2 || type === 'F32' || type === 'F16' || type === 'BF16') total += 4 * n;
     else if (type === 'Q4_0') total += n / 2 + (n / 32) * 4;
+    // Q4_K: 4-bit blocks of 32 with a float scale and offset each (the embedding table: 8-bit blocks).
+    else if (type === 'Q4_K' && t.name !== 'token_embd.weight') total += n / 2 + (n / 32) * 8;
     else if (type === 'Q6_K') total += n + (n / 16) * 4;
     else total += n + (n / 32) * 4;
   }
