@@ -39,6 +39,8 @@ export interface CompletionOutcome {
   context?: string[];
   /** The RoPE method and factor it ran with and why, e.g. `yarn ×4 (beyond training length)`. */
   rope?: string;
+  /** The prompt's token ids as packed (one segment per part), for a log that shows what the model saw. */
+  prompt?: number[][];
 }
 
 export interface ServiceStats {
@@ -135,6 +137,7 @@ export class CompletionService {
         stopReason: g.stopReason,
         context: prepared.built.packed.chunks.map((c) => `${c.type} ${c.source}`),
         rope: `${settings.rope.method} ×${Number(settings.rope.options.factor ?? 1).toFixed(1)} (${settings.rope.source})`,
+        prompt: prepared.built.packed.segments,
       });
     } catch (error) {
       if (isCancelled(error) || signal.aborted) return cancelled();

@@ -24,6 +24,8 @@ export interface RopewalkConfig {
   languages: readonly string[];
   contextStrategy: ContextStrategy;
   maxIndexedFiles: number;
+  /** Each completion's prompt, decoded, into the log. */
+  logPrompts: boolean;
 }
 
 const PROVIDERS: ReadonlySet<string> = new Set(PROVIDER_SETTINGS);
@@ -66,5 +68,6 @@ export function readConfig(): RopewalkConfig {
         : DEFAULT_LANGUAGES,
     contextStrategy: isContextStrategy(strategy) ? strategy : 'ast',
     maxIndexedFiles: int(c.get('maxIndexedFiles'), 20000, 100, 200000),
+    logPrompts: c.get<unknown>('logPrompts') === true,
   };
 }

@@ -40,6 +40,8 @@ export class RopewalkInlineProvider implements vscode.InlineCompletionItemProvid
         this.log.info(
           `completion in ${outcome.latencyMs.toFixed(0)} ms, ${outcome.promptTokens} prompt tokens (${outcome.reusedTokens} cached), RoPE ${outcome.rope}, context: ${outcome.context?.join(', ') || 'the file alone'}`,
         );
+        if (config.logPrompts && outcome.prompt)
+          this.log.info(session.describePrompt(outcome.prompt));
       }
       if (!outcome.text || token.isCancellationRequested) return undefined;
       return [new vscode.InlineCompletionItem(outcome.text, new vscode.Range(position, position))];

@@ -97,6 +97,12 @@ export class WorkspaceSession implements vscode.Disposable {
     this.watch();
   }
 
+  /** A prompt as the model saw it, decoded back to text with the family's markers, for the log. */
+  describePrompt(segments: readonly number[][]): string {
+    const ids = segments.flat();
+    return `prompt (${this.builder.template.label}, ${ids.length} tokens):\n${this.tok.decode(ids)}`;
+  }
+
   /** Repository path of a document ('/'-separated; a document outside the folder keeps its own path). */
   pathOf(uri: vscode.Uri): string {
     return vscode.workspace.asRelativePath(uri, false);

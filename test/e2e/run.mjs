@@ -9,9 +9,11 @@
 // E2E_EXTRA_EXTENSIONS (unpacked extension folders to install beside Ropewalk; see scripts/e2e/harness.mjs).
 
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { repoRoot } from '../../scripts/dev-tools.mjs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
+import { basename, join } from 'node:path';
+import { repoRoot, requireDevTool } from '../../scripts/dev-tools.mjs';
 import { hostTarget, packageTarget } from '../../scripts/package.mjs';
 import { ropewalkLog, startSession } from '../../scripts/e2e/harness.mjs';
 import {
@@ -259,6 +261,146 @@ async function ggufModel(s) {
   console.log(`  GGUF model, editor and CLI: ${JSON.stringify(ghost)}`);
 }
 
+/** Waits until the Ropewalk log, from character `from` on, matches `pattern`; the log from `from`, or a failed check. */
+async function waitForLog(s, from, pattern, timeoutMs, what) {
+  const deadline = Date.now() + timeoutMs;
+  let log = '';
+  while (Date.now() < deadline) {
+    log = ropewalkLog(s.tmp).slice(from);
+    if (pattern.test(log)) return log;
+    await s.page.waitForTimeout(250);
+  }
+  throw new CheckFailed(
+    `the Ropewalk log never said /${pattern.source}/ ${what}:\n${log.split('\n').slice(-5).join('\n')}`,
+  );
+}
+
+/** A log line starts with its time stamp; a prompt's own lines do not. */
+const LOG_LINE = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} \[/m;
+
+/** The last prompt in a stretch of the log (ropewalk.logPrompts): its header's label and its text. */
+function loggedPrompt(log) {
+  const at = log.lastIndexOf('] prompt (');
+  if (at < 0) return undefined;
+  const header = log.slice(at).match(/^\] prompt \((.*), (\d+) tokens\):\n/);
+  if (!header) return undefined;
+  const rest = log.slice(at + header[0].length);
+  const end = rest.search(LOG_LINE);
+  return { label: header[1], text: (end < 0 ? rest : rest.slice(0, end)).replace(/\n$/, '') };
+}
+
+/** Random-weight GGUF models of each family, written once into a temporary folder (bundling family-models.ts). */
+let familyModels;
+async function writeFamilyModels() {
+  if (familyModels) return familyModels;
+  const { build } = requireDevTool('esbuild');
+  const dir = mkdtempSync(join(tmpdir(), 'ropewalk-e2e-families-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  await build({
+    entryPoints: { 'family-models': join(repoRoot, 'test', 'e2e', 'family-models.ts') },
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    outdir: join(dir, 'bundle'),
+    logLevel: 'warning',
+  });
+  const texts = SCENARIOS.modelFamilies.vocabularyFrom.map((f) =>
+    readFileSync(join(FIXTURE, f), 'utf8'),
+  );
+  const models = createRequire(import.meta.url)(
+    join(dir, 'bundle', 'family-models.js'),
+  ).writeFamilyModels(dir, texts);
+  familyModels = { dir, models };
+  return familyModels;
+}
+
+/** Chooses a model in *Ropewalk: Select Model…* by its file name, as a person would. */
+async function chooseModel(s, fileName) {
+  await runCommand(s.page, 'Ropewalk: Select Model…');
+  const input = s.page.locator('.quick-input-widget input');
+  const rows = s.page.locator('.quick-input-list .monaco-list-row');
+  await s.page
+    .locator('.quick-input-widget input[placeholder*="models found"]')
+    .waitFor({ timeout: 60_000 })
+    .catch((cause) => {
+      throw new CheckFailed('Select Model never finished finding the models', { cause });
+    });
+  await input.fill(fileName);
+  const found = rows.filter({ hasText: fileName }).first();
+  await found.waitFor({ timeout: 10_000 }).catch((cause) => {
+    throw new CheckFailed(`Select Model did not list ${fileName} from ropewalk.modelFolders`, {
+      cause,
+    });
+  });
+  await found.click();
+}
+
+/**
+ * Each model family's prompt format, in the editor: a random-weight GGUF model per family (Qwen2.5-Coder,
+ * StarCoder2, DeepSeek-Coder, Code Llama, CodeGemma; test/e2e/family-models.ts, in a folder named by
+ * ropewalk.modelFolders) is chosen in turn in *Select Model…* and built; a suggestion is asked for at
+ * the same cursor, and the prompt the log shows decoded (ropewalk.logPrompts) is in that family's
+ * format, with the same repository file in it. Random weights suggest noise or nothing: only the
+ * prompt is checked.
+ */
+async function modelFamilies(s) {
+  const { file, text, families } = SCENARIOS.modelFamilies;
+  const { models } = await writeFamilyModels();
+  check(
+    models.map((m) => m.family).join() === Object.keys(families).join(),
+    `family-models.ts writes ${models.map((m) => m.family).join(', ')}; scenarios.json expects ${Object.keys(families).join(', ')}`,
+  );
+  await waitForModelReady(s.page);
+  writeFileSync(join(s.workspace, file), text);
+  for (const m of models) {
+    const f0 = performance.now();
+    const { architecture, prompt: pieces } = families[m.family];
+    const from = ropewalkLog(s.tmp).length;
+    const fileName = basename(m.path);
+    await chooseModel(s, fileName);
+    const name = m.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    await waitForLog(
+      s,
+      from,
+      new RegExp(`model ${name} \\(${architecture}, [^)]*from .*${m.family}-random\\.gguf\\)`),
+      120_000,
+      `after choosing ${fileName}`,
+    );
+    const status = await waitForModelReady(s.page);
+    check(status.text.includes(m.name), `the status bar does not name ${m.name}: '${status.text}'`);
+    await openFile(s.page, file);
+    await s.page.keyboard.press('Control+End');
+    await runCommand(s.page, 'Trigger Inline Suggestion');
+    const log = await waitForLog(
+      s,
+      from,
+      /\] prompt \(.*tokens\):\n/,
+      30_000,
+      `(a completion's prompt) with ${m.name} in use`,
+    );
+    await s.page.waitForTimeout(200); // the rest of a long entry
+    const logged = loggedPrompt(ropewalkLog(s.tmp).slice(from));
+    await s.screenshot(`family-${m.family}`);
+    check(logged, `no prompt in the Ropewalk log with ${m.name}:\n${log.slice(-400)}`);
+    let at = 0;
+    for (const piece of pieces) {
+      const found = logged.text.indexOf(piece, at);
+      check(
+        found >= 0,
+        `the ${logged.label} prompt logged with ${m.name} lacks ${JSON.stringify(piece)} (after character ${at}):\n${logged.text}`,
+      );
+      at = found + piece.length;
+    }
+    check(
+      logged.text.endsWith(pieces.at(-1)),
+      `the ${logged.label} prompt logged with ${m.name} does not end with ${JSON.stringify(pieces.at(-1))}:\n${logged.text}`,
+    );
+    console.log(
+      `  ${m.family} (${architecture}, ${((performance.now() - f0) / 1000).toFixed(1)} s): ${logged.label} prompt ${JSON.stringify(logged.text.slice(0, 50))} … ${JSON.stringify(logged.text.slice(-40))}`,
+    );
+  }
+}
+
 /**
  * *Ropewalk: Select Model…* lists the GGUF files of a folder named in ropewalk.modelFolders, each with
  * what it is; choosing one loads it, and the status bar names it.
@@ -314,6 +456,7 @@ const CASES = {
   'cli-parity': cliParity,
   'gguf-model': ggufModel,
   'select-model': selectModel,
+  'model-families': modelFamilies,
 };
 
 /** Cases that need an editor started with other settings get a session of their own. */
@@ -321,6 +464,10 @@ const CASE_SETTINGS = {
   'gguf-model': () => ({ 'ropewalk.modelPath': join(repoRoot, SCENARIOS.ggufModel.model) }),
   'select-model': () => ({
     'ropewalk.modelFolders': [join(repoRoot, SCENARIOS.selectModel.folder)],
+  }),
+  'model-families': async () => ({
+    'ropewalk.logPrompts': true,
+    'ropewalk.modelFolders': [(await writeFamilyModels()).dir],
   }),
 };
 
@@ -385,7 +532,7 @@ async function main() {
       vsix,
       outDir: join(outDir, name),
       names: [name],
-      settings: CASE_SETTINGS[name](),
+      settings: await CASE_SETTINGS[name](),
       results,
     });
   }

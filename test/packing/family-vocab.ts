@@ -84,13 +84,18 @@ function pieces(spec: FamilyVocabSpec): {
   return { tokens, types, merges, scores };
 }
 
-/** Writes the vocabulary as a GGUF file under dir and loads it as an imported model's tokenizer. */
-export async function familyTokenizer(
-  dir: string,
+/**
+ * The vocabulary's GGUF metadata (tokenizer.ggml.*, and general.architecture from the model type).
+ * `compact`: the special tokens renumbered to follow the learned ones, their order kept, so that a
+ * model with weights stays small (templates find markers by their text, not their ids).
+ */
+export function familyVocabMetadata(
   name: string,
-  spec: FamilyVocabSpec,
-): Promise<PromptTokenizer> {
-  const base = pieces(spec);
+  given: FamilyVocabSpec,
+  options: { compact?: boolean } = {},
+): Array<[string, GgufValue]> {
+  const base = pieces(given);
+  const spec = options.compact ? compacted(given, base.tokens.length) : given;
   const specialIds = Object.keys(spec.specials).map(Number);
   const firstSpecial = Math.min(...specialIds);
   if (base.tokens.length > firstSpecial)
@@ -141,8 +146,41 @@ export async function familyTokenizer(
   if (spec.addSpacePrefix !== undefined)
     metadata.push(['tokenizer.ggml.add_space_prefix', bool(spec.addSpacePrefix)]);
   for (const [k, v] of Object.entries(spec.keys ?? {})) metadata.push([k, u32(v)]);
+  return metadata;
+}
+
+/** The spec with its special tokens at `first`, `first + 1`, … and every id that named one moved along. */
+function compacted(spec: FamilyVocabSpec, first: number): FamilyVocabSpec {
+  const moved = new Map(
+    Object.keys(spec.specials)
+      .map(Number)
+      .sort((a, b) => a - b)
+      .map((id, i) => [id, first + i]),
+  );
+  const at = (id: number | undefined) => (id === undefined ? undefined : (moved.get(id) ?? id));
+  return {
+    ...spec,
+    size: first + moved.size,
+    specials: Object.fromEntries(
+      Object.entries(spec.specials).map(([id, s]) => [moved.get(Number(id)), s]),
+    ),
+    bos: at(spec.bos),
+    eos: at(spec.eos),
+    keys: Object.fromEntries(
+      Object.entries(spec.keys ?? {}).map(([k, id]) => [k, at(id) as number]),
+    ),
+  };
+}
+
+/** Writes the vocabulary as a GGUF file under dir and loads it as an imported model's tokenizer. */
+export async function familyTokenizer(
+  dir: string,
+  name: string,
+  spec: FamilyVocabSpec,
+  options: { compact?: boolean } = {},
+): Promise<PromptTokenizer> {
   const path = join(dir, `${name}.gguf`);
-  writeGguf(path, { metadata, tensors: [] });
+  writeGguf(path, { metadata: familyVocabMetadata(name, spec, options), tensors: [] });
   const vocab = vocabFromMetadata(plainMetadata(await readGguf(path)));
   return promptTokenizer(new GgufTokenizer(vocab));
 }

@@ -18,6 +18,7 @@ import {
   type TemplateFamily,
 } from '../../src/packing/templates';
 import { tempDir } from '../temp-dir';
+import { FAMILY_VOCABS, wordsOf } from './family-specs';
 import { familyTokenizer, type FamilyVocabSpec } from './family-vocab';
 import { bundledModel } from '../test-models';
 
@@ -33,11 +34,7 @@ const CHUNKS = [
   { key: 'b', source: 'model.py', text: MODEL, score: 0.5 },
 ];
 const FILE = { path: 'main.py', prefix: PREFIX, suffix: SUFFIX };
-const WORDS = [
-  ...new Set(
-    [UTILS, MODEL, MAIN, 'utils.py model.py main.py demo'].join('\n').match(/ ?[A-Za-z_]+/g) ?? [],
-  ),
-];
+const WORDS = wordsOf([UTILS, MODEL, MAIN, 'utils.py model.py main.py demo']);
 
 /** The prompt packPrompt builds for the shared case, flat (the cursor file through HeadCachedEncoder, as the editor does). */
 function packed(tok: PromptTokenizer, chunks = CHUNKS): number[] {
@@ -59,28 +56,7 @@ function family(tok: PromptTokenizer): TemplateFamily {
 
 const dir = tempDir('rw-templates-');
 
-// Qwen2.5-Coder's added tokens at their ids (151643 <|endoftext|> … 151664 <|file_sep|>), as the
-// eos_token_ids of its examples name them.
-const QWEN: FamilyVocabSpec = {
-  model: 'gpt2',
-  pre: 'qwen2',
-  size: 151665,
-  specials: {
-    151643: '<|endoftext|>',
-    151644: '<|im_start|>',
-    151645: '<|im_end|>',
-    151659: '<|fim_prefix|>',
-    151660: '<|fim_middle|>',
-    151661: '<|fim_suffix|>',
-    151662: '<|fim_pad|>',
-    151663: '<|repo_name|>',
-    151664: '<|file_sep|>',
-  },
-  bos: 151643,
-  eos: 151643,
-  addBos: false,
-  words: WORDS,
-};
+const QWEN: FamilyVocabSpec = { ...FAMILY_VOCABS['qwen2.5-coder'], words: WORDS };
 
 test('Qwen2.5-Coder: the repository-level FIM prompt of its example, and its eos_token_ids', async () => {
   const tok = await familyTokenizer(dir, 'qwen', QWEN);
@@ -101,25 +77,7 @@ test('Qwen2.5-Coder: the repository-level FIM prompt of its example, and its eos
   assert.throws(() => templateFor(tok, 'spm'), UnsupportedOrderError);
 });
 
-// StarCoder2's first special tokens (llama.cpp's models/ggml-vocab-starcoder.gguf).
-const STARCODER2: FamilyVocabSpec = {
-  model: 'gpt2',
-  pre: 'starcoder',
-  size: 900,
-  specials: {
-    800: '<|endoftext|>',
-    801: '<fim_prefix>',
-    802: '<fim_middle>',
-    803: '<fim_suffix>',
-    804: '<fim_pad>',
-    805: '<repo_name>',
-    806: '<file_sep>',
-    807: '<issue_start>',
-  },
-  bos: 800,
-  eos: 800,
-  words: WORDS,
-};
+const STARCODER2: FamilyVocabSpec = { ...FAMILY_VOCABS.starcoder2, words: WORDS };
 
 test('StarCoder2: <repo_name>, files after <file_sep>, the FIM file with its path inside <fim_prefix>', async () => {
   const tok = await familyTokenizer(dir, 'starcoder2', STARCODER2);
@@ -133,26 +91,7 @@ test('StarCoder2: <repo_name>, files after <file_sep>, the FIM file with its pat
   assert.deepEqual([...completionStopTokens(tok)].sort(), [800, 801, 802, 803, 804, 805, 806]);
 });
 
-// DeepSeek-Coder's added tokens at their ids (llama.cpp's models/ggml-vocab-deepseek-coder.gguf): the
-// FIM markers and <|EOT|> are user-defined tokens, BOS/EOS control, and the file asks for BOS.
-const DEEPSEEK: FamilyVocabSpec = {
-  model: 'gpt2',
-  pre: 'deepseek-coder',
-  size: 32256,
-  specials: {
-    32013: '<｜begin▁of▁sentence｜>',
-    32014: '<｜end▁of▁sentence｜>',
-    32015: ['<｜fim▁hole｜>', 4],
-    32016: ['<｜fim▁begin｜>', 4],
-    32017: ['<｜fim▁end｜>', 4],
-    32018: ['<pad>', 4],
-    32021: ['<|EOT|>', 4],
-  },
-  bos: 32013,
-  eos: 32014,
-  addBos: true,
-  words: WORDS,
-};
+const DEEPSEEK: FamilyVocabSpec = { ...FAMILY_VOCABS['deepseek-coder'], words: WORDS };
 
 test('DeepSeek-Coder: BOS, <｜fim▁begin｜>, files headed by path comments, the hole and the end', async () => {
   const tok = await familyTokenizer(dir, 'deepseek', DEEPSEEK);
@@ -173,23 +112,7 @@ test('DeepSeek-Coder: BOS, <｜fim▁begin｜>, files headed by path comments, t
   assert.deepEqual([...completionStopTokens(tok)].sort(), [32014, 32015, 32016, 32017, 32021]);
 });
 
-// Code Llama: Llama 2's SentencePiece vocabulary (<unk> 0, <s> 1, </s> 2, byte tokens) and its infilling
-// tokens at the ids its tokenizer gives them (▁<PRE> 32007, ▁<SUF> 32008, ▁<MID> 32009, ▁<EOT> 32010).
-const CODELLAMA: FamilyVocabSpec = {
-  model: 'llama',
-  pre: 'default',
-  size: 32016,
-  lead: [
-    ['<unk>', 2],
-    ['<s>', 3],
-    ['</s>', 3],
-  ],
-  specials: { 32007: '▁<PRE>', 32008: '▁<SUF>', 32009: '▁<MID>', 32010: '▁<EOT>' },
-  bos: 1,
-  eos: 2,
-  addBos: true,
-  words: WORDS,
-};
+const CODELLAMA: FamilyVocabSpec = { ...FAMILY_VOCABS.codellama, words: WORDS };
 
 test('Code Llama: Meta’s infilling tokens, the leading space on the prefix only', async () => {
   const tok = await familyTokenizer(dir, 'codellama', CODELLAMA);
@@ -226,32 +149,7 @@ test('Code Llama: Meta’s infilling tokens, the leading space on the prefix onl
   );
 });
 
-// CodeGemma: Gemma's SentencePiece vocabulary without the leading space (<pad> 0, <eos> 1, <bos> 2),
-// the FIM tokens and the file separator as user-defined tokens.
-const CODEGEMMA: FamilyVocabSpec = {
-  model: 'llama',
-  pre: 'default',
-  size: 1200,
-  lead: [
-    ['<pad>', 3],
-    ['<eos>', 3],
-    ['<bos>', 3],
-    ['<unk>', 2],
-  ],
-  specials: {
-    1000: ['<|fim_prefix|>', 4],
-    1001: ['<|fim_middle|>', 4],
-    1002: ['<|fim_suffix|>', 4],
-    1003: ['<|file_separator|>', 4],
-    1004: '<start_of_turn>',
-    1005: '<end_of_turn>',
-  },
-  bos: 2,
-  eos: 1,
-  addBos: true,
-  addSpacePrefix: false,
-  words: WORDS,
-};
+const CODEGEMMA: FamilyVocabSpec = { ...FAMILY_VOCABS.codegemma, words: WORDS };
 
 test('CodeGemma: BOS, files each ended by <|file_separator|>, then the documented FIM prompt', async () => {
   const tok = await familyTokenizer(dir, 'codegemma', CODEGEMMA);
