@@ -42,12 +42,9 @@ for (const arch of ['qwen2', 'llama', 'starcoder2']) {
   for (const q of ['q8_0', 'q4_0'])
     CASES.push({ file: `${arch}-tiny-${q}`, minTop1: 0.88, maxDiff: 2, greedy: false });
 }
-// Gemma's F32 and Q4_0 files were checked too (64/64, max |Δ| 6.4e-3, greedy identical; 63/64, 1.10,
-// greedy identical) but are not committed: the repository's tracked files stay under 35 MiB.
-CASES.push(
-  { file: 'gemma-tiny-f16', minTop1: 1, maxDiff: 0.05, greedy: true },
-  { file: 'gemma-tiny-q8_0', minTop1: 0.88, maxDiff: 2, greedy: false },
-);
+// Gemma's F32, Q8_0 and Q4_0 files were checked too (64/64, max |Δ| 6.4e-3; 61/64, 0.90; 63/64, 1.10;
+// greedy identical for all) but are not committed: the repository's tracked files stay under 35 MiB.
+CASES.push({ file: 'gemma-tiny-f16', minTop1: 1, maxDiff: 0.05, greedy: true });
 CASES.push(
   { file: 'qwen2-kq-q4_k_m', minTop1: 0.95, maxDiff: 3, greedy: false },
   { file: 'qwen2-kq-q6_k', minTop1: 0.95, maxDiff: 3, greedy: false },
