@@ -42,9 +42,9 @@ export const REMOTE_OPTIONS: readonly OptionSpec[] = [
     name: 'remote-family',
     kind: 'string',
     value: 'F',
-    choices: REMOTE_FAMILIES,
     default: 'auto',
-    description: "the prompt format when the server cannot say (auto: from the server's markers)",
+    // Listed here rather than as choices: joined by '|' they make one word longer than a usage line.
+    description: `the prompt format when the server cannot say: auto (from the server's markers), ${REMOTE_FAMILIES.filter((f) => f !== 'auto').join(', ')}`,
   },
   {
     name: 'timeout-ms',
@@ -85,8 +85,11 @@ export async function connectFromArgs(args: ParsedArgs): Promise<RemoteSession |
   } catch (error) {
     throw new UsageError(`--endpoint ${endpoint}: ${(error as Error).message}`);
   }
+  const family = args.string('remote-family');
+  if (!(REMOTE_FAMILIES as readonly string[]).includes(family))
+    throw new UsageError(`--remote-family ${family}: one of ${REMOTE_FAMILIES.join(', ')}`);
   const model = await connectRemote(backend, {
-    family: args.string('remote-family') as RemoteFamilySetting,
+    family: family as RemoteFamilySetting,
     localTokenizer: args.has('model') ? tokenizerOf(args) : undefined,
   });
   process.stderr.write(`ropewalk ${args.command}: ${model.summary}\n`);
