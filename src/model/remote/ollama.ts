@@ -20,6 +20,9 @@ import {
 } from './remote-backend';
 import { RemoteHttpError, RemoteModelNotFoundError } from './errors';
 
+/** num_ctx where the Modelfile sets none (docs/modelfile.md; later versions raised it, never lowered). */
+export const OLLAMA_DEFAULT_NUM_CTX = 2048;
+
 export class OllamaBackend implements RemoteBackend {
   readonly kind = 'ollama';
   readonly endpoint: string;
@@ -48,13 +51,13 @@ export class OllamaBackend implements RemoteBackend {
     );
     const info = show.model_info ?? {};
     const tokens = info['tokenizer.ggml.tokens'];
-    const arch = info['general.architecture'];
-    const ctx = typeof arch === 'string' ? info[`${arch}.context_length`] : undefined;
     const vocab = Array.isArray(tokens) ? new Set(tokens) : undefined;
+    // ollama runs a model at its num_ctx (the Modelfile's, else its default), not at the model's
+    // native context, and cuts a longer prompt silently: the budget must fit num_ctx.
+    const numCtx = /(?:^|\n)\s*num_ctx\s+(\d+)/.exec(show.parameters ?? '')?.[1];
     return {
       singleTokens: vocab ? markerTexts.filter((t) => vocab.has(t)) : undefined,
-      // ollama runs at its num_ctx (2048–4096 by default), not the model's native context.
-      contextTokens: typeof ctx === 'number' ? ctx : undefined,
+      contextTokens: numCtx ? Number(numCtx) : OLLAMA_DEFAULT_NUM_CTX,
       model: this.model,
       source: url,
     };

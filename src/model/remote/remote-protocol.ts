@@ -154,6 +154,8 @@ export interface OllamaShowRequest {
 }
 export interface OllamaShowResponse {
   details?: { family?: string };
+  /** The Modelfile's PARAMETER lines, e.g. `num_ctx 8192\nstop "<|endoftext|>"`. */
+  parameters?: string;
   model_info?: Record<string, unknown> & {
     'general.architecture'?: string;
     'tokenizer.ggml.tokens'?: string[];

@@ -15,6 +15,7 @@ import {
 } from '../../../src/model/remote/errors';
 import type { RemoteBackend, RemoteBackendKind } from '../../../src/model/remote/remote-backend';
 import { StopWatcher } from '../../../src/model/remote/remote-backend';
+import { OLLAMA_DEFAULT_NUM_CTX } from '../../../src/model/remote/ollama';
 import { loadExchanges, ReplayServer } from './replay-server';
 
 const QWEN_MARKERS = ['<|fim_prefix|>', '<|fim_suffix|>', '<|fim_middle|>', '<|file_sep|>'];
@@ -237,6 +238,32 @@ describe('errors and cancellation', () => {
     );
     assert.equal(vllm.received.length - before, 1);
   });
+});
+
+test("ollama's context is its num_ctx (the Modelfile's, else the default), not the model's native one", async () => {
+  const exchanges = loadExchanges('ollama').exchanges;
+  const server = await new ReplayServer(exchanges).start();
+  try {
+    const b = remoteBackend('ollama', server.url, { model: 'qwen2.5-coder:1.5b-base-q8_0' });
+    assert.equal((await b.probe([])).contextTokens, 8192);
+  } finally {
+    await server.stop();
+  }
+  const bare = exchanges.map((e) =>
+    e.request.path === '/api/show' && e.request.match
+      ? {
+          ...e,
+          response: { ...e.response, body: { ...(e.response.body as object), parameters: '' } },
+        }
+      : e,
+  );
+  const plain = await new ReplayServer(bare).start();
+  try {
+    const b = remoteBackend('ollama', plain.url, { model: 'qwen2.5-coder:1.5b-base-q8_0' });
+    assert.equal((await b.probe([])).contextTokens, OLLAMA_DEFAULT_NUM_CTX);
+  } finally {
+    await plain.stop();
+  }
 });
 
 test('stop texts: the first wins, a tail that could still become one is held back', () => {
