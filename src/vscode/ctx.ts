@@ -32,6 +32,9 @@ const SESSION_SETTINGS = [
   ...BACKEND_SETTINGS,
 ].map((s) => `ropewalk.${s}`);
 
+/** How long to wait before asking an unreachable server about its model again. */
+const RECONNECT_MS = 30_000;
+
 /** Where the remote backend's API key is kept: VS Code's secret storage, never settings or logs. */
 const API_KEY_SECRET = 'ropewalk.apiKey';
 
@@ -46,6 +49,8 @@ export class Ctx implements vscode.Disposable {
   private lastOutcome?: CompletionOutcome;
   /** Why the last remote request failed (`server unreachable`, `401 unauthorized`, …), until one succeeds. */
   private remoteProblem?: string;
+  /** The next attempt to reach a server that was unreachable at start. */
+  private reconnect?: ReturnType<typeof setTimeout>;
   /** The prompt at the cursor is being pre-filled into the KV cache. */
   private warming = false;
   private starting?: Promise<void>;
@@ -162,6 +167,7 @@ export class Ctx implements vscode.Disposable {
   /** Opens (and checks) the model in the inference process, then builds a session over the workspace. */
   private restart(): Promise<void> {
     const run = async () => {
+      clearTimeout(this.reconnect);
       this.session?.dispose();
       this.session = undefined;
       this.remoteProblem = undefined;
@@ -178,6 +184,11 @@ export class Ctx implements vscode.Disposable {
           );
           this.remoteProblem = e instanceof RemoteBackendError ? e.reason : undefined;
           this.setPhase('error', e.message);
+          // A server that is not up yet (or restarting) is asked again; a wrong setting waits for a change.
+          if (e instanceof RemoteBackendError && ['unreachable', 'timeout'].includes(e.failure)) {
+            this.log.info(`asking ${config.endpoint} again in ${RECONNECT_MS / 1000} s`);
+            this.reconnect = setTimeout(() => void this.restart(), RECONNECT_MS);
+          }
         }
         return;
       }
@@ -403,6 +414,7 @@ export class Ctx implements vscode.Disposable {
   }
 
   dispose(): void {
+    clearTimeout(this.reconnect);
     for (const d of this.disposables.splice(0).reverse()) d.dispose();
   }
 }
