@@ -13,7 +13,7 @@ import { walkRepository } from '../context/repo-walk';
 import { Generator } from '../model/generate';
 import type { OnnxModel } from '../model/onnx-backend';
 import { templateOf, type FimOrder } from '../packing/templates';
-import type { Command, CommandSpec, ParsedArgs } from './args';
+import { UsageError, type Command, type CommandSpec, type ParsedArgs } from './args';
 import {
   budgetOption,
   INDEX_OPTIONS,
@@ -153,6 +153,8 @@ export const reuseBenchCommand: Command = {
   async run(args) {
     const given = args.positional[0] as string;
     const root = requireFolder(given);
+    if (args.string('backend') !== 'local' && !args.flag('typing'))
+      throw new UsageError('--backend: only with --typing (a server cannot move cached chunks)');
     if (args.flag('typing')) {
       const remote = await connectFromArgs(args);
       if (remote) {
