@@ -1,8 +1,9 @@
 // A CompletionEngine in front of an inference server: the prompt completeOnce packed (the family's
 // template, the stable repository order) goes out raw — as token ids where a local tokenizer of the
 // server's model made them, else as text — or, without such a tokenizer, to llama-server's /infill as
-// its parts where the server's layout is the family's own (Qwen2.5-Coder). Stops, post-processing and cancellation are completeOnce's as for the
-// local engine; the server's timings or usage say how much of the prompt its prefix cache served.
+// its parts where the server's layout is the family's own (Qwen2.5-Coder). Stops, post-processing and
+// cancellation are completeOnce's, as for the local engine; the server's timings or usage say how much
+// of the prompt its prefix cache served.
 
 import type { GenerateResult } from '../model/generate';
 import type { RemoteBackend, FimParts, RemoteReply } from '../model/remote/remote-backend';
