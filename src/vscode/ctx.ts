@@ -20,7 +20,7 @@ import { loadModelTokenizer } from '../model/model-source';
 import type { PromptTokenizer } from '../model/tokenizers/load-tokenizer';
 import { pickModel } from './model-picker';
 import { RopewalkInlineProvider } from './provider';
-import { WorkspaceSession, type SessionPhase } from './workspace-session';
+import { WorkspaceSession, type SessionEvents, type SessionPhase } from './workspace-session';
 
 /** Settings whose change needs a new session (model, device, KV cache type, index, debounce). */
 const SESSION_SETTINGS = [
@@ -106,6 +106,18 @@ export class Ctx implements vscode.Disposable {
     return readConfig().modelPath || defaultModelDir(this.context.extensionPath);
   }
 
+  /** What a workspace session reports back: log lines, its phase, pre-warming. */
+  private sessionEvents(): SessionEvents {
+    return {
+      log: this.log,
+      onPhase: (p, d) => this.setPhase(p, d),
+      onWarming: (w) => {
+        this.warming = w;
+        this.render();
+      },
+    };
+  }
+
   /**
    * Asks the configured server about its model and builds a session whose completions it serves; the
    * local model path, when set, is read as the same model's tokenizer (exact counts, ids sent).
@@ -150,14 +162,7 @@ export class Ctx implements vscode.Disposable {
       engineOf(backend, model),
       this.context.extensionPath,
       this.context.globalStorageUri.fsPath,
-      {
-        log: this.log,
-        onPhase: (p, d) => this.setPhase(p, d),
-        onWarming: (w) => {
-          this.warming = w;
-          this.render();
-        },
-      },
+      this.sessionEvents(),
       this.autoRope,
       { model, label },
     );
@@ -222,14 +227,7 @@ export class Ctx implements vscode.Disposable {
           },
           this.context.extensionPath,
           storage,
-          {
-            log: this.log,
-            onPhase: (p, d) => this.setPhase(p, d),
-            onWarming: (w) => {
-              this.warming = w;
-              this.render();
-            },
-          },
+          this.sessionEvents(),
           this.autoRope,
         );
         await this.session.buildIndex();
