@@ -68,6 +68,15 @@ export function qwenFimParts(segments: number[][], tok: PromptTokenizer): FimPar
   };
 }
 
+/**
+ * A prompt sent as text without the BOS the template put first: a server tokenizing text adds the
+ * model's BOS itself, and the spelled-out marker would make a second one.
+ */
+export function withoutBos(ids: number[], tok: PromptTokenizer): number[] {
+  const bos = tok.facts?.bosId;
+  return bos !== undefined && ids[0] === bos ? ids.slice(1) : ids;
+}
+
 export function remoteEngine(setup: RemoteEngineSetup): RemoteEngine {
   const { backend, tok, exactIds, template } = setup;
   const stopTexts = new Map<number, string>();
@@ -108,7 +117,7 @@ export function remoteEngine(setup: RemoteEngineSetup): RemoteEngine {
       try {
         reply = await backend.complete(
           {
-            prompt: { text: fim ? '' : tok.decode(flat), ids, fim },
+            prompt: { text: fim ? '' : tok.decode(withoutBos(flat, tok)), ids, fim },
             // Pre-warming asks for no tokens; not every server takes 0.
             maxTokens: Math.max(1, options.maxTokens ?? 64),
             stop,

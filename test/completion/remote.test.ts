@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { completeOnce } from '../../src/completion/complete-once';
 import { PromptBuilder } from '../../src/completion/prompt-builder';
-import { qwenFimParts, remoteEngine } from '../../src/completion/remote-engine';
+import { qwenFimParts, remoteEngine, withoutBos } from '../../src/completion/remote-engine';
 import {
   allMarkerTexts,
   connectRemote,
@@ -192,6 +192,16 @@ test('completeOnce through llama-server: /infill with the repository files, repl
   } finally {
     await server.stop();
   }
+});
+
+test("text for a server leaves out the template's BOS: the server adds its own", () => {
+  const tok = new EstimatedTokenizer([]);
+  const bos = Object.assign(Object.create(tok) as EstimatedTokenizer, {
+    facts: { model: 'llama', tokens: [], bosId: 1 },
+  });
+  assert.deepEqual(withoutBos([1, 20, 21], bos), [20, 21]);
+  assert.deepEqual(withoutBos([20, 1], bos), [20, 1]);
+  assert.deepEqual(withoutBos([1, 20], tok), [1, 20]);
 });
 
 test('a remote endpoint set by an untrusted workspace is not used; the user’s own is', () => {
