@@ -9,6 +9,8 @@ import { CONTEXT_STRATEGIES } from '../src/context/proposals';
 import { KV_TYPE_SETTINGS } from '../src/model/kv-type';
 import { PROVIDER_SETTINGS } from '../src/model/providers';
 import { ROPE_METHOD_NAMES } from '../src/model/rope-methods';
+import { BACKENDS } from '../src/model/remote/remote-backend';
+import { REMOTE_FAMILIES } from '../src/completion/remote-setup';
 import { repoRoot } from './repo-root';
 
 interface Setting {
@@ -88,4 +90,25 @@ test('ropewalk.modelFolders is a list of paths, empty by default, and ignored in
   assert.ok(
     restricted.includes('ropewalk.modelPath') && restricted.includes('ropewalk.modelFolders'),
   );
+});
+
+test('ropewalk.backend offers local and every remote backend, local by default; ropewalk.remoteFamily the families', () => {
+  const b = setting('backend');
+  assert.deepEqual(b.enum, [...BACKENDS]);
+  assert.equal(b.default, 'local');
+  assert.equal(b.enumDescriptions?.length, b.enum?.length);
+  const f = setting('remoteFamily');
+  assert.deepEqual(f.enum, [...REMOTE_FAMILIES]);
+  assert.equal(f.default, 'auto');
+  for (const name of ['endpoint', 'remoteModel']) assert.equal(setting(name).default, '');
+});
+
+test('a workspace cannot choose the backend or endpoint while untrusted', () => {
+  const restricted = (
+    JSON.parse(readFileSync(join(repoRoot(), 'package.json'), 'utf8')) as {
+      capabilities: { untrustedWorkspaces: { restrictedConfigurations: string[] } };
+    }
+  ).capabilities.untrustedWorkspaces.restrictedConfigurations;
+  for (const s of ['ropewalk.backend', 'ropewalk.endpoint', 'ropewalk.remoteModel'])
+    assert.ok(restricted.includes(s), s);
 });

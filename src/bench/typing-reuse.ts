@@ -21,11 +21,14 @@ export interface TypingReuseOptions {
   seed: number;
 }
 
-/** Runs a prompt (its segments) on the model's cache `session`: what prefill reused and took. */
+/**
+ * Runs a prompt (its segments) on the model's cache `session`: what prefill reused and took. A server
+ * counts the prompt itself (`promptTokens`, with its own layout); the local engine's count is ours.
+ */
 export type Prefill = (
   segments: number[][],
   session: string,
-) => Promise<{ prefillMs: number; reusedTokens: number }>;
+) => Promise<{ prefillMs: number; reusedTokens: number; promptTokens?: number }>;
 
 export interface Spread {
   mean: number;
@@ -41,6 +44,8 @@ export interface TypingReuseRow {
   recomputed: Spread;
   /** With a model: the tokens its prefill computed (moved chunks count as reused) and its time. */
   engineComputed?: Spread;
+  /** With a model: the share of each prompt its cache served. */
+  engineReused?: Spread;
   prefillMs?: Spread;
 }
 
@@ -66,7 +71,13 @@ async function typeSite(
   options: TypingReuseOptions,
   prefill: Prefill | undefined,
   session: string,
-  samples: { recomputed: number[]; engine: number[]; ms: number[]; tokens: number[] },
+  samples: {
+    recomputed: number[];
+    engine: number[];
+    reused: number[];
+    ms: number[];
+    tokens: number[];
+  },
 ): Promise<void> {
   await index.openDocument(path, site.text);
   let text = site.text;
@@ -91,7 +102,9 @@ async function typeSite(
       samples.recomputed.push(flat.length - commonPrefix(previous, flat));
       samples.tokens.push(flat.length);
       if (run) {
-        samples.engine.push(flat.length - run.reusedTokens);
+        const total = run.promptTokens ?? flat.length;
+        samples.engine.push(total - run.reusedTokens);
+        samples.reused.push(total > 0 ? run.reusedTokens / total : 0);
         samples.ms.push(run.prefillMs);
       }
     }
@@ -128,9 +141,10 @@ export async function typingReuse(
   }
   const rows: TypingReuseRow[] = [];
   for (const [order, builder] of builders) {
-    const samples = { recomputed: [], engine: [], ms: [], tokens: [] } as {
+    const samples = { recomputed: [], engine: [], reused: [], ms: [], tokens: [] } as {
       recomputed: number[];
       engine: number[];
+      reused: number[];
       ms: number[];
       tokens: number[];
     };
@@ -141,7 +155,13 @@ export async function typingReuse(
       keystrokes: samples.recomputed.length,
       promptTokens: spread(samples.tokens).mean,
       recomputed: spread(samples.recomputed),
-      ...(prefill ? { engineComputed: spread(samples.engine), prefillMs: spread(samples.ms) } : {}),
+      ...(prefill
+        ? {
+            engineComputed: spread(samples.engine),
+            engineReused: spread(samples.reused),
+            prefillMs: spread(samples.ms),
+          }
+        : {}),
     });
   }
   return rows;

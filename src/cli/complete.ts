@@ -26,8 +26,12 @@ import {
   strategyOption,
 } from './common-options';
 import { loadModel, ropeFactorsPath } from './model-options';
+import { connectFromArgs, REMOTE_OPTIONS } from './remote-options';
 import { buildIndex, cursorFrom } from './repo-options';
 import { ropeSpecOf } from './rope-option';
+import { remoteSettings } from '../completion/remote-setup';
+import type { CompletionEngine } from '../completion/complete-once';
+import type { PromptTokenizer } from '../model/tokenizers/load-tokenizer';
 
 const spec: CommandSpec = {
   name: 'complete',
@@ -35,10 +39,12 @@ const spec: CommandSpec = {
   positionals: { min: 0, max: 0 },
   about: `Completes the code at a position (lines and columns from 1) with repository context and prints
 what the editor would show there: the same prompt, RoPE choice, healing and post-processing. The current
-directory is the repository root; --strategy infile uses the file alone.`,
+directory is the repository root; --strategy infile uses the file alone. With --backend and --endpoint
+an inference server completes the same prompt (--model then names the same model's local tokenizer).`,
   options: [
     ...CURSOR_OPTIONS,
     ...MODEL_OPTIONS,
+    ...REMOTE_OPTIONS,
     {
       name: 'rope',
       kind: 'string',
@@ -85,30 +91,40 @@ export const completeCommand: Command = {
     const rope = args.string('rope');
     const pinned = rope === 'auto' ? undefined : ropeSpecOf('--rope', rope);
     const factorsFile = ropeFactorsPath(args);
-    const model = await loadModel(args, args.has('budget') ? args.int('budget') : undefined);
+    const remote = await connectFromArgs(args);
+    const budget = args.has('budget') ? args.int('budget') : undefined;
+    const strategy = args.string('strategy') as ContextStrategy;
+    const maxTokens = args.int('max-tokens');
+    const model = remote ? undefined : await loadModel(args, budget);
     try {
-      const tok = loadTokenizer(model.files.tokenizer);
-      const autoRope = new AutoRopeStore(
-        args.has('auto-dir') ? args.string('auto-dir') : undefined,
-        (l) => process.stderr.write(l + '\n'),
-      );
-      const settings = completionSettings(
-        {
-          budget: args.has('budget') ? args.int('budget') : undefined,
-          strategy: args.string('strategy') as ContextStrategy,
-          rope: pinned?.method ?? 'auto',
-          maxTokens: args.int('max-tokens'),
-        },
-        {
-          provider: model.provider,
-          card: model.card,
-          tok,
-          measuredBest: (b) => autoRope.bestFor(model.card.name, b)?.method,
-        },
-      );
-      // METHOD:FACTOR pins the factor; LongRoPE's per-pair factors come from a file.
-      if (rope.includes(':') && pinned) settings.rope.options.factor = pinned.factor;
-      if (factorsFile) Object.assign(settings.rope.options, readLongRopeFactors(factorsFile));
+      let tok: PromptTokenizer;
+      let settings: CompletionSettings;
+      let engine: CompletionEngine;
+      if (remote) {
+        tok = remote.model.tok;
+        settings = remoteSettings(remote.model, { budget, strategy, maxTokens });
+        engine = remote.engine;
+      } else {
+        const local = model!;
+        tok = loadTokenizer(local.files.tokenizer);
+        const autoRope = new AutoRopeStore(
+          args.has('auto-dir') ? args.string('auto-dir') : undefined,
+          (l) => process.stderr.write(l + '\n'),
+        );
+        settings = completionSettings(
+          { budget, strategy, rope: pinned?.method ?? 'auto', maxTokens },
+          {
+            provider: local.provider,
+            card: local.card,
+            tok,
+            measuredBest: (b) => autoRope.bestFor(local.card.name, b)?.method,
+          },
+        );
+        // METHOD:FACTOR pins the factor; LongRoPE's per-pair factors come from a file.
+        if (rope.includes(':') && pinned) settings.rope.options.factor = pinned.factor;
+        if (factorsFile) Object.assign(settings.rope.options, readLongRopeFactors(factorsFile));
+        engine = localEngine(new Generator(local, tok), local.provider);
+      }
       // In-file context needs no index; the other strategies index the current directory first.
       const loader = new SyntaxLoader(defaultGrammarsDir());
       const index =
@@ -117,17 +133,31 @@ export const completeCommand: Command = {
           : (await buildIndex(cursor.root, args)).index;
       const builder = new PromptBuilder(index, tok, new FileTexts(cursor.root).get);
       if (builder.template.notice) process.stderr.write(`ropewalk: ${builder.template.notice}\n`);
-      const engine = localEngine(new Generator(model, tok), model.provider);
       const result = await completeOnce(
         { path: cursor.path, text: cursor.text, offset: cursor.offset, language: language.id },
         settings,
         { builder, engine, loader },
       );
       if (!result) return 130;
-      if (args.flag('json')) console.log(JSON.stringify(completionJson(result, settings)));
+      if (args.flag('json'))
+        console.log(
+          JSON.stringify({
+            ...completionJson(result, settings),
+            ...(remote
+              ? {
+                  backend: remote.backend.kind,
+                  endpoint: remote.backend.endpoint,
+                  path: remote.engine.last?.reply.path,
+                  sentAs: remote.engine.last?.sentAs,
+                  cachedTokens: remote.engine.last?.reply.cachedTokens ?? null,
+                  family: remote.model.template.family,
+                }
+              : {}),
+          }),
+        );
       else process.stdout.write((args.flag('raw') ? result.raw : (result.text ?? '')) + '\n');
     } finally {
-      await model.dispose();
+      await model?.dispose();
     }
     return 0;
   },

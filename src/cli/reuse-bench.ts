@@ -3,7 +3,9 @@
 
 import { loadTokenizer } from '../model/tokenizers/load-tokenizer';
 import { buildReusePrompts, reuseAgreement } from '../bench/reuse-agreement';
-import { typingReuse } from '../bench/typing-reuse';
+import { typingReuse, type Prefill } from '../bench/typing-reuse';
+import type { PromptTokenizer } from '../model/tokenizers/load-tokenizer';
+import { connectFromArgs, REMOTE_OPTIONS } from './remote-options';
 import { PromptBuilder } from '../completion/prompt-builder';
 import { FileTexts } from '../context/file-texts';
 import type { ContextStrategy } from '../context/proposals';
@@ -11,7 +13,7 @@ import { walkRepository } from '../context/repo-walk';
 import { Generator } from '../model/generate';
 import type { OnnxModel } from '../model/onnx-backend';
 import { templateOf, type FimOrder } from '../packing/templates';
-import type { Command, CommandSpec, ParsedArgs } from './args';
+import { UsageError, type Command, type CommandSpec, type ParsedArgs } from './args';
 import {
   budgetOption,
   INDEX_OPTIONS,
@@ -34,9 +36,12 @@ const spec: CommandSpec = {
 compares decoding on the moved cache with decoding from scratch: top-1 agreement and prefill time.
 --typing: at seeded cursors in REPO, types a line again key by key with the prompt in each order the
 model's family was trained on (PSM and SPM for Ropewalk's models), and prints the tokens each
-keystroke leaves to compute and the model's prefill time.`,
+keystroke leaves to compute and the model's prefill time. With --backend and --endpoint (--typing
+only) the prompts go to an inference server, and its own figures (llama-server's timings, OpenAI-style
+usage.prompt_tokens_details.cached_tokens) say what its prefix cache served.`,
   options: [
     ...MODEL_OPTIONS,
+    ...REMOTE_OPTIONS,
     { name: 'prompts', kind: 'int', min: 1, default: 40, description: 'prompts built' },
     { name: 'chunk-tokens', kind: 'int', min: 1, default: 192, description: 'tokens per chunk' },
     {
@@ -76,8 +81,28 @@ keystroke leaves to compute and the model's prefill time.`,
   ],
 };
 
-async function typing(args: ParsedArgs, root: string, model: OnnxModel): Promise<void> {
+/** What runs the typed prompts: the local model, or a server. */
+interface TypingRunner {
+  name: string;
+  tok: PromptTokenizer;
+  prefill: Prefill;
+}
+
+function localRunner(model: OnnxModel): TypingRunner {
   const tok = loadTokenizer(model.files.tokenizer);
+  const generator = new Generator(model, tok);
+  return {
+    name: model.card.name,
+    tok,
+    prefill: async (segments, session) => {
+      const r = await generator.generate(segments, { method: 'none' }, { maxTokens: 1, session });
+      return { prefillMs: r.prefillMs, reusedTokens: r.reusedTokens };
+    },
+  };
+}
+
+async function typing(args: ParsedArgs, root: string, runner: TypingRunner): Promise<void> {
+  const { tok } = runner;
   const { index } = await buildIndex(root, args);
   if (index.files.size === 0)
     throw new InputError(`no source file under ${args.positional[0] as string} was indexed`);
@@ -86,7 +111,6 @@ async function typing(args: ParsedArgs, root: string, model: OnnxModel): Promise
   const builders = new Map(
     orders.map((o) => [o, new PromptBuilder(index, tok, texts.get, { order: o })] as const),
   );
-  const generator = new Generator(model, tok);
   const rows = await typingReuse(
     index,
     builders,
@@ -98,24 +122,27 @@ async function typing(args: ParsedArgs, root: string, model: OnnxModel): Promise
       strategy: args.string('strategy') as ContextStrategy,
       seed: args.int('seed'),
     },
-    async (segments, session) => {
-      const r = await generator.generate(segments, { method: 'none' }, { maxTokens: 1, session });
-      return { prefillMs: r.prefillMs, reusedTokens: r.reusedTokens };
-    },
+    runner.prefill,
   );
   if (args.flag('json')) {
-    console.log(JSON.stringify({ model: model.card.name, rows }));
+    console.log(JSON.stringify({ model: runner.name, rows }));
     return;
   }
+  const scaled = (x: { mean: number; p50: number; p95: number }) => ({
+    mean: 100 * x.mean,
+    p50: 100 * x.p50,
+    p95: 100 * x.p95,
+  });
   const f = (x: { mean: number; p50: number; p95: number }, digits = 0) =>
     `${x.mean.toFixed(digits)} (p50 ${x.p50.toFixed(digits)}, p95 ${x.p95.toFixed(digits)})`;
   console.log(
-    `${model.card.name}, ${args.string('strategy')} context, budget ${args.int('budget')}: per keystroke, mean (p50, p95)`,
+    `${runner.name}, ${args.string('strategy')} context, budget ${args.int('budget')}: per keystroke, mean (p50, p95)`,
   );
   for (const r of rows) {
     console.log(
       `${r.order.toUpperCase()}: ${r.keystrokes} keystrokes, prompts of ${r.promptTokens.toFixed(0)} tokens; ` +
-        `tokens after the common prefix ${f(r.recomputed)}; computed by the model ${f(r.engineComputed!)}; ` +
+        `tokens after the common prefix ${f(r.recomputed)}; computed by the model ${f(r.engineComputed!)}, ` +
+        `its cache served ${f(scaled(r.engineReused!), 1)}% of the prompt; ` +
         `prefill ${f(r.prefillMs!, 1)} ms`,
     );
   }
@@ -126,10 +153,34 @@ export const reuseBenchCommand: Command = {
   async run(args) {
     const given = args.positional[0] as string;
     const root = requireFolder(given);
+    if (args.string('backend') !== 'local' && !args.flag('typing'))
+      throw new UsageError('--backend: only with --typing (a server cannot move cached chunks)');
     if (args.flag('typing')) {
+      const remote = await connectFromArgs(args);
+      if (remote) {
+        const { engine, backend } = remote;
+        await typing(args, root, {
+          name: `${backend.kind} at ${backend.endpoint} (${engine.setup.template.label}, ${remote.model.exactIds ? 'ids' : 'text'})`,
+          tok: remote.model.tok,
+          prefill: async (segments, session) => {
+            const r = await engine.generate(
+              segments,
+              { method: 'none', options: {} },
+              { maxTokens: 1, session },
+              {},
+            );
+            return {
+              prefillMs: r.prefillMs,
+              reusedTokens: r.reusedTokens,
+              promptTokens: r.promptTokens,
+            };
+          },
+        });
+        return 0;
+      }
       const model = await loadModel(args);
       try {
-        await typing(args, root, model);
+        await typing(args, root, localRunner(model));
       } finally {
         await model.dispose();
       }

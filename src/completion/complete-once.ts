@@ -25,7 +25,7 @@ export interface CompletionEngine {
     rope: Pick<RopeChoice, 'method' | 'options'>,
     options: WireGenerateOptions,
     live: { signal?: AbortSignal },
-  ): Promise<GenerateResult & { provider?: string }>;
+  ): Promise<GenerateResult & { provider?: string; cacheUnknown?: boolean }>;
 }
 
 export interface CompletionSettings {
@@ -36,6 +36,11 @@ export interface CompletionSettings {
   maxTokens: number;
   /** Stop tokens besides end of text: the file separator and FIM markers. */
   stopTokens: number[];
+  /**
+   * Token healing (default on); off for engines that cannot make the output begin with given text
+   * (remote servers), which are then prompted with the partial word in place.
+   */
+  heal?: boolean;
 }
 
 export interface CursorRequest {
@@ -73,16 +78,19 @@ export interface CompletionResult {
    */
   raw: string;
   prepared: PreparedCompletion;
-  generation: GenerateResult & { provider?: string };
+  generation: GenerateResult & { provider?: string; cacheUnknown?: boolean };
 }
 
 /** Builds the healed prompt and the request's shape. Pure apart from the builder's token caches. */
 export function prepareCompletion(
   req: CursorRequest,
-  settings: Pick<CompletionSettings, 'budget' | 'strategy'>,
+  settings: Pick<CompletionSettings, 'budget' | 'strategy' | 'heal'>,
   builder: PromptBuilder,
 ): PreparedCompletion {
-  const heal = healCursor(req.text, req.offset);
+  const heal =
+    settings.heal === false
+      ? { text: req.text, offset: req.offset, healed: '' }
+      : healCursor(req.text, req.offset);
   const built = builder.build({
     path: req.path,
     text: heal.text,

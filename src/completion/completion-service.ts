@@ -33,6 +33,8 @@ export interface CompletionOutcome {
   promptTokens?: number;
   /** Prompt tokens the engine's KV cache already held. */
   reusedTokens?: number;
+  /** A server that does not report its prefix cache's use (reusedTokens is then 0, not measured). */
+  cacheUnknown?: boolean;
   provider?: string;
   stopReason?: GenerateResult['stopReason'];
   /** The repository chunks in the prompt, as `type source`. */
@@ -133,6 +135,7 @@ export class CompletionService {
         latencyMs: performance.now() - started,
         promptTokens: g.promptTokens,
         reusedTokens: g.reusedTokens,
+        ...(g.cacheUnknown ? { cacheUnknown: true } : {}),
         provider: g.provider,
         stopReason: g.stopReason,
         context: prepared.built.packed.chunks.map((c) => `${c.type} ${c.source}`),

@@ -14,7 +14,7 @@ export interface RopeChoice {
   method: RopeMethod;
   options: RopeOptions;
   /** Where the choice came from, for the log and the status. */
-  source: 'setting' | 'benchmark' | 'model card' | 'beyond training length';
+  source: 'setting' | 'benchmark' | 'model card' | 'beyond training length' | 'server';
 }
 
 export interface RopeCard {

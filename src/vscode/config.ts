@@ -7,6 +7,12 @@ import { isContextStrategy, type ContextStrategy } from '../context/proposals';
 import { isKvTypeSetting, type KvTypeSetting } from '../model/kv-type';
 import { isRopeMethod, type RopeMethod } from '../model/rope';
 import { PROVIDER_SETTINGS, type ProviderSetting } from '../model/providers';
+import { BACKENDS, type BackendKind } from '../model/remote/remote-backend';
+import {
+  REMOTE_FAMILIES,
+  trustedValue,
+  type RemoteFamilySetting,
+} from '../completion/remote-setup';
 
 export interface RopewalkConfig {
   enabled: boolean;
@@ -26,7 +32,16 @@ export interface RopewalkConfig {
   maxIndexedFiles: number;
   /** Each completion's prompt, decoded, into the log. */
   logPrompts: boolean;
+  /** Where completions are computed; a workspace's own choice is ignored while it is untrusted. */
+  backend: BackendKind;
+  /** The server's URL ('' when unset); from the user's settings only in an untrusted workspace. */
+  endpoint: string;
+  remoteModel: string;
+  remoteFamily: RemoteFamilySetting;
 }
+
+/** The settings that change which server (or model) completes: a new session when they change. */
+export const BACKEND_SETTINGS = ['backend', 'endpoint', 'remoteModel', 'remoteFamily'] as const;
 
 const PROVIDERS: ReadonlySet<string> = new Set(PROVIDER_SETTINGS);
 /** `ropewalk.languages` when unset or malformed: every VS Code id of every language (package.json's default, tested). */
@@ -47,6 +62,11 @@ export function readConfig(): RopewalkConfig {
   const strategy = c.get<unknown>('contextStrategy');
   const languages = c.get<unknown>('languages');
   const kvCacheType = c.get<unknown>('kvCacheType');
+  const trusted = vscode.workspace.isTrusted;
+  const backend = trustedValue(c.inspect<unknown>('backend'), trusted);
+  const endpoint = trustedValue(c.inspect<unknown>('endpoint'), trusted);
+  const remoteModel = trustedValue(c.inspect<unknown>('remoteModel'), trusted);
+  const remoteFamily = c.get<unknown>('remoteFamily');
   return {
     enabled: c.get<unknown>('enabled') !== false,
     modelPath: typeof modelPath === 'string' ? modelPath.trim() : '',
@@ -69,5 +89,16 @@ export function readConfig(): RopewalkConfig {
     contextStrategy: isContextStrategy(strategy) ? strategy : 'ast',
     maxIndexedFiles: int(c.get('maxIndexedFiles'), 20000, 100, 200000),
     logPrompts: c.get<unknown>('logPrompts') === true,
+    backend:
+      typeof backend === 'string' && (BACKENDS as readonly string[]).includes(backend)
+        ? (backend as BackendKind)
+        : 'local',
+    endpoint: typeof endpoint === 'string' ? endpoint.trim() : '',
+    remoteModel: typeof remoteModel === 'string' ? remoteModel.trim() : '',
+    remoteFamily:
+      typeof remoteFamily === 'string' &&
+      (REMOTE_FAMILIES as readonly string[]).includes(remoteFamily)
+        ? (remoteFamily as RemoteFamilySetting)
+        : 'auto',
   };
 }

@@ -13,10 +13,14 @@ import type { ModelCard } from '../model/model-card';
 import { ModelCache } from '../model/model-cache';
 import { defaultModelDir } from '../model/model-location';
 import { runBenchmark, showReport } from './benchmark';
-import { readConfig } from './config';
+import { BACKEND_SETTINGS, readConfig, type RopewalkConfig } from './config';
+import { connectRemote, engineOf } from '../completion/remote-setup';
+import { remoteBackend, RemoteBackendError } from '../model/remote';
+import { loadModelTokenizer } from '../model/model-source';
+import type { PromptTokenizer } from '../model/tokenizers/load-tokenizer';
 import { pickModel } from './model-picker';
 import { RopewalkInlineProvider } from './provider';
-import { WorkspaceSession, type SessionPhase } from './workspace-session';
+import { WorkspaceSession, type SessionEvents, type SessionPhase } from './workspace-session';
 
 /** Settings whose change needs a new session (model, device, KV cache type, index, debounce). */
 const SESSION_SETTINGS = [
@@ -25,7 +29,14 @@ const SESSION_SETTINGS = [
   'kvCacheType',
   'maxIndexedFiles',
   'debounceMs',
+  ...BACKEND_SETTINGS,
 ].map((s) => `ropewalk.${s}`);
+
+/** How long to wait before asking an unreachable server about its model again. */
+const RECONNECT_MS = 30_000;
+
+/** Where the remote backend's API key is kept: VS Code's secret storage, never settings or logs. */
+const API_KEY_SECRET = 'ropewalk.apiKey';
 
 export class Ctx implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
@@ -36,6 +47,10 @@ export class Ctx implements vscode.Disposable {
   private phase: SessionPhase | 'checking' = 'checking';
   private detail = 'Checking the model…';
   private lastOutcome?: CompletionOutcome;
+  /** Why the last remote request failed (`server unreachable`, `401 unauthorized`, …), until one succeeds. */
+  private remoteProblem?: string;
+  /** The next attempt to reach a server that was unreachable at start. */
+  private reconnect?: ReturnType<typeof setTimeout>;
   /** The prompt at the cursor is being pre-filled into the KV cache. */
   private warming = false;
   private starting?: Promise<void>;
@@ -65,8 +80,11 @@ export class Ctx implements vscode.Disposable {
           () => this.session,
           (o) => this.outcome(o),
           this.log,
+          (e) => this.failed(e),
         ),
       ),
+      vscode.commands.registerCommand('ropewalk.setApiKey', () => this.setApiKey()),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => void this.restart()),
       vscode.commands.registerCommand('ropewalk.showLog', () => this.log.show()),
       vscode.commands.registerCommand('ropewalk.showStatus', () => this.showStatus()),
       vscode.commands.registerCommand('ropewalk.enable', () => this.setEnabled(true)),
@@ -88,14 +106,97 @@ export class Ctx implements vscode.Disposable {
     return readConfig().modelPath || defaultModelDir(this.context.extensionPath);
   }
 
+  /** What a workspace session reports back: log lines, its phase, pre-warming. */
+  private sessionEvents(): SessionEvents {
+    return {
+      log: this.log,
+      onPhase: (p, d) => this.setPhase(p, d),
+      onWarming: (w) => {
+        this.warming = w;
+        this.render();
+      },
+    };
+  }
+
+  /**
+   * Asks the configured server about its model and builds a session whose completions it serves; the
+   * local model path, when set, is read as the same model's tokenizer (exact counts, ids sent).
+   */
+  private async startRemote(config: RopewalkConfig): Promise<void> {
+    const kind = config.backend;
+    if (kind === 'local') return;
+    if (!config.endpoint) {
+      const ignored =
+        !vscode.workspace.isTrusted &&
+        vscode.workspace.getConfiguration('ropewalk').inspect('endpoint')?.workspaceValue;
+      throw new Error(
+        ignored
+          ? `ropewalk.backend is ${kind}, and the endpoint in this workspace's settings is not used while the workspace is untrusted`
+          : `ropewalk.backend is ${kind} but ropewalk.endpoint is not set`,
+      );
+    }
+    let localTokenizer: PromptTokenizer | undefined;
+    if (config.modelPath) {
+      try {
+        localTokenizer = loadModelTokenizer(config.modelPath);
+      } catch (error) {
+        this.log.warn(
+          `ropewalk.modelPath ${config.modelPath} is not readable as a tokenizer (${(error as Error).message}): token counts are estimated`,
+        );
+      }
+    }
+    const apiKey = (await this.context.secrets.get(API_KEY_SECRET)) || undefined;
+    const backend = remoteBackend(kind, config.endpoint, {
+      model: config.remoteModel || undefined,
+      apiKey,
+      sendIds: localTokenizer !== undefined,
+    });
+    this.setPhase('checking', `Asking ${kind} at ${backend.endpoint} about its model…`);
+    const model = await connectRemote(backend, { family: config.remoteFamily, localTokenizer });
+    const label = `${kind}${model.facts.model ? ` ${model.facts.model.split(/[\\/]/).pop()}` : ''}`;
+    const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    this.session = new WorkspaceSession(
+      root,
+      undefined,
+      kind,
+      engineOf(backend, model),
+      this.context.extensionPath,
+      this.context.globalStorageUri.fsPath,
+      this.sessionEvents(),
+      this.autoRope,
+      { model, label },
+    );
+    await this.session.buildIndex();
+  }
+
   /** Opens (and checks) the model in the inference process, then builds a session over the workspace. */
   private restart(): Promise<void> {
     const run = async () => {
+      clearTimeout(this.reconnect);
       this.session?.dispose();
       this.session = undefined;
+      this.remoteProblem = undefined;
       this.setPhase('checking', 'Checking the model…');
       const dir = this.modelDir();
       const config = readConfig();
+      if (config.backend !== 'local') {
+        try {
+          await this.startRemote(config);
+        } catch (error) {
+          const e = error as Error;
+          this.log.error(
+            `${config.backend} at ${config.endpoint || '(no endpoint)'}: ${e.message}`,
+          );
+          this.remoteProblem = e instanceof RemoteBackendError ? e.reason : undefined;
+          this.setPhase('error', e.message);
+          // A server that is not up yet (or restarting) is asked again; a wrong setting waits for a change.
+          if (e instanceof RemoteBackendError && ['unreachable', 'timeout'].includes(e.failure)) {
+            this.log.info(`asking ${config.endpoint} again in ${RECONNECT_MS / 1000} s`);
+            this.reconnect = setTimeout(() => void this.restart(), RECONNECT_MS);
+          }
+        }
+        return;
+      }
       try {
         // One load per start: the process reads the folder, loads the session, checks it and keeps it.
         // The memory check (and the KV type's auto rule) counts the KV cache at the budget set; 0 (by
@@ -126,14 +227,7 @@ export class Ctx implements vscode.Disposable {
           },
           this.context.extensionPath,
           storage,
-          {
-            log: this.log,
-            onPhase: (p, d) => this.setPhase(p, d),
-            onWarming: (w) => {
-              this.warming = w;
-              this.render();
-            },
-          },
+          this.sessionEvents(),
           this.autoRope,
         );
         await this.session.buildIndex();
@@ -156,7 +250,30 @@ export class Ctx implements vscode.Disposable {
   private outcome(o: CompletionOutcome): void {
     if (o.source === 'cancelled') return;
     this.lastOutcome = o;
+    if (o.source === 'engine') this.remoteProblem = undefined;
     this.render();
+  }
+
+  /** A completion failed: a server's failure is shown in the status bar with its reason. */
+  private failed(error: Error): void {
+    if (!(error instanceof RemoteBackendError)) return;
+    this.remoteProblem = error.reason;
+    this.render();
+  }
+
+  private async setApiKey(): Promise<void> {
+    const key = await vscode.window.showInputBox({
+      title: 'Ropewalk: API key of the remote backend',
+      prompt:
+        "Kept in VS Code's secret storage, sent as a Bearer token to ropewalk.endpoint. Empty: remove it.",
+      password: true,
+      ignoreFocusOut: true,
+    });
+    if (key === undefined) return;
+    if (key.trim()) await this.context.secrets.store(API_KEY_SECRET, key.trim());
+    else await this.context.secrets.delete(API_KEY_SECRET);
+    this.log.info(key.trim() ? 'API key stored in secret storage' : 'API key removed');
+    if (readConfig().backend !== 'local') await this.restart();
   }
 
   private render(): void {
@@ -172,30 +289,44 @@ export class Ctx implements vscode.Disposable {
           error: '$(error)',
         }[this.phase];
     const o = this.lastOutcome;
-    const figures = warming
-      ? ' warming'
-      : this.phase === 'ready' && o
-        ? ` ${o.latencyMs.toFixed(0)} ms${o.reusedTokens !== undefined ? ` · ${(o.reusedTokens / 1000).toFixed(1)}k cached` : ' · cache hit'}`
-        : '';
+    const problem = this.remoteProblem;
+    const cached = (x: CompletionOutcome) =>
+      x.cacheUnknown
+        ? ' · cache not reported'
+        : x.reusedTokens !== undefined
+          ? ` · ${(x.reusedTokens / 1000).toFixed(1)}k cached`
+          : ' · cache hit';
+    const figures = problem
+      ? ` — ${problem}`
+      : warming
+        ? ' warming'
+        : this.phase === 'ready' && o
+          ? ` ${o.latencyMs.toFixed(0)} ms${cached(o)}`
+          : '';
     const session = this.session;
-    const model = session
+    const model = session?.model
       ? modelInUse(
           session.model.card,
           readConfig().contextBudget ||
             defaultBudget(session.provider, session.model.card.trainLength),
         )
-      : undefined;
-    this.status.text = `${icon} Ropewalk${model ? `: ${model.name}` : ''}${device ? ` ${device}` : ''}${figures}`;
+      : session?.remote
+        ? { name: session.remote.label, detail: session.remote.model.summary }
+        : undefined;
+    const shownIcon = problem ? '$(error)' : icon;
+    const shownDevice = session?.remote ? '' : device;
+    this.status.text = `${shownIcon} Ropewalk${model ? `: ${model.name}` : ''}${shownDevice ? ` ${shownDevice}` : ''}${figures}`;
     const stats = this.session?.service.stats;
     this.status.tooltip = [
       `Ropewalk: ${this.phase === 'ready' && !enabled ? 'disabled' : warming ? 'warming (pre-filling the KV cache at the cursor)' : this.phase} — ${this.detail}`,
-      model ? `model ${model.name} (${device}): ${model.detail}` : '',
+      problem ? `last request failed: ${problem} (the log says more)` : '',
+      model ? `model ${model.name}${shownDevice ? ` (${shownDevice})` : ''}: ${model.detail}` : '',
       this.session?.promptFormat ?? '',
       stats && stats.requests
         ? `${stats.requests} requests: ${stats.fromEngine} from the model, ${stats.fromCache} from the result cache, ${stats.cancelled} cancelled`
         : '',
       o?.promptTokens !== undefined
-        ? `last prompt ${o.promptTokens} tokens, ${o.reusedTokens ?? 0} reused from the KV cache`
+        ? `last prompt ${o.promptTokens} tokens, ${o.cacheUnknown ? 'cache use not reported by the server' : `${o.reusedTokens ?? 0} reused from the ${session?.remote ? "server's prefix cache" : 'KV cache'}`}`
         : '',
     ]
       .filter(Boolean)
@@ -211,6 +342,12 @@ export class Ctx implements vscode.Disposable {
 
   private async benchmark(): Promise<void> {
     const root = this.session?.root;
+    if (this.session?.remote) {
+      void vscode.window.showWarningMessage(
+        'Ropewalk: Run Benchmark measures the local model; for a server use `ropewalk reuse-bench DIR --typing --backend KIND --endpoint URL`.',
+      );
+      return;
+    }
     if (!root || !this.session) {
       void vscode.window.showWarningMessage(
         'Ropewalk: open a folder (and wait for the model check) to benchmark it.',
@@ -275,6 +412,7 @@ export class Ctx implements vscode.Disposable {
   }
 
   dispose(): void {
+    clearTimeout(this.reconnect);
     for (const d of this.disposables.splice(0).reverse()) d.dispose();
   }
 }

@@ -10,6 +10,8 @@ export class RopewalkInlineProvider implements vscode.InlineCompletionItemProvid
     private readonly session: () => WorkspaceSession | undefined,
     private readonly onOutcome: (o: CompletionOutcome) => void,
     private readonly log: vscode.LogOutputChannel,
+    /** A failed completion (a server's failure is shown in the status bar). */
+    private readonly onError: (error: Error) => void = () => {},
   ) {}
 
   async provideInlineCompletionItems(
@@ -38,7 +40,7 @@ export class RopewalkInlineProvider implements vscode.InlineCompletionItemProvid
       this.onOutcome(outcome);
       if (outcome.source === 'engine') {
         this.log.info(
-          `completion in ${outcome.latencyMs.toFixed(0)} ms, ${outcome.promptTokens} prompt tokens (${outcome.reusedTokens} cached), RoPE ${outcome.rope}, context: ${outcome.context?.join(', ') || 'the file alone'}`,
+          `completion in ${outcome.latencyMs.toFixed(0)} ms, ${outcome.promptTokens} prompt tokens (${outcome.cacheUnknown ? 'cache not reported' : `${outcome.reusedTokens} cached`}), RoPE ${outcome.rope}, context: ${outcome.context?.join(', ') || 'the file alone'}`,
         );
         if (config.logPrompts && outcome.prompt)
           this.log.info(session.describePrompt(outcome.prompt));
@@ -47,6 +49,7 @@ export class RopewalkInlineProvider implements vscode.InlineCompletionItemProvid
       return [new vscode.InlineCompletionItem(outcome.text, new vscode.Range(position, position))];
     } catch (error) {
       this.log.error(`completion failed: ${(error as Error).name}: ${(error as Error).message}`);
+      this.onError(error as Error);
       return undefined;
     } finally {
       sub.dispose();

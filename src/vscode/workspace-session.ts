@@ -18,6 +18,7 @@ import { defaultGrammarsDir, SyntaxLoader } from '../context/syntax';
 import type { AutoRopeStore } from '../bench/auto-rope';
 import type { ModelFiles } from '../model/model-card';
 import { readConfig } from './config';
+import { remoteSettings, type RemoteModel } from '../completion/remote-setup';
 
 export type SessionPhase = 'indexing' | 'ready' | 'error';
 
@@ -45,18 +46,24 @@ export class WorkspaceSession implements vscode.Disposable {
   private disposed = false;
   indexStats?: IndexStats;
 
+  /**
+   * @param model the local model's files; undefined when `remote` serves the completions
+   * @param remote a server's model (its tokenizer, template and context), and its name for the log
+   */
   constructor(
     readonly root: string | undefined,
-    readonly model: ModelFiles,
+    readonly model: ModelFiles | undefined,
     readonly provider: string,
     engine: CompletionEngine,
     private readonly extensionPath: string,
     private readonly storagePath: string,
     private readonly events: SessionEvents,
     private readonly autoRope: AutoRopeStore,
+    readonly remote?: { model: RemoteModel; label: string },
   ) {
     this.loader = new SyntaxLoader(defaultGrammarsDir(extensionPath));
-    this.tok = loadTokenizer(model.tokenizer);
+    this.tok = remote ? remote.model.tok : loadTokenizer((model as ModelFiles).tokenizer);
+    const name = remote ? remote.label : (model as ModelFiles).card.name;
     this.texts = new FileTexts(root ?? '/');
     // Until the index is built, completions use the file alone.
     this.index = RepoIndex.empty(root ?? '/', this.loader);
@@ -66,27 +73,30 @@ export class WorkspaceSession implements vscode.Disposable {
     this.promptFormat = template.notice
       ? `${template.summary}: ${template.notice}`
       : template.summary;
-    events.log.info(`${model.card.name}: ${template.summary}`);
-    if (template.notice) events.log.warn(`${model.card.name}: ${template.notice}`);
+    events.log.info(remote ? remote.model.summary : `${name}: ${template.summary}`);
+    if (template.notice) events.log.warn(`${name}: ${template.notice}`);
     this.service = new CompletionService(
       {
         builder: () => this.builder,
         engine,
         settings: () => {
           const c = readConfig();
-          return completionSettings(
-            {
+          const strategy = this.root ? c.contextStrategy : 'infile';
+          if (remote)
+            return remoteSettings(remote.model, {
               budget: c.contextBudget,
-              strategy: this.root ? c.contextStrategy : 'infile',
-              rope: c.ropeMethod,
+              strategy,
               maxTokens: c.maxTokens,
-            },
+            });
+          const local = model as ModelFiles;
+          return completionSettings(
+            { budget: c.contextBudget, strategy, rope: c.ropeMethod, maxTokens: c.maxTokens },
             // `auto`: what `ropewalk bench` (or the Run Benchmark command) measured best for this model and budget.
             {
               provider,
-              card: model.card,
+              card: local.card,
               tok: this.tok,
-              measuredBest: (b) => this.autoRope.bestFor(model.card.name, b)?.method,
+              measuredBest: (b) => this.autoRope.bestFor(local.card.name, b)?.method,
             },
           );
         },

@@ -8,6 +8,7 @@
 // instead of packing one), E2E_KEEP=1 (keep the temporary code-server folders), E2E_GHOST_TIMEOUT_MS,
 // E2E_EXTRA_EXTENSIONS (unpacked extension folders to install beside Ropewalk; see scripts/e2e/harness.mjs).
 
+import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -450,6 +451,95 @@ async function selectModel(s) {
   await s.screenshot('select-model-in-use');
 }
 
+/**
+ * The replay server of the protocol tests (test/model/remote/replay-server.ts, bundled here), answering
+ * as the llama-server the exchanges were recorded from: its /props and /tokenize replies as recorded,
+ * and an /infill stream written for this case (`me`, then the final message with timings).
+ */
+let replay;
+async function replayServer() {
+  if (replay) return replay;
+  const dir = mkdtempSync(join(tmpdir(), 'ropewalk-replay-'));
+  await build({
+    entryPoints: { replay: join(repoRoot, 'test', 'model', 'remote', 'replay-server.ts') },
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    outdir: dir,
+    logLevel: 'warning',
+  });
+  const { ReplayServer } = createRequire(import.meta.url)(join(dir, 'replay.js'));
+  const file = join(repoRoot, 'test', 'fixtures', 'remote', 'llama-server.json');
+  const recorded = JSON.parse(readFileSync(file, 'utf8')).exchanges.filter((e) =>
+    ['/props', '/tokenize'].includes(e.request.path),
+  );
+  const message = (o) => `data: ${JSON.stringify(o)}\n\n`;
+  const infill = {
+    request: { method: 'POST', path: '/infill' },
+    response: {
+      status: 200,
+      contentType: 'text/event-stream',
+      body: [
+        message({ content: 'me', stop: false }),
+        message({
+          content: '',
+          stop: true,
+          stop_type: 'eos',
+          timings: { cache_n: 180, prompt_n: 12, prompt_ms: 9.5, predicted_n: 1, predicted_ms: 4 },
+        }),
+      ],
+    },
+  };
+  replay = await new ReplayServer([...recorded, infill]).start();
+  return replay;
+}
+
+/**
+ * With ropewalk.backend pointed at a (replayed) llama-server, typing the ghost-text line gets the
+ * server's completion as ghost text: the prompt went to /infill with the other file as input_extra, the
+ * status bar names the backend and the server's cached tokens.
+ */
+async function remoteBackend(s) {
+  const { file, typedLines: typed, contextSource } = SCENARIOS.ghostText;
+  const server = await replayServer();
+  const status = await waitForModelReady(s.page);
+  check(
+    status.text.includes('llama-server'),
+    `the status bar does not name the backend: '${status.text}'`,
+  );
+  await openFile(s.page, file);
+  await s.page.keyboard.press('Control+End');
+  for (const [i, line] of typed.entries()) {
+    if (i > 0) await s.page.keyboard.press('Enter');
+    await s.page.keyboard.type(line, { delay: 25 });
+  }
+  const shown = await waitForGhostText(s.page, 30_000);
+  await s.screenshot(shown ? 'remote-ghost-text' : 'remote-no-ghost-text');
+  check(shown, 'no ghost text from the remote backend within 30 s');
+  check(
+    shown.ghost.inline === 'me',
+    `the ghost text is '${shown.ghost.inline}', not the server's 'me'`,
+  );
+  const sent = server.received.filter((r) => r.path === '/infill').at(-1);
+  check(
+    sent,
+    `the server was never asked /infill: ${server.received.map((r) => r.path).join(', ')}`,
+  );
+  check(
+    sent.body.input_prefix.endsWith('return self.na'),
+    `/infill's input_prefix does not end at the cursor: '${sent.body.input_prefix.slice(-30)}'`,
+  );
+  check(
+    sent.body.input_extra.some((f) => f.filename === contextSource),
+    `/infill's input_extra lacks ${contextSource}: ${sent.body.input_extra.map((f) => f.filename).join(', ')}`,
+  );
+  const after = await waitForModelReady(s.page);
+  check(
+    /0\.2k cached/.test(after.text),
+    `the status bar does not show the server's cached tokens: '${after.text}'`,
+  );
+}
+
 const CASES = {
   activation,
   'ghost-text': ghostText,
@@ -457,6 +547,7 @@ const CASES = {
   'gguf-model': ggufModel,
   'select-model': selectModel,
   'model-families': modelFamilies,
+  'remote-backend': remoteBackend,
 };
 
 /** Cases that need an editor started with other settings get a session of their own. */
@@ -468,6 +559,10 @@ const CASE_SETTINGS = {
   'model-families': async () => ({
     'ropewalk.logPrompts': true,
     'ropewalk.modelFolders': [(await writeFamilyModels()).dir],
+  }),
+  'remote-backend': async () => ({
+    'ropewalk.backend': 'llama-server',
+    'ropewalk.endpoint': (await replayServer()).url,
   }),
 };
 
@@ -556,6 +651,7 @@ async function main() {
       `screenshots and logs in ${outDir}`,
   );
   process.exitCode = failed.length > tolerated.length ? 1 : 0;
+  await replay?.stop();
 }
 
 main().catch((error) => {
