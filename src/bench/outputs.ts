@@ -5,7 +5,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { saveAutoRope, type AutoRopeFile } from './auto-rope';
-import { reportCharts, renderReportHtml, type ReportData } from './report';
+import { reportCharts, renderReportHtml, type ReportData, type ServerMeta } from './report';
 import { toCsv, toMarkdown } from './results';
 
 export interface WrittenFiles {
@@ -16,6 +16,7 @@ export interface WrittenFiles {
 /** Markdown of the whole report: the tables the page shows. */
 export function reportMarkdown(data: ReportData): string {
   const m = data.meta;
+  if (m.server) return serverMarkdown(data, m.server);
   const parts = [
     `# Ropewalk benchmark — ${m.repository}\n`,
     `Model ${m.model} (trained at ${m.trainLength} tokens), ${m.tasks} tasks, ${(m.wallMs / 60000).toFixed(1)} min, ${m.createdAt}.\n`,
@@ -50,6 +51,23 @@ export function reportMarkdown(data: ReportData): string {
   return parts.join('\n');
 }
 
+/** A server run's report: the server, its latency and cache use, and the completion cells. */
+function serverMarkdown(data: ReportData, server: ServerMeta): string {
+  const m = data.meta;
+  return [
+    `# Ropewalk benchmark — ${m.repository} on ${server.backend}\n`,
+    `Server ${server.backend} at ${server.host}, model ${server.model ?? '(not said)'}, ${server.family} prompt format, context ${server.contextTokens ?? '(not said)'} tokens; ${m.tasks} tasks, ${(m.wallMs / 60000).toFixed(1)} min, ${m.createdAt}.\n`,
+    ...m.notes.map((n) => `- ${n}`),
+    '',
+    '## Skipped cells\n',
+    toMarkdown(server.skipped),
+    '## Latency and cache use per budget\n',
+    toMarkdown(data.serverRows ?? []),
+    '## Summary\n',
+    toMarkdown(data.summary),
+  ].join('\n');
+}
+
 export function writeBenchOutputs(
   outDir: string,
   data: ReportData,
@@ -74,6 +92,8 @@ export function writeBenchOutputs(
   write('report.html', renderReportHtml(data, { inline: true, script, style }));
   for (const chart of reportCharts(data))
     write(join('charts', `${chart.id.replace(/[^A-Za-z0-9._+-]/g, '_')}.svg`), chart.svg + '\n');
+  // A server's RoPE is its own: nothing for the `auto` setting.
+  if (data.meta.server) return { files };
   const auto: AutoRopeFile = {
     modelId: options.modelId,
     trainLength: data.meta.trainLength,

@@ -69,6 +69,32 @@ function wireCharts(root: Element, data: ReportData): void {
   draw();
 }
 
+/** A server run's heading: the server (host only), what was skipped, latency and cache use per budget. */
+function serverSection(data: ReportData): string | undefined {
+  const m = data.meta;
+  const sv = m.server;
+  if (!sv) return undefined;
+  const ms = (v: number) => (Number.isFinite(v) ? v.toFixed(0) : '—');
+  return `<p class="meta">server <b>${escapeXml(sv.backend)}</b> at ${escapeXml(sv.host)} · model <b>${escapeXml(sv.model ?? '(not said)')}</b> · ${escapeXml(sv.family)} prompt format · context ${sv.contextTokens ?? '—'} · ${m.tasks} tasks · ${(m.wallMs / 60000).toFixed(1)} min · ${escapeXml(m.createdAt)}</p>
+<h2>Latency and cache use per budget</h2>
+${table(
+  ['budget', 'n', 'p50 ms', 'p95 ms', 'prompt tokens', 'cached %'],
+  (data.serverRows ?? []).map((r) => [
+    r.budget,
+    r.n,
+    ms(r.p50LatencyMs),
+    ms(r.p95LatencyMs),
+    r.meanPromptTokens.toFixed(0),
+    pct(r.cachedShare),
+  ]),
+)}
+<h2>Skipped cells</h2>
+${table(
+  ['cells', 'reason'],
+  sv.skipped.map((x) => [x.cells, x.reason]),
+)}`;
+}
+
 export function renderReport(root: Element, data: ReportData): void {
   const m = data.meta;
   const best = Object.entries(data.best).map(([b, c]) => [
@@ -87,7 +113,7 @@ export function renderReport(root: Element, data: ReportData): void {
   const needleByRope = needleRows(data);
   root.innerHTML = `
 <h1>Ropewalk benchmark — ${escapeXml(m.repository)}</h1>
-<p class="meta">model <b>${escapeXml(m.model)}</b> (trained at ${m.trainLength} tokens) · ${m.tasks} tasks · ${(m.wallMs / 60000).toFixed(1)} min · ${escapeXml(m.createdAt)}</p>
+${serverSection(data) ?? `<p class="meta">model <b>${escapeXml(m.model)}</b> (trained at ${m.trainLength} tokens) · ${m.tasks} tasks · ${(m.wallMs / 60000).toFixed(1)} min · ${escapeXml(m.createdAt)}</p>`}
 ${m.notes.length ? `<ul class="notes">${m.notes.map((n) => `<li>${escapeXml(n)}</li>`).join('')}</ul>` : ''}
 <h2>Best method per budget (auto)</h2>
 ${table(['budget', 'method', 'factor', 'edit sim. %'], best)}

@@ -23,17 +23,48 @@ export interface StrategyGain {
   astOverJaccard: number | null;
 }
 
+/** The server a remote benchmark ran on: what the report may say of it (never a key or a full URL). */
+export interface ServerMeta {
+  backend: string;
+  /** The endpoint's host and port only: no scheme's credentials, path or query. */
+  host: string;
+  /** The model the server says it runs; null when it does not say. */
+  model: string | null;
+  /** The prompt format Ropewalk used for it. */
+  family: string;
+  /** The server's context per request; null when it does not say. */
+  contextTokens: number | null;
+  /** Cells of the local benchmark not run on a server, and why. */
+  skipped: { cells: string; reason: string }[];
+}
+
+/** Per budget: how long the server took per completion and how much of the prompts its cache served. */
+export interface ServerRow {
+  budget: number;
+  n: number;
+  p50LatencyMs: number;
+  p95LatencyMs: number;
+  meanPromptTokens: number;
+  /** Cached prompt tokens ÷ prompt tokens over the cells where the server reported it; null: never. */
+  cachedShare: number | null;
+}
+
 export interface ReportData {
   meta: {
     repository: string;
     model: string;
+    /** The model's training length; for a server, its context per request. */
     trainLength: number;
     createdAt: string;
     tasks: number;
     wallMs: number;
     plan: Record<string, unknown>;
     notes: string[];
+    /** Set when the completions came from an inference server (`bench --backend`). */
+    server?: ServerMeta;
   };
+  /** Latency and cache use per budget, for a server run. */
+  serverRows?: ServerRow[];
   summary: SummaryRow[];
   needles: NeedleRow[];
   perplexity: PerplexityRow[];

@@ -17,7 +17,10 @@ export interface CompletionRecord {
   factor: number;
   budget: number;
   promptTokens: number;
+  /** Prompt tokens the engine's cache served (a server's prefix cache, as it reports it). */
   reusedTokens: number;
+  /** The server did not say how much of the prompt its cache served: reusedTokens is 0 for want of a figure. */
+  cacheUnknown?: boolean;
   prediction: string;
   exactMatch: number;
   editSimilarity: number;

@@ -2,8 +2,12 @@
 // and scoring, plus the length probes (needle, perplexity). Each kind builds its cells (src/bench/cells/);
 // one scheduler skips those already in the JSONL results file (so a run resumes), lets methods with an
 // equal RoPE plan share results, and runs the rest; cells that share context and a RoPE plan run one
-// after another in one generator session, so the KV cache carries over.
+// after another in one generator session, so the KV cache carries over. A remote backend runs the
+// completion cells alone, through the server, with the server's own RoPE (prepareRemoteBench).
 
+import { completionStopTokens, type CompletionEngine } from '../completion/complete-once';
+import { localEngine } from '../completion/local-engine';
+import { Generator } from '../model/generate';
 import { type PromptTokenizer } from '../model/tokenizers/load-tokenizer';
 import type { FileTexts } from '../context/file-texts';
 import type { ContextStrategy } from '../context/proposals';
@@ -18,13 +22,20 @@ import {
   type RopeOptions,
 } from '../model/rope';
 import type { CellContext, RopePlanning } from './cells/cell-context';
-import { buildCompletionPrompts, completionCells, completionTasks } from './cells/completion';
+import {
+  buildCompletionPrompts,
+  completionCells,
+  completionTasks,
+  type CompletionBackend,
+  type CompletionCellContext,
+  type CompletionRopes,
+} from './cells/completion';
 import { needleCells } from './cells/needle';
 import { perplexityCells } from './cells/perplexity';
 import { calibrate, type CostModel } from './cost-model';
 import type { ExecutionSandbox } from './execution';
 import { appendRecord, readRecords, type BenchRecord } from './results';
-import { scheduleCells, type CellKind } from './scheduler';
+import { scheduleCells, type BenchCell, type CellKind } from './scheduler';
 import type { CompletionTask, HoleLevel } from './task-builder';
 
 export { calibrate, estimateMs, type CostModel } from './cost-model';
@@ -129,8 +140,33 @@ function ropePlanning(ctx: BenchContext, plan: BenchPlan): RopePlanning {
   return { geometry, factor, options, canonical };
 }
 
+/** The completion cells' RoPE axis: the plan's methods, with their shared plans and options. */
+function localRopes(plan: BenchPlan, rope: RopePlanning): CompletionRopes {
+  return {
+    names: plan.ropes,
+    factor: (budget) => rope.factor(budget),
+    canonical: (name, budget) => rope.canonical(name as RopeMethod, budget),
+    choice: (name, budget) => ({
+      method: name as RopeMethod,
+      options: rope.options(name as RopeMethod, rope.factor(budget), budget),
+      source: 'setting',
+    }),
+  };
+}
+
+/** The rope name a remote backend's cells and rows carry: the server applies its own RoPE. */
+export const SERVER_ROPE = 'server';
+
+/** One method, the server's: Ropewalk scales nothing (its `none`), whatever the server does. */
+const serverRopes: CompletionRopes = {
+  names: [SERVER_ROPE],
+  factor: () => 1,
+  canonical: (name) => name,
+  choice: () => ({ method: 'none', options: {}, source: 'server' }),
+};
+
 /** The repository's indexed files that have a text, by path in path order. */
-function indexedTexts(ctx: BenchContext): Map<string, string> {
+function indexedTexts(ctx: Pick<BenchContext, 'index' | 'texts'>): Map<string, string> {
   const files = new Map<string, string>();
   for (const path of [...ctx.index.files.keys()].sort()) {
     const t = ctx.texts.get(path);
@@ -166,9 +202,30 @@ export async function prepareBench(
     rope: ropePlanning(ctx, plan),
     signal: options.signal,
   };
+  const backend: CompletionBackend = {
+    engine: localEngine(new Generator(ctx.model, ctx.tok), ctx.model.provider),
+    stopTokens: completionStopTokens(ctx.tok),
+  };
+  const completion = { ...cc, ropes: localRopes(plan, cc.rope) };
+  const { tasks, cells } = await completionPart(completion, backend, started, options.onProgress);
+  return scheduled(
+    tasks,
+    [...cells, ...needleCells(cc), ...perplexityCells(cc)],
+    cc.existing,
+    resultsPath,
+  );
+}
+
+/** The tasks, their prompts (with progress) and their cells. */
+async function completionPart(
+  cc: CompletionCellContext,
+  backend: CompletionBackend,
+  started: number,
+  onProgress?: (p: BenchProgress) => void,
+): Promise<{ tasks: CompletionTask[]; cells: BenchCell[] }> {
   const tasks = await completionTasks(cc);
   const prompts = await buildCompletionPrompts(cc, tasks, (done, total, label) => {
-    options.onProgress?.({
+    onProgress?.({
       phase: 'prepare',
       done,
       total,
@@ -177,12 +234,16 @@ export async function prepareBench(
       label,
     });
   });
-  const cells = [
-    ...completionCells(cc, tasks, prompts),
-    ...needleCells(cc),
-    ...perplexityCells(cc),
-  ];
-  const schedule = scheduleCells(cells, cc.existing, (record) => appendRecord(resultsPath, record));
+  return { tasks, cells: completionCells(cc, tasks, prompts, backend) };
+}
+
+function scheduled(
+  tasks: CompletionTask[],
+  cells: BenchCell[],
+  existing: ReadonlyMap<string, BenchRecord>,
+  resultsPath: string,
+): PreparedBench {
+  const schedule = scheduleCells(cells, existing, (record) => appendRecord(resultsPath, record));
   return {
     tasks,
     pending: schedule.pending.length,
@@ -195,4 +256,46 @@ export async function prepareBench(
         onProgress: ({ kind, ...p }) => runOptions.onProgress?.({ phase: kind, ...p }),
       }),
   };
+}
+
+/** A remote benchmark's context: the repository as for the local one, and the server's engine. */
+export interface RemoteBenchContext extends Pick<
+  BenchContext,
+  'tok' | 'index' | 'texts' | 'loader' | 'execution'
+> {
+  engine: CompletionEngine;
+  /** The family template's stop tokens (the server's own end of text ends an answer too). */
+  stopTokens: number[];
+}
+
+/**
+ * A guess at a shared server's cost, for the estimate only (nothing is timed before the run; the ETA
+ * then follows how fast cells actually go): a GPU's prefill and decode speeds.
+ */
+export const SERVER_COST: CostModel = { a: 0.2, b: 0, decodeMs: 20 };
+
+/**
+ * The completion cells through a server: same tasks, prompts (unhealed: a server cannot be made to
+ * begin with given text), scoring and scheduler as the local benchmark, one `server` method.
+ */
+export async function prepareRemoteBench(
+  ctx: RemoteBenchContext,
+  plan: BenchPlan,
+  resultsPath: string,
+  options: { onProgress?: (p: BenchProgress) => void; signal?: AbortSignal } = {},
+): Promise<PreparedBench> {
+  const started = performance.now();
+  const cc: CompletionCellContext = {
+    bench: ctx,
+    plan,
+    cost: SERVER_COST,
+    existing: readRecords(resultsPath),
+    files: indexedTexts(ctx),
+    ropes: serverRopes,
+    heal: false,
+    signal: options.signal,
+  };
+  const backend = { engine: ctx.engine, stopTokens: ctx.stopTokens, wallLatency: true };
+  const { tasks, cells } = await completionPart(cc, backend, started, options.onProgress);
+  return scheduled(tasks, cells, cc.existing, resultsPath);
 }

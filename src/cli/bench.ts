@@ -1,27 +1,32 @@
-// `ropewalk bench`: the repository benchmark (quality × length × RoPE method × context strategy) and its report.
+// `ropewalk bench`: the repository benchmark (quality × length × RoPE method × context strategy) and its
+// report; with --backend, the completion cells through a team's inference server.
 
 import { loadTokenizer } from '../model/tokenizers/load-tokenizer';
 import { basename, join, resolve } from 'node:path';
 import { formatDuration } from '../bench/bench-protocol';
 import { detectTestCommand, ExecutionSandbox } from '../bench/execution';
 import { reportMarkdown, writeBenchOutputs } from '../bench/outputs';
+import type { ServerMeta } from '../bench/report';
 import { buildReportData } from '../bench/report-data';
 import {
   prepareBench,
+  prepareRemoteBench,
+  SERVER_ROPE,
   type BenchOutcome,
   type BenchPlan,
   type BenchProgress,
   type PreparedBench,
 } from '../bench/runner';
+import { REMOTE_DEFAULT_CONTEXT, remoteSettings } from '../completion/remote-setup';
 import { FileTexts } from '../context/file-texts';
 import { defaultGrammarsDir, SyntaxLoader } from '../context/syntax';
-import type { OnnxModel } from '../model/onnx-backend';
 import { readLongRopeFactors } from '../model/rope';
-import type { Command, CommandSpec, ParsedArgs } from './args';
+import { UsageError, type Command, type CommandSpec, type ParsedArgs } from './args';
 import { benchPlanOf, BENCH_OPTIONS } from './bench-options';
 import { benchReporter, type BenchReporter } from './bench-reporter';
 import { loadModel, ropeFactorsPath } from './model-options';
 import { requireFolder } from './paths';
+import { backendOf, connectFromArgs, REMOTE_OPTIONS, type RemoteSession } from './remote-options';
 import { buildIndex } from './repo-options';
 
 const spec: CommandSpec = {
@@ -34,9 +39,46 @@ greedily and scored (exact match, edit similarity, identifier F1), with a needle
 vs length. Prints the planned size and estimated time first, progress and ETA on stderr (typed
 messages instead when forked with an IPC channel). Results stream to DIR/results.jsonl (a rerun
 resumes; Ctrl-C finishes the current cell and keeps what is done) and DIR gets summary.{json,csv,md},
-report.html, charts/*.svg and auto.json (also saved for the model's auto RoPE setting).`,
-  options: BENCH_OPTIONS,
+report.html, charts/*.svg and auto.json (also saved for the model's auto RoPE setting).
+
+With --backend and --endpoint the completion cells run on that inference server, with its own
+RoPE (the method axis does not apply): quality, per-request latency and the share of prompt tokens
+its cache served, per budget. Needle and perplexity need token log-probabilities and are skipped
+(the report says so); budgets beyond the server's context are left out.`,
+  options: [...BENCH_OPTIONS, ...REMOTE_OPTIONS],
 };
+
+/** Options of Ropewalk's own engine that a server run refuses rather than ignores. */
+const LOCAL_ONLY_OPTIONS = [
+  'rope',
+  'rope-factors',
+  'auto-dir',
+  'needle-lengths',
+  'needle-depths',
+  'needle-trials',
+  'ppl-lengths',
+  'ppl-windows',
+  'provider',
+  'kv-type',
+];
+
+/** The local benchmark's cells a server run leaves out, and why (the report carries them). */
+export const SERVER_SKIPPED: ServerMeta['skipped'] = [
+  {
+    cells: 'RoPE methods',
+    reason: `the server applies its own RoPE scaling: one method, '${SERVER_ROPE}'`,
+  },
+  {
+    cells: 'needle',
+    reason:
+      "needs the probability of the needle value's tokens (log-probabilities of given text), which Ropewalk reads from its own engine; asking a server for them is not implemented",
+  },
+  {
+    cells: 'perplexity',
+    reason:
+      'needs the log-probability of every token of a window, which Ropewalk reads from its own engine; asking a server for them is not implemented',
+  },
+];
 
 function planLines(plan: BenchPlan): string[] {
   const lines = [
@@ -122,7 +164,10 @@ interface FinishedRun {
   root: string;
   out: string;
   plan: BenchPlan;
-  model: OnnxModel;
+  /** The model's name and training length (a server's: what it says it runs, and its context). */
+  model: { name: string; trainLength: number };
+  /** Set for a run on an inference server. */
+  server?: ServerMeta;
   tasks: number;
   outcome: BenchOutcome;
   notes: string[];
@@ -142,24 +187,26 @@ function reportOutcome(
   const { root, out, plan, model, outcome, wallMs } = run;
   const data = buildReportData({
     repository: basename(root),
-    model: model.card,
+    model,
     plan,
     tasks: run.tasks,
     wallMs,
     records: outcome.records,
     cancelled: outcome.cancelled,
     notes: run.notes,
+    server: run.server,
   });
   const written = writeBenchOutputs(out, data, {
-    modelId: model.card.name,
+    modelId: model.name,
     assetsRoot: join(__dirname, '..'),
-    saveAuto: !outcome.cancelled,
+    saveAuto: !outcome.cancelled && !run.server,
     autoDir: args.optionalString('auto-dir'),
   });
   say(
     `${outcome.ranCells} cells run in ${formatDuration(outcome.wallMs)}; wall time ${formatDuration(wallMs)}${outcome.cancelled ? ' (interrupted)' : ''}`,
   );
   console.log(reportMarkdown(data).split('## Summary')[0]);
+  console.log(`results: ${join(out, 'report.json')}`);
   console.log(`report: ${join(out, 'report.html')}`);
   if (written.autoFile) console.log(`auto RoPE choices: ${written.autoFile}`);
   reporter.emit({
@@ -219,11 +266,150 @@ async function runBench(args: ParsedArgs, reporter: BenchReporter): Promise<numb
     stopListening();
     const wallMs = performance.now() - t0;
     const tasks = prepared.tasks.length;
-    const run = { root, out, plan, model, tasks, outcome, notes: exec.notes, wallMs };
+    const card = model.card;
+    const run = { root, out, plan, model: card, tasks, outcome, notes: exec.notes, wallMs };
     return reportOutcome(args, reporter, say, run);
   } finally {
     execution?.dispose();
     await model.dispose();
+  }
+}
+
+/** The endpoint's host and port: what a report may say of a server (no credentials, path or query). */
+export function endpointHost(endpoint: string): string {
+  try {
+    return new URL(endpoint).host;
+  } catch {
+    return '(unparsable endpoint)';
+  }
+}
+
+/** The option checks of a server run, before anything is read or asked: exit 2 on a mistake. */
+function checkRemoteOptions(args: ParsedArgs): void {
+  const kind = backendOf(args);
+  const local = LOCAL_ONLY_OPTIONS.filter((o) => args.has(o));
+  if (local.length)
+    throw new UsageError(
+      `${local.map((o) => `--${o}`).join(', ')} with --backend ${kind}: only for Ropewalk's own engine (the server applies its own RoPE; needle and perplexity are not run on a server)`,
+    );
+  if (!args.optionalString('endpoint'))
+    throw new UsageError(`--backend ${kind} needs --endpoint URL`);
+}
+
+/**
+ * The budgets that fit the server's context beside the answer, and a note for those that do not; when
+ * none fits, the largest that does (what the editor would use).
+ */
+function serverBudgets(
+  remote: RemoteSession,
+  plan: BenchPlan,
+): { budgets: number[]; notes: string[] } {
+  const room = remoteSettings(remote.model, { maxTokens: plan.maxTokens }).budget;
+  const fits = plan.budgets.filter((b) => b <= room);
+  const left = plan.budgets.filter((b) => b > room);
+  if (left.length === 0) return { budgets: fits, notes: [] };
+  const context = remote.model.facts.contextTokens;
+  const why = `the server's context (${context ?? `not said; ${REMOTE_DEFAULT_CONTEXT} assumed`} tokens, less ${plan.maxTokens} for the answer): at most ${room} prompt tokens`;
+  const these = left.length === 1 ? `Budget ${left[0]}` : `Budgets ${left.join(', ')}`;
+  const they = left.length === 1 ? 'it does not fit' : 'they do not fit';
+  return fits.length
+    ? { budgets: fits, notes: [`${these} left out: ${they} ${why}.`] }
+    : { budgets: [room], notes: [`${these}: ${they} ${why}; the run used ${room} instead.`] };
+}
+
+function serverPlanLines(plan: BenchPlan, server: ServerMeta): string[] {
+  return [
+    `planned: ${plan.samples} tasks (${plan.levels.join(', ')}) × budgets ${plan.budgets.join(', ')} × strategies ${plan.strategies.join(', ')}, on ${server.backend} at ${server.host}`,
+    ...server.skipped.map((x) => `         ${x.cells}: skipped (${x.reason})`),
+  ];
+}
+
+/** The completion cells on an inference server, reported with the server's latency and cache use. */
+async function runRemoteBench(args: ParsedArgs, reporter: BenchReporter): Promise<number> {
+  checkRemoteOptions(args);
+  const root = requireFolder(args.positional[0] as string);
+  const asked = benchPlanOf(args, false);
+  const out = resolve(args.optionalString('out') ?? `ropewalk-bench-${basename(root)}`);
+  const say = (line: string) => reporter.emit({ type: 'log', line });
+  const t0 = performance.now();
+  const remote = (await connectFromArgs(args)) as RemoteSession;
+  const facts = remote.model.facts;
+  const fitted = serverBudgets(remote, asked);
+  const plan: BenchPlan = {
+    ...asked,
+    budgets: fitted.budgets,
+    ropes: [],
+    needle: null,
+    perplexity: null,
+  };
+  const server: ServerMeta = {
+    backend: remote.backend.kind,
+    host: endpointHost(remote.backend.endpoint),
+    model: facts.model ?? args.optionalString('remote-model') ?? null,
+    family: remote.model.template.family,
+    contextTokens: facts.contextTokens ?? null,
+    skipped: SERVER_SKIPPED,
+  };
+  reporter.emit({ type: 'plan', plan, out });
+  serverPlanLines(plan, server).forEach(say);
+  fitted.notes.forEach(say);
+  let execution: ExecutionSandbox | undefined;
+  try {
+    const { index, stats } = await buildIndex(root, args);
+    say(
+      `indexed ${stats.parsedFiles} files in ${formatDuration(stats.ms)}; building tasks and prompts…`,
+    );
+    const exec = await executionOf(args, root, say);
+    execution = exec.execution;
+    const controller = new AbortController();
+    const stopListening = reporter.onInterrupt(() => controller.abort());
+    const onProgress = (p: BenchProgress) => reporter.emit({ type: 'progress', ...p });
+    const results = join(out, 'results.jsonl');
+    const ctx = {
+      tok: remote.model.tok,
+      index,
+      texts: new FileTexts(root),
+      loader: new SyntaxLoader(defaultGrammarsDir()),
+      execution,
+      engine: remote.engine,
+      stopTokens: [...remote.model.template.stopTokens],
+    };
+    const prepared = await prepareRemoteBench(ctx, plan, results, {
+      onProgress,
+      signal: controller.signal,
+    });
+    announceEstimate(reporter, say, prepared, performance.now() - t0, results);
+    const outcome = await prepared.run({ signal: controller.signal, onProgress });
+    stopListening();
+    const notes = [
+      ...fitted.notes,
+      ...(remote.model.exactIds
+        ? []
+        : [
+            "Budgets are counted in estimated tokens (no local tokenizer of the model was given with --model): more than the model's tokenizer makes, so prompts are somewhat shorter than their budgets.",
+          ]),
+      ...server.skipped.map((x) => `Skipped: ${x.cells}: ${x.reason}.`),
+      ...exec.notes,
+    ];
+    const model = {
+      name: server.model ?? server.backend,
+      trainLength: facts.contextTokens ?? REMOTE_DEFAULT_CONTEXT,
+    };
+    const wallMs = performance.now() - t0;
+    const tasks = prepared.tasks.length;
+    return reportOutcome(args, reporter, say, {
+      root,
+      out,
+      plan,
+      model,
+      server,
+      tasks,
+      outcome,
+      notes,
+      wallMs,
+    });
+  } finally {
+    execution?.dispose();
   }
 }
 
@@ -232,6 +418,7 @@ export const benchCommand: Command = {
   async run(args) {
     const reporter = benchReporter();
     try {
+      if (backendOf(args) !== 'local') return await runRemoteBench(args, reporter);
       return await runBench(args, reporter);
     } catch (error) {
       // The parent learns of the failure as a message; the one-line message on stderr comes from main.

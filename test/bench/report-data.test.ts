@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buildReportData, CANCELLED_NOTE, STANDING_NOTES } from '../../src/bench/report-data';
+import {
+  buildReportData,
+  CANCELLED_NOTE,
+  serverRows,
+  SERVER_NOTES,
+  STANDING_NOTES,
+} from '../../src/bench/report-data';
 import type { BenchRecord, CompletionRecord } from '../../src/bench/results';
 import type { BenchPlan } from '../../src/bench/runner';
 
@@ -101,4 +107,59 @@ test('an interrupted run says so last among the notes', () => {
   assert.equal(data.meta.notes.at(-1), CANCELLED_NOTE);
   assert.deepEqual(data.summary, []);
   assert.deepEqual(data.best, {});
+});
+
+test('a server run: its notes instead of the RoPE ones, latency and cache share per budget, no best method', () => {
+  const at = (budget: number, latencyMs: number, reusedTokens: number, cacheUnknown = false) => ({
+    ...completion('ast', 'server', 0.5),
+    key: `${budget}|${latencyMs}`,
+    budget,
+    latencyMs,
+    reusedTokens,
+    ...(cacheUnknown ? { cacheUnknown: true } : {}),
+  });
+  const server = {
+    backend: 'llama-server',
+    host: '10.0.0.2:8080',
+    model: 'qwen.gguf',
+    family: 'qwen2.5-coder',
+    contextTokens: 4096,
+    skipped: [{ cells: 'needle', reason: 'needs log-probabilities' }],
+  };
+  const data = buildReportData({
+    repository: 'r',
+    model: { name: 'qwen.gguf', trainLength: 4096 },
+    plan: { ...plan, budgets: [256, 512, 1024], ropes: [], perplexity: null },
+    tasks: 2,
+    wallMs: 1,
+    records: [at(256, 10, 50), at(256, 30, 150), at(512, 20, 0, true)],
+    cancelled: false,
+    server,
+  });
+  assert.deepEqual(data.meta.server, server);
+  assert.deepEqual(data.meta.notes, [...SERVER_NOTES]);
+  assert.deepEqual(data.best, {});
+  assert.deepEqual(
+    serverRows([at(256, 10, 50), at(256, 30, 150)], [256]),
+    data.serverRows?.slice(0, 1),
+  );
+  assert.deepEqual(data.serverRows, [
+    {
+      budget: 256,
+      n: 2,
+      p50LatencyMs: 10,
+      p95LatencyMs: 30,
+      meanPromptTokens: 200,
+      cachedShare: 0.5,
+    },
+    // The server did not say: no share rather than 0.
+    {
+      budget: 512,
+      n: 1,
+      p50LatencyMs: 20,
+      p95LatencyMs: 20,
+      meanPromptTokens: 200,
+      cachedShare: null,
+    },
+  ]);
 });

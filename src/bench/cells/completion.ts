@@ -2,26 +2,23 @@
 // hole's file shown holed, and one greedy completion per cell, scored against the hidden middle.
 
 import {
-  completionStopTokens,
   finishCompletion,
   prepareCompletion,
   type CompletionEngine,
   type CompletionSettings,
   type PreparedCompletion,
 } from '../../completion/complete-once';
-import { localEngine } from '../../completion/local-engine';
 import { PromptBuilder } from '../../completion/prompt-builder';
+import type { RopeChoice } from '../../completion/rope-choice';
 import { languageForPath } from '../../context/languages';
 import type { ContextStrategy } from '../../context/proposals';
 import type { SyntaxLoader } from '../../context/syntax';
-import { Generator } from '../../model/generate';
-import type { RopeMethod, RopeOptions } from '../../model/rope';
 import { scoreCompletion } from '../metrics';
-import type { CompletionRecord } from '../results';
+import type { BenchRecord, CompletionRecord } from '../results';
+import type { BenchContext, BenchPlan } from '../runner';
 import type { BenchCell } from '../scheduler';
 import { buildTasks, type CompletionTask } from '../task-builder';
-import { estimateMs } from '../cost-model';
-import type { CellContext } from './cell-context';
+import { estimateMs, type CostModel } from '../cost-model';
 
 /** A hole's prompt as the editor would build it at that cursor (healed, shaped): see completeOnce. */
 export type CompletionPrompt = PreparedCompletion;
@@ -41,8 +38,38 @@ export function completionKey(
 const promptKey = (taskId: string, strategy: string, budget: number) =>
   `${taskId}|${strategy}|${budget}`;
 
+/**
+ * The RoPE axis of the completion cells: Ropewalk's methods for a local model, or the one `server`
+ * entry for a remote backend (the server applies its own RoPE scaling; no method can be chosen).
+ */
+export interface CompletionRopes {
+  /** Each method's name in cell keys and records. */
+  names: readonly string[];
+  /** The factor a method runs at for a budget (recorded; 1 for a server). */
+  factor(budget: number): number;
+  /** The first method whose plan at `budget` equals `name`'s: it runs, `name` takes its results. */
+  canonical(name: string, budget: number): string;
+  /** What a cell of `name` at `budget` generates with. */
+  choice(name: string, budget: number): RopeChoice;
+}
+
+/** What completion cells are built from: the local benchmark's CellContext has all of it. */
+export interface CompletionCellContext {
+  bench: Pick<BenchContext, 'tok' | 'index' | 'texts' | 'loader' | 'execution'>;
+  plan: Pick<BenchPlan, 'budgets' | 'strategies' | 'levels' | 'samples' | 'seed' | 'maxTokens'>;
+  cost: CostModel;
+  existing: ReadonlyMap<string, BenchRecord>;
+  files: ReadonlyMap<string, string>;
+  ropes: CompletionRopes;
+  /** Token healing in the prompts (off for servers, which cannot be made to begin with given text). */
+  heal?: boolean;
+  signal?: AbortSignal;
+}
+
 /** The plan's holes, cut from the repository's indexed files. */
-export async function completionTasks(cc: CellContext): Promise<CompletionTask[]> {
+export async function completionTasks(
+  cc: Pick<CompletionCellContext, 'bench' | 'plan' | 'files'>,
+): Promise<CompletionTask[]> {
   const { plan } = cc;
   return plan.samples > 0
     ? buildTasks(new Map(cc.files), cc.bench.loader, {
@@ -58,7 +85,7 @@ export async function completionTasks(cc: CellContext): Promise<CompletionTask[]
  * index as well), so the answer cannot come back through a proposal or a window of that file.
  */
 export async function buildCompletionPrompts(
-  cc: CellContext,
+  cc: CompletionCellContext,
   tasks: CompletionTask[],
   onPrepared?: (done: number, total: number, path: string) => void,
 ): Promise<CompletionPrompts> {
@@ -69,7 +96,7 @@ export async function buildCompletionPrompts(
   const needsPrompt = tasks.filter((t) =>
     plan.budgets.some((b) =>
       plan.strategies.some((s) =>
-        plan.ropes.some((r) => !cc.existing.has(completionKey(t.id, s, b, r))),
+        cc.ropes.names.some((r) => !cc.existing.has(completionKey(t.id, s, b, r))),
       ),
     ),
   );
@@ -93,7 +120,7 @@ export async function buildCompletionPrompts(
           };
           prompts.set(
             promptKey(task.id, strategy, budget),
-            prepareCompletion(request, { budget, strategy }, builder),
+            prepareCompletion(request, { budget, strategy, heal: cc.heal }, builder),
           );
         }
       }
@@ -111,14 +138,24 @@ export interface CompletionGeneration {
   engine: CompletionEngine;
   loader: SyntaxLoader;
   stopTokens: number[];
+  /**
+   * Latency as the client sees the request (a server: network and queueing included, which its own
+   * timings leave out); else the engine's prefill and decode time.
+   */
+  wallLatency?: boolean;
   signal?: AbortSignal;
 }
+
+/** The engine the cells run on, the tokens that end an answer, and how latency is taken. */
+export type CompletionBackend = Pick<CompletionGeneration, 'engine' | 'stopTokens' | 'wallLatency'>;
 
 export interface GeneratedCompletion {
   /** The text the editor would insert at the hole ('' when it would show nothing). */
   prediction: string;
   promptTokens: number;
   reusedTokens: number;
+  /** The engine could not say how much of the prompt its cache served (a server that does not report it). */
+  cacheUnknown?: boolean;
   latencyMs: number;
 }
 
@@ -135,21 +172,16 @@ const cellSession = (strategy: string, budget: number) => `bench:${strategy}:${b
 export async function generateCompletion(
   gen: CompletionGeneration,
   prompt: CompletionPrompt,
-  settings: {
-    budget: number;
-    strategy: ContextStrategy;
-    rope: RopeMethod;
-    ropeOptions: RopeOptions;
-    maxTokens: number;
-  },
+  settings: { budget: number; strategy: ContextStrategy; rope: RopeChoice; maxTokens: number },
 ): Promise<GeneratedCompletion | undefined> {
   const completion: CompletionSettings = {
     budget: settings.budget,
     strategy: settings.strategy,
     maxTokens: settings.maxTokens,
     stopTokens: gen.stopTokens,
-    rope: { method: settings.rope, options: settings.ropeOptions, source: 'setting' },
+    rope: settings.rope,
   };
+  const t0 = performance.now();
   const r = await finishCompletion(
     prompt,
     completion,
@@ -162,7 +194,8 @@ export async function generateCompletion(
     prediction: r.text ?? '',
     promptTokens: g.promptTokens,
     reusedTokens: g.reusedTokens,
-    latencyMs: g.prefillMs + g.decodeMs,
+    ...(g.cacheUnknown ? { cacheUnknown: true } : {}),
+    latencyMs: gen.wallLatency ? performance.now() - t0 : g.prefillMs + g.decodeMs,
   };
 }
 
@@ -172,18 +205,14 @@ export async function generateCompletion(
  * whose prompt was not built (preparation was cancelled) is left out of the plan.
  */
 export function completionCells(
-  cc: CellContext,
+  cc: CompletionCellContext,
   tasks: CompletionTask[],
   prompts: CompletionPrompts,
+  backend: CompletionBackend,
 ): BenchCell[] {
   const { plan, bench } = cc;
   const tok = bench.tok;
-  const gen: CompletionGeneration = {
-    engine: localEngine(new Generator(bench.model, tok), bench.model.provider),
-    loader: bench.loader,
-    stopTokens: completionStopTokens(tok),
-    signal: cc.signal,
-  };
+  const gen: CompletionGeneration = { ...backend, loader: bench.loader, signal: cc.signal };
   const sorted = [...tasks].sort((a, b) => a.path.localeCompare(b.path) || a.start - b.start);
   const refTokens = new Map(tasks.map((t) => [t.id, tok.encode(t.middle).length]));
   // The cap on generated tokens follows the hidden middle's size (2× + 16, at most maxTokens): a
@@ -192,9 +221,9 @@ export function completionCells(
     Math.min(plan.maxTokens, 2 * (refTokens.get(t.id) ?? 0) + 16);
   const cells: BenchCell[] = [];
   for (const budget of plan.budgets) {
-    const factor = cc.rope.factor(budget);
-    for (const rope of plan.ropes) {
-      const same = cc.rope.canonical(rope, budget);
+    const factor = cc.ropes.factor(budget);
+    for (const rope of cc.ropes.names) {
+      const same = cc.ropes.canonical(rope, budget);
       for (const strategy of plan.strategies) {
         for (const task of sorted) {
           const key = completionKey(task.id, strategy, budget, rope);
@@ -215,8 +244,7 @@ export function completionCells(
           const settings = {
             budget,
             strategy,
-            rope,
-            ropeOptions: cc.rope.options(rope, factor, budget),
+            rope: cc.ropes.choice(rope, budget),
             maxTokens: capFor(task),
           };
           cells.push({
@@ -240,7 +268,7 @@ export function completionCells(
 }
 
 async function completionRecord(
-  cc: CellContext,
+  cc: CompletionCellContext,
   task: CompletionTask,
   cell: { key: string; strategy: ContextStrategy; rope: string; factor: number; budget: number },
   done: GeneratedCompletion,
@@ -265,6 +293,7 @@ async function completionRecord(
     budget,
     promptTokens: done.promptTokens,
     reusedTokens: done.reusedTokens,
+    ...(done.cacheUnknown ? { cacheUnknown: true } : {}),
     prediction,
     ...scoreCompletion(prediction, task.middle),
     passAt1,
