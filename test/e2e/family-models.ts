@@ -3,11 +3,11 @@
 // over its architecture's tensors. run.mjs bundles this file on the fly.
 
 import { join } from 'node:path';
-import type { DecoderArchitecture, DecoderSpec } from '../../src/model/graph/decoder-spec';
+import type { DecoderArchitecture } from '../../src/model/graph/decoder-spec';
 import { GGML_TYPES } from '../../src/model/gguf/ggml-types';
 import type { GgufValue } from '../../src/model/gguf/gguf-values';
 import { writeGguf, type GgufTensorToWrite } from '../../src/model/gguf/gguf-writer';
-import { randomWeights } from '../model/graph/random-weights';
+import { randomWeights, smallSpec } from '../model/graph/random-weights';
 import { FAMILY_VOCABS, wordsOf } from '../packing/family-specs';
 import { familyVocabMetadata } from '../packing/family-vocab';
 
@@ -46,18 +46,7 @@ export function writeFamilyModels(dir: string, texts: readonly string[]): Family
     ).filter(([k]) => k !== 'general.architecture');
     const tokens = vocab.find(([k]) => k === 'tokenizer.ggml.tokens')?.[1];
     const vocabSize = tokens?.type === 'array' ? tokens.value.length : 0;
-    const spec: DecoderSpec = {
-      architecture,
-      vocabSize,
-      dim: 32,
-      nLayers: 2,
-      nHeads: 4,
-      nKvHeads: 2,
-      headDim: architecture === 'gemma' ? 16 : 8, // Gemma's heads are wider than dim / heads
-      ffnDim: 48,
-      normEps: 1e-6,
-      tiedEmbeddings: architecture !== 'starcoder2',
-    };
+    const spec = smallSpec(architecture, vocabSize);
     const str = (value: string): GgufValue => ({ type: 'string', value });
     const u32 = (value: number): GgufValue => ({ type: 'u32', value });
     const f32 = (value: number): GgufValue => ({ type: 'f32', value });

@@ -84,7 +84,16 @@ export function fusedLinear(
       throw new WeightShapeError(`${bases[i]}.weight`, `float [${Ns[i]}, ${K}]`, describe(w));
   });
   // MatMul wants B as [K, N]; GGUF rows are output channels.
-  const init = b.weight(name, 'float', [K, N], transposeRows(floats, K, N));
+  const init = b.weight(
+    name,
+    'float',
+    [K, N],
+    transposeRows(
+      floats.map((w) => w.data),
+      K,
+      N,
+    ),
+  );
   // TensorProto types: 10 float16, 1 float.
   const input = first.halfInputs ? b.op1('Cast', [b.op1('Cast', [x], { to: 10 })], { to: 1 }) : x;
   const y = b.op1('MatMul', [input, init]);
@@ -187,7 +196,7 @@ function matMulNBitsParts(
     'float',
     [blocks, N],
     [
-      transposeBlocks(
+      transposeRows(
         parts.map((w) => w.offsets as Float32Array),
         blocks,
         N,
@@ -197,24 +206,11 @@ function matMulNBitsParts(
   return b.op1('Sub', [y, b.op1('MatMul', [sums, offsets])]);
 }
 
-/** Parts' offsets [Nᵢ, blocks] row-major, stacked → [blocks, ΣNᵢ]. */
-function transposeBlocks(parts: Float32Array[], blocks: number, N: number): Float32Array {
-  const out = new Float32Array(blocks * N);
-  let col = 0;
-  for (const o of parts) {
-    const rows = o.length / blocks;
-    for (let r = 0; r < rows; r++)
-      for (let c = 0; c < blocks; c++) out[c * N + col + r] = o[r * blocks + c] as number;
-    col += rows;
-  }
-  return out;
-}
-
-/** Parts [Nᵢ, K] row-major, stacked → [K, ΣNᵢ]. */
-function transposeRows(parts: FloatWeight[], K: number, N: number): Float32Array {
+/** Parts [Nᵢ, K] row-major (weights, or per-block offsets with K = blocks), stacked → [K, ΣNᵢ]. */
+function transposeRows(parts: Float32Array[], K: number, N: number): Float32Array {
   const out = new Float32Array(K * N);
   let col = 0;
-  for (const { data } of parts) {
+  for (const data of parts) {
     const rows = data.length / K;
     for (let r = 0; r < rows; r++)
       for (let c = 0; c < K; c++) out[c * N + col + r] = data[r * K + c] as number;

@@ -11,35 +11,15 @@ import {
   writeDecoderModel,
   type DecoderGraphOptions,
 } from '../../../src/model/graph/decoder-graph';
-import type {
-  DecoderArchitecture,
-  DecoderSpec,
-  FloatWeight,
-  Weight,
-} from '../../../src/model/graph/decoder-spec';
+import type { DecoderSpec, FloatWeight, Weight } from '../../../src/model/graph/decoder-spec';
 import { maxAbsDiff } from '../../../src/model/golden';
 import { OnnxModel } from '../../../src/model/onnx-backend';
 import { tempDir } from '../../temp-dir';
 import { tinyVocab, tokenizerJsonOf } from '../v2-folder';
 import { randomInputs, runContract } from './contract-run';
-import { randomWeights } from './random-weights';
+import { randomWeights, smallSpec } from './random-weights';
 import { quantize4, quantize8 } from './quantize';
 import { referenceForward } from './reference-forward';
-
-function smallSpec(architecture: DecoderArchitecture): DecoderSpec {
-  return {
-    architecture,
-    vocabSize: 61,
-    dim: 32,
-    nLayers: 2,
-    nHeads: 4,
-    nKvHeads: 2,
-    headDim: architecture === 'gemma' ? 16 : 8, // Gemma's heads are wider than dim / heads
-    ffnDim: 48,
-    normEps: 1e-6,
-    tiedEmbeddings: architecture !== 'starcoder2',
-  };
-}
 
 /** A folder the engine loads: the built graph, a contract-2 card with the spec's shape, a tokenizer. */
 async function modelFolder(

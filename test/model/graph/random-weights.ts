@@ -1,7 +1,27 @@
 // Test helper: random GGUF-named weights of a decoder's shape, with the biases each architecture has.
 
-import type { DecoderSpec, FloatWeight } from '../../../src/model/graph/decoder-spec';
+import type {
+  DecoderArchitecture,
+  DecoderSpec,
+  FloatWeight,
+} from '../../../src/model/graph/decoder-spec';
 import { seededRandom as rng } from '../../../src/model/sampling';
+
+/** A small decoder of each architecture (2 layers, 32 wide), for graphs built and run in tests. */
+export function smallSpec(architecture: DecoderArchitecture, vocabSize = 61): DecoderSpec {
+  return {
+    architecture,
+    vocabSize,
+    dim: 32,
+    nLayers: 2,
+    nHeads: 4,
+    nKvHeads: 2,
+    headDim: architecture === 'gemma' ? 16 : 8, // Gemma's heads are wider than dim / heads
+    ffnDim: 48,
+    normEps: 1e-6,
+    tiedEmbeddings: architecture !== 'starcoder2',
+  };
+}
 
 /** Random GGUF-named weights with the biases each architecture has. */
 export function randomWeights(spec: DecoderSpec, seed: number): Map<string, FloatWeight> {

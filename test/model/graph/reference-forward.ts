@@ -2,6 +2,7 @@
 // supports; slow and obvious, so that a graph can be checked against it on a few positions.
 
 import type { DecoderSpec, FloatWeight } from '../../../src/model/graph/decoder-spec';
+import { floatToHalf, halfToFloat } from '../../../src/model/half';
 import type { ContractInputs, ContractOutputs } from './contract-run';
 
 type Vec = Float64Array;
@@ -41,19 +42,7 @@ function norm(spec: DecoderSpec, w: Weights, base: string, x: Vec): Vec {
 }
 
 /** The fp16 nearest to the float32 of v (ties to even), as onnxruntime's Cast rounds. */
-function roundHalf(v: number): number {
-  const a = Math.abs(Math.fround(v));
-  if (a === 0 || !Number.isFinite(a)) return v;
-  if (a >= 65520) return Math.sign(v) * Infinity;
-  let e = Math.floor(Math.log2(a));
-  if (2 ** e > a) e--;
-  else if (2 ** (e + 1) <= a) e++;
-  const step = 2 ** (Math.max(e, -14) - 10); // below 2⁻¹⁴ the subnormals' fixed step
-  const q = a / step;
-  const r = Math.floor(q);
-  const rounded = q - r > 0.5 || (q - r === 0.5 && r % 2 === 1) ? r + 1 : r;
-  return Math.sign(v) * rounded * step;
-}
+const roundHalf = (v: number): number => halfToFloat(floatToHalf(v));
 
 /** ggml's GELU: tanh form on the input rounded to fp16, result rounded to fp16 (the graph's rule). */
 function gelu(v: number): number {
