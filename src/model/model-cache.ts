@@ -21,7 +21,7 @@ import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 
 /** Bumped whenever the built graph changes: an entry built by an older builder is rebuilt. */
-export const MODEL_BUILD_VERSION = 6;
+export const MODEL_BUILD_VERSION = 7;
 
 /** Bytes hashed at each end of a source file: its header and metadata, and its last tensors. */
 const EDGE_BYTES = 64 * 1024;

@@ -65,11 +65,13 @@ export function attention(ctx: LayerContext, h: string, i: number, sh: Attention
   const ep = b.op1('Exp', [b.op1('Sub', [sp, mx])]); // [C, P]
   const en = b.op1('Mul', [b.op1('Exp', [b.op1('Sub', [sn, mx])]), sh.causal]); // [C, S]
   // The cache's share as a product with ones: a product over an empty inner axis is 0, a ReduceSum is not defined.
+  // Products over the cache are Gemm, not MatMul: onnxruntime 1.30's WebGPU MatMul crashes the process
+  // (SIGSEGV) when the inner axis is empty, as it is on every first call (P = 0); its Gemm returns zeros.
   const den = b.op1('Add', [
-    b.op1('MatMul', [ep, sh.onesP]),
+    b.op1('Gemm', [ep, sh.onesP]),
     b.op1('ReduceSum', [en, b.constInt64([1])], { keepdims: 1 }),
   ]); // [C, 1]
-  const num = b.op1('Add', [b.op1('MatMul', [ep, pv]), b.op1('MatMul', [en, v])]); // [C, kv·hd]
+  const num = b.op1('Add', [b.op1('Gemm', [ep, pv]), b.op1('MatMul', [en, v])]); // [C, kv·hd]
   const out = b.op1('Div', [num, den]); // [C, kv·hd]
   // Keep each query head's own kv block: [kv, g·S, kv, hd] → [kv, g·S, hd].
   const blocks = b.op1('Mul', [b.op1('Reshape', [out, b.constInt64([kv, -1, kv, hd])]), sh.eye]);

@@ -81,6 +81,31 @@ describe('decoder graph built from models/tiny weights', () => {
     assert.equal(config.kv_dtype, 'float16');
   });
 
+  test('products over the cache are Gemm, never MatMul (WebGPU MatMul crashes on an empty cache)', () => {
+    for (const kvType of ['float32', 'float16'] as const) {
+      const proto = onnx.ModelProto.decode(
+        buildDecoderGraph(spec, { get: (n) => weights.get(n) }, { kvType }).model,
+      );
+      const nodes = proto.graph?.node ?? [];
+      // Values that are the cache's values (through Cast/Reshape) or the ones over its length (Expand).
+      const overCache = new Set<string>();
+      for (const n of nodes) {
+        const input = n.input?.[0] ?? '';
+        const fromPast = /^past_key_values\.\d+\.value$/.test(input) || overCache.has(input);
+        if ((fromPast && (n.opType === 'Cast' || n.opType === 'Reshape')) || n.opType === 'Expand')
+          for (const o of n.output ?? []) overCache.add(o);
+      }
+      const products = nodes.filter(
+        (n) =>
+          n.opType !== 'Cast' &&
+          n.opType !== 'Reshape' &&
+          (n.input ?? []).some((i) => overCache.has(i)),
+      );
+      assert.equal(products.length, 2 * spec.nLayers, `${kvType}: products over the cache`);
+      for (const n of products) assert.equal(n.opType, 'Gemm', `${kvType}: ${n.name as string}`);
+    }
+  });
+
   test('graphs written together must share their external data layout', async (t) => {
     const quantized = new Map<string, Weight>(weights);
     const name = 'blk.0.ffn_up.weight';
