@@ -67,7 +67,14 @@ export async function loadModel(args: ParsedArgs, contextTokens?: number): Promi
 
 export async function checkModelWith(args: ParsedArgs, dir: string): Promise<ModelCheckReport> {
   const { provider, log, settle } = probeLog(args);
-  const report = await checkModel(dir, provider, log, kvTypeOf(args));
+  const against = args.optionalString('against') as ProviderSetting | undefined;
+  const report = await checkModel(dir, {
+    provider,
+    log,
+    kvType: kvTypeOf(args),
+    against,
+    tolerance: args.number('tolerance'),
+  });
   settle(report.provider);
   return report;
 }

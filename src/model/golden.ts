@@ -72,15 +72,29 @@ export function maxAbsDiff(a: Float32Array, b: Float32Array): number {
   return max;
 }
 
-/** Runs every golden case; cases with `pastFrom` run on the cache that case produced. */
-export async function runGolden(model: OnnxModel, golden: Golden): Promise<CaseResult[]> {
+/** A call to replay: a golden case without its reference outputs (model-check --against makes its own). */
+export type ReplayCase = Omit<GoldenCase, 'logits' | 'present0Key'>;
+
+export interface ReplayedCase {
+  /** [logitsIndices.length, vocab] */
+  logits: Float32Array;
+  /** Cache entries the case ran on. */
+  pastLength: number;
+}
+
+/**
+ * Runs cases in order, each on a fresh cache or on a copy of the cache case `pastFrom` left (its keys
+ * re-rotated by `pastShift`): the calls behind golden parity and provider parity alike.
+ */
+export async function replayCases(
+  model: OnnxModel,
+  cases: readonly ReplayCase[],
+): Promise<ReplayedCase[]> {
   const cfg = model.card.config;
   const geometry = ropeGeometry(cfg);
   const caches = new Map<string, KvCache>();
-  const coldLogits = new Map<number, Float32Array>(); // position in the sequence → cold logits row
-  const vocab = cfg.vocab_size;
-  const results: CaseResult[] = [];
-  for (const c of golden.cases) {
+  const results: ReplayedCase[] = [];
+  for (const c of cases) {
     const plan = planRope('linear', geometry, { factor: c.factor ?? 1 });
     let cache = model.newCache();
     if (c.pastFrom) {
@@ -103,21 +117,32 @@ export async function runGolden(model: OnnxModel, golden: Golden): Promise<CaseR
     });
     cache.append(out.newKeys, out.newValues, c.ids.length);
     caches.set(c.name, cache);
+    results.push({ logits: out.logits, pastLength });
+  }
+  return results;
+}
+
+/** Runs every golden case; cases with `pastFrom` run on the cache that case produced. */
+export async function runGolden(model: OnnxModel, golden: Golden): Promise<CaseResult[]> {
+  const vocab = model.card.config.vocab_size;
+  const coldLogits = new Map<number, Float32Array>(); // position in the sequence → cold logits row
+  const replayed = await replayCases(model, golden.cases);
+  return golden.cases.map((c, i) => {
+    const { logits, pastLength } = replayed[i] as ReplayedCase;
     const result: CaseResult = {
       name: c.name,
-      maxAbsDiff: maxAbsDiff(out.logits, blob(golden, c.logits)),
+      maxAbsDiff: maxAbsDiff(logits, blob(golden, c.logits)),
     };
-    const inPlace = !c.pastShift && c.positions.every((p, i) => p === pastLength + i);
+    const inPlace = !c.pastShift && c.positions.every((p, j) => p === pastLength + j);
     c.logitsIndices.forEach((idx, row) => {
       const seqPos = pastLength + idx;
-      const rowLogits = out.logits.subarray(row * vocab, (row + 1) * vocab);
+      const rowLogits = logits.subarray(row * vocab, (row + 1) * vocab);
       const cold = coldLogits.get(seqPos);
       if (c.name === 'cold') coldLogits.set(seqPos, rowLogits);
       else if (pastLength > 0 && inPlace && cold) {
         result.reuseMaxAbsDiff = Math.max(result.reuseMaxAbsDiff ?? 0, maxAbsDiff(rowLogits, cold));
       }
     });
-    results.push(result);
-  }
-  return results;
+    return result;
+  });
 }

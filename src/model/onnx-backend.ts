@@ -1,7 +1,8 @@
 // The only importer of onnxruntime-node: one session over a model that follows the contract in models/README.md.
 
-import { freemem } from 'node:os';
-import { basename } from 'node:path';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { freemem, tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { ContractError, CorruptModelError } from './errors';
 import { checkMemory } from './memory-check';
@@ -23,6 +24,7 @@ import {
 } from './providers';
 import { headDim, weightsOnDisk, type ModelCard, type ModelFiles } from './model-card';
 import { openModelFiles } from './model-source';
+import { placementFromProfile, type NodePlacement } from './node-placement';
 
 // Failures reach the caller as exceptions with the reason; onnxruntime's own stderr log would repeat
 // them (and print noise when `auto` probes providers that are absent).
@@ -63,9 +65,17 @@ export interface SessionOptions {
   contextTokens?: number;
   /** The KV cache's element type; `auto` (the default) decides by the cache's size (kv-type.ts). */
   kvType?: KvTypeSetting;
+  /**
+   * Profile the one-token test run to learn which provider ran each node (`OnnxModel.placement`): a
+   * GPU session runs the nodes its provider has no kernel for on the CPU without saying so.
+   */
+  placement?: boolean;
 }
 
 export class OnnxModel {
+  /** Which provider ran each node of the test run; set when loaded with `placement`. */
+  placement: NodePlacement | undefined;
+
   private constructor(
     readonly files: ModelFiles,
     private readonly session: ort.InferenceSession,
@@ -118,6 +128,9 @@ export class OnnxModel {
         continue;
       }
       let session: ort.InferenceSession | undefined;
+      const profileDir = options.placement
+        ? mkdtempSync(join(tmpdir(), 'ropewalk-profile-'))
+        : undefined;
       try {
         session = await ort.InferenceSession.create(graph, {
           executionProviders: [ep],
@@ -125,8 +138,10 @@ export class OnnxModel {
           graphOptimizationLevel: 'all',
           // Probing providers that are absent is expected: keep onnxruntime's own error log quiet.
           logSeverityLevel: ep === 'cpu' ? 2 : 4,
+          ...(profileDir && { enableProfiling: true, profileFilePrefix: join(profileDir, 'run') }),
         });
       } catch (cause) {
+        if (profileDir) rmSync(profileDir, { recursive: true, force: true });
         const message = (cause as Error).message.split('\n')[0] ?? '';
         if (ep === 'cpu')
           throw new CorruptModelError(
@@ -138,17 +153,22 @@ export class OnnxModel {
         continue;
       }
       const model = new OnnxModel(files, session, ep, kv, shape.budget);
-      model.checkSignature();
-      if (ep !== 'cpu') {
-        try {
-          await model.smokeTest();
-        } catch (cause) {
-          failures.push(
-            `${ep}: the session was created but a test run failed (${(cause as Error).message.split('\n')[0]})`,
-          );
-          await model.dispose();
-          continue;
+      try {
+        model.checkSignature();
+        if (ep !== 'cpu' || profileDir) {
+          try {
+            await model.smokeTest();
+          } catch (cause) {
+            failures.push(
+              `${ep}: the session was created but a test run failed (${(cause as Error).message.split('\n')[0]})`,
+            );
+            await model.dispose();
+            continue;
+          }
         }
+        if (profileDir) model.placement = model.readPlacement(profileDir);
+      } finally {
+        if (profileDir) rmSync(profileDir, { recursive: true, force: true });
       }
       for (const f of failures) options.log?.(`execution provider ${f}; falling back`);
       return model;
@@ -156,6 +176,14 @@ export class OnnxModel {
     throw new ProviderUnavailableError(
       `execution provider ${setting} is not available here: ${failures.join('; ')}`,
     );
+  }
+
+  /** Ends the session's profiling (later runs are not profiled) and counts its nodes by provider. */
+  private readPlacement(dir: string): NodePlacement {
+    this.session.endProfiling();
+    const file = readdirSync(dir).find((f) => f.endsWith('.json'));
+    if (file === undefined) return {};
+    return placementFromProfile(JSON.parse(readFileSync(join(dir, file), 'utf8')) as unknown[]);
   }
 
   /** One token through the graph: providers can accept a session and still fail on its operators. */
