@@ -4,6 +4,7 @@
 
 import type { KvCache } from '../model/kv-cache';
 import { weightsOnDisk } from '../model/model-card';
+import type { NodePlacement } from '../model/node-placement';
 import type { OnnxModel } from '../model/onnx-backend';
 import { forwardOnCache } from '../model/generate';
 import { extensionFactor, planRope, ropeGeometry, type RopePlan } from '../model/rope';
@@ -22,6 +23,8 @@ export interface EngineBenchRow {
   decodeMsPerTokenAtZero: number;
   bandwidthBoundMsPerToken: number;
   peakRssMb: number;
+  /** Which provider ran each node (the model's test run), when the model was loaded with placement. */
+  placement?: NodePlacement;
 }
 
 export interface EngineBenchOptions {
@@ -127,6 +130,7 @@ export async function engineBench(
       decodeMsPerTokenAtZero,
       bandwidthBoundMsPerToken: bytesPerToken,
       peakRssMb: process.resourceUsage().maxRSS / 1024,
+      ...(model.placement && { placement: model.placement }),
     });
   }
   // Measured last, so that its buffers do not count in the rows' peak RSS.

@@ -6,6 +6,7 @@ import { engineBench, formatEngineBench } from '../bench/engine-bench';
 import { UsageError, type Command, type CommandSpec } from './args';
 import { JSON_OPTION, MODEL_OPTIONS } from './common-options';
 import { loadModel } from './model-options';
+import { formatPlacement } from '../model/node-placement';
 
 const spec: CommandSpec = {
   name: 'engine-bench',
@@ -45,7 +46,8 @@ export const engineBenchCommand: Command = {
       throw new UsageError(
         `--edit-tokens must be below the smallest context (${Math.min(...contexts)})`,
       );
-    const model = await loadModel(args, Math.max(...contexts));
+    // Where the nodes ran: a GPU session's CPU fallback is part of what the figures measure.
+    const model = await loadModel(args, Math.max(...contexts), { placement: true });
     try {
       const tok = loadTokenizer(model.files.tokenizer);
       // Real code as the prompt: this program's own bundled source.
@@ -58,7 +60,11 @@ export const engineBenchCommand: Command = {
           if (json) console.log(JSON.stringify(row));
         },
       );
-      if (!json) console.log(formatEngineBench(rows));
+      if (!json) {
+        if (model.placement)
+          console.log(`nodes: ${formatPlacement(model.placement, model.provider)}`);
+        console.log(formatEngineBench(rows));
+      }
     } finally {
       await model.dispose();
     }

@@ -48,16 +48,21 @@ export function kvTypeOf(args: ParsedArgs): KvTypeSetting {
 
 /**
  * The model of --model (default: the bundled one) on --provider, with --kv-type's cache (said under
- * --verbose). `contextTokens`: the most the command will put in the cache, for the memory check and the
+ * --verbose); `placement`: profile the test run to count nodes by provider (OnnxModel.placement). `contextTokens`: the most the command will put in the cache, for the memory check and the
  * KV type's auto rule (default 4096).
  */
-export async function loadModel(args: ParsedArgs, contextTokens?: number): Promise<OnnxModel> {
+export async function loadModel(
+  args: ParsedArgs,
+  contextTokens?: number,
+  options: { placement?: boolean } = {},
+): Promise<OnnxModel> {
   const { provider, log, settle } = probeLog(args);
   const model = await OnnxModel.load(modelDirOf(args), {
     provider,
     log,
     kvType: kvTypeOf(args),
     contextTokens,
+    placement: options.placement,
   });
   settle(model.provider);
   if (args.flag('verbose'))
