@@ -46,7 +46,7 @@ export const DEQUANTIZABLE = [
   'Q5_K',
   'Q6_K',
 ] as const;
-export const QUANTIZABLE = ['F32', 'F16', 'Q8_0', 'Q4_0'] as const;
+export const QUANTIZABLE = ['F32', 'F16', 'Q8_0', 'Q4_0', 'Q4_K'] as const;
 
 /** A weight type this code cannot handle for the asked operation. */
 export class UnsupportedWeightTypeError extends Error {
@@ -257,7 +257,57 @@ export function quantize(type: number | GgmlTypeName, values: Float32Array): Uin
         }
       }
       return out;
+    case GGML_TYPES.Q4_K.id:
+      for (let b = 0; b < values.length / 256; b++)
+        quantizeQ4KBlock(values.subarray(b * 256, b * 256 + 256), v, b * 144);
+      return out;
     default:
       throw new UnsupportedWeightTypeError(id, 'quantized', QUANTIZABLE);
   }
+}
+
+/**
+ * One Q4_K super-block (the layout dequantizeQ4K reads): each sub-block of 32 gets the plain min/max fit
+ * `x ≈ d·sc·q − dmin·m` with q in 0..15, its scale and min as 6-bit multiples of the block's f16 d and
+ * dmin. ggml's own quantizer searches for a better fit (make_qkx2_quants); this one is for writing test
+ * and benchmark models, whose file format is what matters, not the last bit of accuracy.
+ */
+function quantizeQ4KBlock(xs: Float32Array, v: DataView, at: number): void {
+  const scales: number[] = [];
+  const mins: number[] = [];
+  for (let s = 0; s < 8; s++) {
+    const sub = xs.subarray(s * 32, s * 32 + 32);
+    const lo = Math.min(0, ...sub);
+    const hi = Math.max(...sub);
+    scales.push((hi - lo) / 15);
+    mins.push(-lo);
+  }
+  // d and dmin as stored (f16), so that the 6-bit multiples are fitted to the values dequantization reads.
+  const d = halfToFloat(floatToHalf(Math.max(...scales) / 63));
+  const dmin = halfToFloat(floatToHalf(Math.max(...mins) / 63));
+  v.setUint16(at, floatToHalf(d), true);
+  v.setUint16(at + 2, floatToHalf(dmin), true);
+  const six = (x: number, unit: number) => (unit ? Math.min(63, Math.round(x / unit)) : 0);
+  const sc = scales.map((x) => six(x, d));
+  const m = mins.map((x) => six(x, dmin));
+  // The inverse of kScaleMin: sub-blocks 0-3 in the low 6 bits of bytes 0-7, 4-7 split over the
+  // low and high nibbles of bytes 8-11 and the top 2 bits of bytes 0-7.
+  for (let j = 0; j < 4; j++) {
+    const [s4, m4] = [sc[j + 4] as number, m[j + 4] as number];
+    v.setUint8(at + 4 + j, (sc[j] as number) | ((s4 >> 4) << 6));
+    v.setUint8(at + 8 + j, (m[j] as number) | ((m4 >> 4) << 6));
+    v.setUint8(at + 12 + j, (s4 & 15) | ((m4 & 15) << 4));
+  }
+  for (let part = 0; part < 4; part++)
+    for (let l = 0; l < 32; l++) {
+      const q = (s: number, x: number) => {
+        const step = d * (sc[s] as number);
+        return step
+          ? Math.max(0, Math.min(15, Math.round((x + dmin * (m[s] as number)) / step)))
+          : 0;
+      };
+      const lo = q(2 * part, xs[part * 64 + l] as number);
+      const hi = q(2 * part + 1, xs[part * 64 + 32 + l] as number);
+      v.setUint8(at + 16 + part * 32 + l, lo | (hi << 4));
+    }
 }

@@ -110,6 +110,31 @@ test('quantize then dequantize stays within a step of each block', () => {
   );
 });
 
+test('Q4_K: quantize then dequantize stays within a step of each sub-block, mins and scales 6-bit', () => {
+  // Two super-blocks; sub-blocks of different ranges and offsets, one all positive, one constant.
+  const xs = Float32Array.from({ length: 512 }, (_, i) => {
+    const s = i >> 5;
+    if (s === 3) return 0.75; // constant: min 0, one scale step
+    const x = Math.sin(i * 0.37) * (0.5 + (s % 5));
+    return s === 9 ? Math.abs(x) + 2 : x; // all positive: the fit's min is 0
+  });
+  const q = quantize('Q4_K', xs);
+  assert.equal(q.byteLength, 2 * 144);
+  const back = dequantize('Q4_K', q, xs.length);
+  for (let s = 0; s < 16; s++) {
+    const sub = xs.subarray(s * 32, s * 32 + 32);
+    const range = Math.max(...sub) - Math.min(0, ...sub);
+    for (let j = 0; j < 32; j++) {
+      // Half a 4-bit step, and the 6-bit rounding of the sub-block's scale and min (each off by at
+      // most half a unit of the block's largest, times 15 and 1).
+      const bound = range / 30 + (range / 63) * 0.5 + 0.02 * range + 1e-6;
+      const i = s * 32 + j;
+      assert.ok(Math.abs(back[i]! - xs[i]!) <= bound, `Q4_K ${i}: ${back[i]} vs ${xs[i]}`);
+    }
+  }
+  assert.ok(Math.abs(back[3 * 32]! - 0.75) < 0.05, 'constant sub-block');
+});
+
 test('types without (de)quantization name themselves and what is supported', () => {
   assert.throws(
     () => dequantize('Q2_K', new Uint8Array(84), 256),
@@ -119,7 +144,7 @@ test('types without (de)quantization name themselves and what is supported', () 
       return true;
     },
   );
-  assert.throws(() => quantize('Q4_K', new Float32Array(256)), UnsupportedWeightTypeError);
+  assert.throws(() => quantize('Q6_K', new Float32Array(256)), UnsupportedWeightTypeError);
   assert.throws(() => ggmlByteLength(99, 1), /ggml type 99/);
   assert.equal(ggmlByteLength(GGML_TYPES.Q6_K.id, 512), 420);
 });
