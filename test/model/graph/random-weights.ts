@@ -25,41 +25,65 @@ export function smallSpec(architecture: DecoderArchitecture, vocabSize = 61): De
 
 /** Random GGUF-named weights with the biases each architecture has. */
 export function randomWeights(spec: DecoderSpec, seed: number): Map<string, FloatWeight> {
+  return new Map(randomWeightEntries(spec, seed));
+}
+
+/**
+ * The same weights one tensor at a time, in the same order and from the same random stream, so that a
+ * model of billions of weights need not sit in memory as floats. `shareLayers`: every layer yields layer
+ * 0's arrays under its own names (speed benchmarks, where only the shapes matter, write a 1.5B model in
+ * seconds instead of minutes).
+ */
+export function* randomWeightEntries(
+  spec: DecoderSpec,
+  seed: number,
+  options: { shareLayers?: boolean } = {},
+): Generator<[string, FloatWeight]> {
   const r = rng(seed);
-  const w = new Map<string, FloatWeight>();
-  const put = (name: string, dims: number[], around = 0) => {
+  const draw = (dims: number[], around = 0): FloatWeight => {
     const size = dims.reduce((a, b) => a * b, 1);
     const std = dims.length === 2 ? 1 / Math.sqrt(dims[1] as number) : 0.1;
-    w.set(name, {
-      kind: 'float',
-      dims,
-      data: Float32Array.from({ length: size }, () => around + (r() * 2 - 1) * std * 1.7),
-    });
+    const data = new Float32Array(size);
+    for (let i = 0; i < size; i++) data[i] = around + (r() * 2 - 1) * std * 1.7;
+    return { kind: 'float', dims, data };
   };
   const sc2 = spec.architecture === 'starcoder2';
   const { dim: d, headDim: hd, nHeads: h, nKvHeads: kv, ffnDim: f } = spec;
-  const normW = (base: string) => {
-    put(`${base}.weight`, [d], 1);
-    if (sc2) put(`${base}.bias`, [d]);
+  type Make = (dims: number[], around?: number) => FloatWeight;
+  const norm = function* (make: Make, base: string): Generator<[string, FloatWeight]> {
+    yield [`${base}.weight`, make([d], 1)];
+    if (sc2) yield [`${base}.bias`, make([d])];
   };
-  put('token_embd.weight', [spec.vocabSize, d]);
-  if (!spec.tiedEmbeddings) put('output.weight', [spec.vocabSize, d]);
-  normW('output_norm');
-  for (let i = 0; i < spec.nLayers; i++) {
-    const p = `blk.${i}`;
-    normW(`${p}.attn_norm`);
-    normW(`${p}.ffn_norm`);
-    const lin = (name: string, n: number, k: number, bias: boolean) => {
-      put(`${p}.${name}.weight`, [n, k]);
-      if (bias) put(`${p}.${name}.bias`, [n]);
+  const layer = function* (make: Make, p: string): Generator<[string, FloatWeight]> {
+    yield* norm(make, `${p}.attn_norm`);
+    yield* norm(make, `${p}.ffn_norm`);
+    const lin = function* (name: string, n: number, k: number, bias: boolean) {
+      yield [`${p}.${name}.weight`, make([n, k])] as [string, FloatWeight];
+      if (bias) yield [`${p}.${name}.bias`, make([n])] as [string, FloatWeight];
     };
-    lin('attn_q', h * hd, d, true);
-    lin('attn_k', kv * hd, d, true);
-    lin('attn_v', kv * hd, d, true);
-    lin('attn_output', d, h * hd, sc2);
-    if (!sc2) lin('ffn_gate', f, d, false);
-    lin('ffn_up', f, d, sc2);
-    lin('ffn_down', d, f, sc2);
+    yield* lin('attn_q', h * hd, d, true);
+    yield* lin('attn_k', kv * hd, d, true);
+    yield* lin('attn_v', kv * hd, d, true);
+    yield* lin('attn_output', d, h * hd, sc2);
+    if (!sc2) yield* lin('ffn_gate', f, d, false);
+    yield* lin('ffn_up', f, d, sc2);
+    yield* lin('ffn_down', d, f, sc2);
+  };
+  yield ['token_embd.weight', draw([spec.vocabSize, d])];
+  if (!spec.tiedEmbeddings) yield ['output.weight', draw([spec.vocabSize, d])];
+  yield* norm(draw, 'output_norm');
+  // Layer 0's arrays, handed out again in the same order when layers are shared.
+  const first: FloatWeight[] = [];
+  for (let i = 0; i < spec.nLayers; i++) {
+    let j = 0;
+    const make: Make =
+      !options.shareLayers || i === 0
+        ? (dims, around) => {
+            const w = draw(dims, around);
+            if (i === 0) first.push(w);
+            return w;
+          }
+        : () => first[j++] as FloatWeight;
+    yield* layer(make, `blk.${i}`);
   }
-  return w;
 }
