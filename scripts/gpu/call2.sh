@@ -36,6 +36,11 @@ if [[ -z ${NO_GL:-} ]]; then
   fi
 fi
 echo "vulkan loader: $(ldconfig -p | grep 'libvulkan.so.1' | head -1 | sed 's/.*=> //'); VK_DRIVER_FILES=${VK_DRIVER_FILES:-unset}"
+# The driver library the ICD names must load: say where it resolves (or that it does not).
+if [[ -n ${VK_DRIVER_FILES:-} && -f $VK_DRIVER_FILES ]]; then
+  icd_lib=$(sed -n 's/.*"library_path": *"\([^"]*\)".*/\1/p' "$VK_DRIVER_FILES")
+  echo "ICD library: $icd_lib → $(ldconfig -p | grep -m1 "${icd_lib##*/}" | sed 's/.*=> //')"
+fi
 export XDG_CACHE_HOME=$rw/cache
 "$node" scripts/gpu/verify.mjs --out "$out" --provider "${GPU_PROVIDER:-webgpu}" \
   --deadline "${DEADLINE:-390}" --gguf-tool .gpu-carry/part2/random-gguf.js --gguf-dir "$rw/gguf" \

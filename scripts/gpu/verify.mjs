@@ -72,7 +72,7 @@ function save() {
  * Runs one command with a time limit; returns { rc, signal, ms, stdout, json } where json is every
  * stdout line that parses as JSON. A step whose budget is already spent is recorded as skipped.
  */
-function step(id, args, { limitS, minS = 5, program = process.execPath } = {}) {
+function step(id, args, { limitS, minS = 5, program = process.execPath, env } = {}) {
   const budget = Math.min(limitS, secondsLeft() - 3);
   if (budget < minS) {
     const skipped = { id, args, skipped: `deadline: ${secondsLeft().toFixed(0)} s left` };
@@ -84,7 +84,10 @@ function step(id, args, { limitS, minS = 5, program = process.execPath } = {}) {
   log(`run  ${id}: ${[program === process.execPath ? 'node' : program, ...args].join(' ')}`);
   return new Promise((done) => {
     const t0 = Date.now();
-    const child = spawn(program, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(program, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -142,6 +145,14 @@ async function probe() {
   // The providers this onnxruntime-node build lists, and whether a WebGPU session can start at all.
   const probeJs = `console.log(JSON.stringify({ backends: require('onnxruntime-node').listSupportedBackends() }));`;
   await step('probe-backends', ['-e', probeJs], { limitS: 30 });
+  if (gpu === 'cpu') return;
+  // One session on the GPU provider with the Vulkan loader saying which drivers it found and loaded:
+  // if WebGPU gets no adapter, the reason is in this step's output.
+  await step(
+    `probe-${gpu}`,
+    [cli, 'model-check', 'models/tiny', '--provider', gpu, '--json', '--verbose'],
+    { limitS: 60, env: { VK_LOADER_DEBUG: 'error,warn,driver' } },
+  );
 }
 
 // --- provider parity ----------------------------------------------------------------------------
