@@ -23,7 +23,7 @@ VOCAB, HEAD_DIM, TRAIN_LEN = 16384, 64, 2048
 Q8_0 = 34 / 32  # bytes per weight: 32 int8 and one fp16 scale per block
 CHINCHILLA_TOKENS_PER_PARAM = 20
 # (dim, layers, heads, kv heads, ffn): the shapes measured on the CPU, and the old base-gpu draft.
-DEFAULT_SHAPES = ["512x4x8x2x1024", "384x7x6x2x1024", "256x18x4x2x704", "384x4x6x2x1024", "512x8x8x2x1408"]
+DEFAULT_SHAPES = ["512x4x8x2x1024", "384x7x6x2x1024", "256x18x4x2x704", "512x8x8x2x1408"]
 
 
 def tracked_bytes(prefix: str = "") -> int:
