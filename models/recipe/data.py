@@ -95,11 +95,14 @@ def choose_middle(rng: random.Random, text: str, lo: int, hi: int, spans) -> tup
 
 
 def encode_repo(repo: dict) -> tuple[list[int], dict]:
+    """A repository's tokens. A part made by split_repos (`part` k > 0) continues its repository: no header,
+    its own seed; only the `last` part ends with <|endoftext|>."""
     tok = TOK
     sp = tok.special
     plain = repo["split"] == "heldout"  # held-out loss is measured on plain code
-    rng = random.Random(repo["name"])
-    ids = [sp["<|repo_name|>"]] + tok.encode(repo["name"] + "\n")
+    part = repo.get("part", 0)
+    rng = random.Random(repo["name"] if part == 0 else f"{repo['name']}#{part}")
+    ids = [sp["<|repo_name|>"]] + tok.encode(repo["name"] + "\n") if part == 0 else []
     stats = {"files": 0, "fim_psm": 0, "fim_spm": 0, "fim_ast": 0}
     for path, text in repo["files"]:
         stats["files"] += 1
@@ -120,8 +123,30 @@ def encode_repo(repo: dict) -> tuple[list[int], dict]:
                 stats["fim_psm"] += 1
                 body = [sp["<|fim_prefix|>"]] + pre + [sp["<|fim_suffix|>"]] + suf
             ids += header + body + [sp["<|fim_middle|>"]] + mid + [sp["<|endoftext|>"]]
-    ids.append(sp["<|endoftext|>"])
+    if repo.get("last", True):
+        ids.append(sp["<|endoftext|>"])
     return ids, stats
+
+
+def split_repos(repos: list[dict], max_bytes: int) -> list[dict]:
+    """Training repositories over max_bytes cut into consecutive parts of whole files, so that the workers
+    finish together instead of waiting on one big repository (a 60 MB distribution is half a minute on one
+    core); the parts follow each other in the stream under one header. Held-out ones are never cut: their
+    stream must stay the one heldout.bin holds."""
+    out = []
+    for repo in repos:
+        if repo["split"] == "heldout" or sum(len(t) for _, t in repo["files"]) <= max_bytes:
+            out.append(repo)
+            continue
+        parts, size = [[]], 0
+        for f in repo["files"]:
+            if size > 0 and size + len(f[1]) > max_bytes:
+                parts.append([])
+                size = 0
+            parts[-1].append(f)
+            size += len(f[1])
+        out += [{**repo, "files": files, "part": k, "last": k == len(parts) - 1} for k, files in enumerate(parts)]
+    return out
 
 
 def init(tok_path: str, args, backend: str = "recipe") -> None:
@@ -181,7 +206,7 @@ def build_streams(repos: list[dict], tok_path: str, args, workers: int,
         parts[split].append(ids)
         totals[split]["tokens"] += len(ids)
         totals[split]["bytes"] += sum(len(t) for _, t in repo["files"])
-        totals[split]["repos"] += 1
+        totals[split]["repos"] += repo.get("part", 0) == 0
         for k in fim:
             fim[k] += stats[k]
         cpu += stats["cpu_seconds"]

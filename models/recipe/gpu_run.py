@@ -275,7 +275,7 @@ def check_room(model: Decoder) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--pack", required=True, help="the carried pack folder (models/recipe/work/gpu-pack)")
+    ap.add_argument("--pack", help="the carried pack folder (models/recipe/work/gpu-pack); not needed with --smoke")
     ap.add_argument("--shards-dir", help="more shard-NNN.jsonl.xz, carried by earlier calls")
     ap.add_argument("--config", required=True, help="a name in configs/ or a path")
     ap.add_argument("--out", required=True, help="$OUT: what is left here comes back")
@@ -294,8 +294,15 @@ def main() -> None:
                     help="cap on the final evaluation over the whole held-out stream (a dry run's CPU is slow)")
     ap.add_argument("--like-for-like-batches", type=int,
                     help="fewer of the old model's evaluation batches (a dry run; default: all of them)")
+    ap.add_argument("--device", choices=["auto", "cuda", "cpu"], default="auto",
+                    help="cuda: fail at once when PyTorch sees no GPU (gpu-run.sh), instead of training on CPUs")
+    ap.add_argument("--checkpoint-seconds", type=float, default=60.0)
+    ap.add_argument("--smoke", action="store_true",
+                    help="skip steps 1-4 and train on random tokens: checks the GPU path and measures its speed")
     ap.add_argument("--torch-threads", type=int, help="CPU threads for PyTorch (default: all)")
     args = ap.parse_args()
+    if not args.pack and not args.smoke:
+        ap.error("--pack is needed (or --smoke)")
     started = args.started_at or T_START
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -315,7 +322,23 @@ def main() -> None:
 
 
 def run(args, conf: dict, log: RunLog, deadline: float) -> None:
-    pack, out = Path(args.pack), Path(args.out)
+    if args.smoke:
+        train_data, held_data = smoke_streams(conf)
+    else:
+        train_data, held_data = prepare(args, log)
+    train(args, conf, log, deadline, train_data, held_data)
+
+
+def smoke_streams(conf: dict) -> tuple[np.ndarray, np.ndarray]:
+    """Random token streams: the training path alone (compile, kernels, checkpoints, speed) without a corpus."""
+    rng = np.random.default_rng(0)
+    vocab = conf["model"]["vocab_size"]
+    return (rng.integers(0, vocab, 20_000_000, dtype=np.uint16), rng.integers(0, vocab, 1_500_000, dtype=np.uint16))
+
+
+def prepare(args, log: RunLog) -> tuple[np.ndarray, np.ndarray]:
+    """Steps 1-4: the train and held-out token streams."""
+    pack = Path(args.pack)
     workers = args.workers
     for name in ("tokenizer.json", "tokenizer-sample.json"):
         if not (pack / name).exists():
@@ -348,7 +371,10 @@ def run(args, conf: dict, log: RunLog, deadline: float) -> None:
     dargs = data.parser().parse_args([])
     repos = train_repos + site_repos + heldout
     mb = sum(len(x.encode()) for r in repos for _, x in r["files"]) / 1e6
+    part_bytes = max(2_000_000, int(mb * 1e6 / (4 * workers)))  # about four parts' work per worker
+    repos = data.split_repos(repos, part_bytes)
     streams, stats = data.build_streams(repos, str(pack / "tokenizer.json"), dargs, workers, backend)
+    stats["parts"] = {"max_bytes": part_bytes, "encoded": len(repos)}
     del repos, train_repos, site_repos
     train_data, held_data = streams["train"], streams["heldout"]
     stats["data_args"] = {k: v for k, v in vars(dargs).items() if k not in ("corpus", "out", "tokenizer")}
@@ -356,16 +382,25 @@ def run(args, conf: dict, log: RunLog, deadline: float) -> None:
     log.step("streams", time.time() - t, train_tokens=len(train_data), heldout_tokens=len(held_data),
              bytes_per_token=round(mb * 1e6 / max(1, len(train_data) + len(held_data)), 3),
              **throughput(mb, time.time() - t, workers, stats["worker_cpu_seconds"]))
+    return train_data, held_data
 
-    # 5. the model and the loop
+
+def train(args, conf: dict, log: RunLog, deadline: float, train_data: np.ndarray, held_data: np.ndarray) -> None:
+    """Steps 5-6: the model trained on the streams until the deadline, checkpointed into --out as it goes."""
+    out = Path(args.out)
     t = time.time()
     torch.manual_seed(conf.get("seed", 0))
     if args.torch_threads:
         torch.set_num_threads(args.torch_threads)
-    device = "cuda" if torch.cuda.is_available() else "cpu"
+    device = "cuda" if args.device == "cuda" or (args.device == "auto" and torch.cuda.is_available()) else "cpu"
+    if device == "cuda" and not torch.cuda.is_available():
+        raise PackError("--device cuda, but PyTorch sees no GPU here")
     cfg = ModelConfig.from_dict(conf["model"])
     tr = {"seed": conf.get("seed", 0), **conf["train"]}
     tr.pop("max_minutes", None)  # the deadline rules here
+    # What the call may lose when it is killed at its limit: a minute of training, never the whole run.
+    tr["checkpoint_seconds"] = min(tr.get("checkpoint_seconds", args.checkpoint_seconds), args.checkpoint_seconds)
+    tr.setdefault("eval_seconds", args.checkpoint_seconds)
     features = torch_features(device, tr)
     if features["tf32_matmul"]["used"]:
         torch.backends.cuda.matmul.allow_tf32 = True
@@ -414,9 +449,9 @@ def run(args, conf: dict, log: RunLog, deadline: float) -> None:
     log.step("train", time.time() - t, steps=state["step"], tokens=state["tokens"],
              tokens_per_s=round(state["tokens"] / max(state["elapsed"], 1e-9)))
 
-    # the end: the whole held-out stream cut into consecutive windows (every token scored once), at both lengths
+    # the end: the whole held-out stream cut into consecutive windows (every token scored once), at both
+    # lengths, in fp32 (TF32 products) like the old model's CPU evaluation, not under bf16 autocast
     t = time.time()
-    bf16 = features["bf16_autocast"]["used"]
     final = dict(state["log"][-1]) if state["log"] else {}
     hard_end = log.started + args.budget_minutes * 60 - 5  # the reserve is for this; past it, stop scoring
     for name, length, batch in (("heldout_loss_tiled", cfg.train_len, tr["batch"]),
@@ -426,7 +461,7 @@ def run(args, conf: dict, log: RunLog, deadline: float) -> None:
             if tokens and time.time() > hard_end:
                 final[name + "_cut_short"] = True
                 break
-            total += heldout_loss(model, [b], device, bf16) * b[:, 1:].numel()
+            total += heldout_loss(model, [b], device, bf16=False) * b[:, 1:].numel()
             tokens += b[:, 1:].numel()
         final[name], final[name + "_tokens"] = round(total / max(tokens, 1), 4), tokens
     log.data["heldout"] = {"final": final, "old_model_heldout_loss": old["heldout_loss"]}
