@@ -37,6 +37,9 @@ from multiprocessing import get_context
 from pathlib import Path
 
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")  # parallel by processes; no Rust threads per worker
+# torch.cuda.is_available() through NVML: asking before the preparation's worker pools fork leaves the CUDA
+# driver uninitialised in the parent until training starts.
+os.environ.setdefault("PYTORCH_NVML_BASED_CUDA_CHECK", "1")
 
 import numpy as np
 import torch
@@ -46,7 +49,7 @@ import site_packages
 from corpus import content_hash
 from model import Decoder, ModelConfig, load_config
 from tokenizer import TokenizerMismatchError, check_sample, load_encoder
-from train import TrainingDivergedError, heldout_batches, heldout_loss, make_optimizer, torch_features, train_loop
+from train import heldout_batches, heldout_loss, make_optimizer, torch_features, train_loop
 from weight_pieces import bf16_state, plan_pieces, write_pieces
 
 HERE = Path(__file__).resolve().parent
@@ -283,10 +286,10 @@ def main() -> None:
     ap.add_argument("--reserve-seconds", type=float, default=40.0,
                     help="kept at the end for the final evaluation and write")
     ap.add_argument("--started-at", type=float, help="time.time() when the call began (gpu-run.sh passes it)")
-    ap.add_argument("--workers", type=int, default=os.cpu_count())
+    ap.add_argument("--workers", type=int, default=len(os.sched_getaffinity(0)))
     ap.add_argument("--tokenizer-backend", choices=["auto", "hf", "recipe"], default="auto")
-    ap.add_argument("--site-packages", nargs="*",
-                    help="folders to read distributions from (default: this Python's sys.path; none: skip)")
+    ap.add_argument("--site-packages", nargs="+", metavar="DIR",
+                    help="folders to read distributions from (default: this Python's sys.path)")
     ap.add_argument("--no-site-packages", action="store_true")
     ap.add_argument("--site-packages-max-mb", type=float, help="cap for a dry run")
     ap.add_argument("--measure-tokenize-mb", type=float, default=4.0)
@@ -310,7 +313,7 @@ def main() -> None:
     conf = load_config(args.config)
     deadline = started + args.budget_minutes * 60 - args.reserve_seconds
     log.data.update(config=conf, args=vars(args), machine={
-        "cores": os.cpu_count(), "workers": args.workers, "python": sys.version.split()[0],
+        "cores": len(os.sched_getaffinity(0)), "workers": args.workers, "python": sys.version.split()[0],
         "platform": platform.platform(), "numpy": np.__version__, "torch": torch.__version__})
     log.step("start", time.time() - started, imports_seconds=round(time.time() - T_START, 2))
     try:
@@ -322,6 +325,8 @@ def main() -> None:
 
 
 def run(args, conf: dict, log: RunLog, deadline: float) -> None:
+    if args.device == "cuda" and not torch.cuda.is_available():  # before minutes of preparation, not after
+        raise PackError("--device cuda, but PyTorch sees no GPU here")
     if args.smoke:
         train_data, held_data = smoke_streams(conf)
     else:
@@ -393,8 +398,6 @@ def train(args, conf: dict, log: RunLog, deadline: float, train_data: np.ndarray
     if args.torch_threads:
         torch.set_num_threads(args.torch_threads)
     device = "cuda" if args.device == "cuda" or (args.device == "auto" and torch.cuda.is_available()) else "cpu"
-    if device == "cuda" and not torch.cuda.is_available():
-        raise PackError("--device cuda, but PyTorch sees no GPU here")
     cfg = ModelConfig.from_dict(conf["model"])
     tr = {"seed": conf.get("seed", 0), **conf["train"]}
     tr.pop("max_minutes", None)  # the deadline rules here
@@ -402,9 +405,8 @@ def train(args, conf: dict, log: RunLog, deadline: float, train_data: np.ndarray
     tr["checkpoint_seconds"] = min(tr.get("checkpoint_seconds", args.checkpoint_seconds), args.checkpoint_seconds)
     tr.setdefault("eval_seconds", args.checkpoint_seconds)
     features = torch_features(device, tr)
-    if features["tf32_matmul"]["used"]:
-        torch.backends.cuda.matmul.allow_tf32 = True
-        torch.backends.cudnn.allow_tf32 = True
+    if features["tf32_matmul"]["used"]:  # fp32 products outside autocast (the final evaluation) on tensor cores
+        torch.set_float32_matmul_precision("high")
     model = Decoder(cfg).to(device)
     check_room(model)
     opt = make_optimizer(model, tr, features["fused_adamw"]["used"])
@@ -439,13 +441,9 @@ def train(args, conf: dict, log: RunLog, deadline: float, train_data: np.ndarray
 
     t = time.time()
     state = {"step": 0, "tokens": 0, "elapsed": 0.0, "log": []}
-    try:
-        state = train_loop(model, opt, train_data, evals, tr, device, state, features=features,
-                           deadline=deadline, on_checkpoint=checkpoint)
-    except TrainingDivergedError as e:
-        log.data.update(status="diverged", error=str(e))
-        log.write()
-        raise
+    # A TrainingDivergedError leaves the last good checkpoint in --out; main() records the failure.
+    state = train_loop(model, opt, train_data, evals, tr, device, state, features=features,
+                       deadline=deadline, on_checkpoint=checkpoint)
     log.step("train", time.time() - t, steps=state["step"], tokens=state["tokens"],
              tokens_per_s=round(state["tokens"] / max(state["elapsed"], 1e-9)))
 
