@@ -152,8 +152,8 @@ def train_loop(model: Decoder, opt: torch.optim.Optimizer, train_data: np.ndarra
 
     def progress() -> float:
         by_tokens = state["tokens"] / max_tokens if max_tokens else 0.0
-        if t_first is None:
-            return by_tokens
+        if t_first is None:  # before this call's first step: the time a resumed run already spent
+            return max(by_tokens, e0 / max_seconds if max_seconds else 0.0)
         by_time = (e0 + time.time() - t_first) / max(1e-9, e0 + end - t_first)
         return max(by_tokens, by_time)
 
