@@ -68,8 +68,32 @@ class Drops:
         self.counts[reason] = self.counts.get(reason, 0) + 1
 
 
-def read_source(path: Path, drops: Drops, seen: set[str]) -> str | None:
-    """The file's text if it is code worth training on; else None with the reason counted."""
+# str.isspace()'s ASCII members, which are exactly what `\s` matches below 128 (checked over all code points).
+ASCII_SPACE = bytes(c for c in range(128) if chr(c).isspace())
+
+
+def content_hash(text: str) -> str:
+    """The exact-dedup key: sha1 of the text with all whitespace removed (so re-indented copies match)."""
+    if text.isascii():  # most code: bytes.translate is ~15× faster than the regex and gives the same bytes
+        return hashlib.sha1(text.encode().translate(None, ASCII_SPACE)).hexdigest()
+    return hashlib.sha1(re.sub(r"\s+", "", text).encode()).hexdigest()
+
+
+def license_permissive(expression: str) -> bool:
+    """Whether a license name or SPDX expression (`MIT OR Apache-2.0`, `(BSD-3-Clause AND MIT)`) is permissive:
+    any alternative of an OR, every name of an AND, and every name when both appear (no nesting is parsed, so
+    the conservative reading). `WITH` exceptions only add permissions: the license before them counts."""
+    text = re.sub(r"\s+WITH\s+[\w.+-]+", "", expression).replace("(", " ").replace(")", " ")
+    words = text.split()
+    if not words:
+        return False
+    has_or, has_and = "OR" in words, "AND" in words
+    ok = [bool(PERMISSIVE.match(name)) for name in re.split(r" (?:AND|OR) ", " ".join(words))]
+    return any(ok) if has_or and not has_and else bool(ok) and all(ok)
+
+
+def read_code(path: Path, drops: Drops) -> str | None:
+    """The file's text if it is code worth training on; else None with the reason counted (no dedup)."""
     try:
         size = path.stat().st_size
     except OSError:
@@ -98,7 +122,15 @@ def read_source(path: Path, drops: Drops, seen: set[str]) -> str | None:
     if GENERATED.search("\n".join(lines[:6])):
         drops.add("generated")
         return None
-    key = hashlib.sha1(re.sub(r"\s+", "", text).encode()).hexdigest()
+    return text
+
+
+def read_source(path: Path, drops: Drops, seen: set[str]) -> str | None:
+    """read_code, then exact dedup against every file kept so far (`seen` holds their content hashes)."""
+    text = read_code(path, drops)
+    if text is None:
+        return None
+    key = content_hash(text)
     if key in seen:
         drops.add("duplicate")
         return None

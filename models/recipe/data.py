@@ -17,15 +17,16 @@ import argparse
 import ast
 import json
 import random
-from multiprocessing import Pool
+import time
+from multiprocessing import get_context
 from pathlib import Path
 
 import numpy as np
 
-from tokenizer import Tokenizer
+from tokenizer import Encoder, load_encoder
 
 HERE = Path(__file__).resolve().parent
-TOK: Tokenizer | None = None
+TOK: Encoder | None = None
 ARGS = None
 
 
@@ -94,11 +95,14 @@ def choose_middle(rng: random.Random, text: str, lo: int, hi: int, spans) -> tup
 
 
 def encode_repo(repo: dict) -> tuple[list[int], dict]:
+    """A repository's tokens. A part made by split_repos (`part` k > 0) continues its repository: no header,
+    its own seed; only the `last` part ends with <|endoftext|>."""
     tok = TOK
     sp = tok.special
     plain = repo["split"] == "heldout"  # held-out loss is measured on plain code
-    rng = random.Random(repo["name"])
-    ids = [sp["<|repo_name|>"]] + tok.encode(repo["name"] + "\n")
+    part = repo.get("part", 0)
+    rng = random.Random(repo["name"] if part == 0 else f"{repo['name']}#{part}")
+    ids = [sp["<|repo_name|>"]] + tok.encode(repo["name"] + "\n") if part == 0 else []
     stats = {"files": 0, "fim_psm": 0, "fim_spm": 0, "fim_ast": 0}
     for path, text in repo["files"]:
         stats["files"] += 1
@@ -119,16 +123,38 @@ def encode_repo(repo: dict) -> tuple[list[int], dict]:
                 stats["fim_psm"] += 1
                 body = [sp["<|fim_prefix|>"]] + pre + [sp["<|fim_suffix|>"]] + suf
             ids += header + body + [sp["<|fim_middle|>"]] + mid + [sp["<|endoftext|>"]]
-    ids.append(sp["<|endoftext|>"])
+    if repo.get("last", True):
+        ids.append(sp["<|endoftext|>"])
     return ids, stats
 
 
-def init(tok_path: str, args) -> None:
+def split_repos(repos: list[dict], max_bytes: int) -> list[dict]:
+    """Training repositories over max_bytes cut into consecutive parts of whole files, so that the workers
+    finish together instead of waiting on one big repository (a 60 MB distribution is half a minute on one
+    core); the parts follow each other in the stream under one header. Held-out ones are never cut: their
+    stream must stay the one heldout.bin holds."""
+    out = []
+    for repo in repos:
+        if repo["split"] == "heldout" or sum(len(t) for _, t in repo["files"]) <= max_bytes:
+            out.append(repo)
+            continue
+        parts, size = [[]], 0
+        for f in repo["files"]:
+            if size > 0 and size + len(f[1]) > max_bytes:
+                parts.append([])
+                size = 0
+            parts[-1].append(f)
+            size += len(f[1])
+        out += [{**repo, "files": files, "part": k, "last": k == len(parts) - 1} for k, files in enumerate(parts)]
+    return out
+
+
+def init(tok_path: str, args, backend: str = "recipe") -> None:
     global TOK, ARGS
-    TOK, ARGS = Tokenizer.load(tok_path), args
+    TOK, ARGS = load_encoder(tok_path, backend), args
 
 
-def main() -> None:
+def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser()
     ap.add_argument("--corpus", default=str(HERE / "work" / "corpus" / "repos.jsonl"))
     ap.add_argument("--tokenizer", default=str(HERE / "work" / "tokenizer.json"))
@@ -138,27 +164,68 @@ def main() -> None:
     ap.add_argument("--ast-rate", type=float, default=0.5)
     ap.add_argument("--seg-chars", type=int, default=2400)
     ap.add_argument("--workers", type=int, default=2)
-    args = ap.parse_args()
+    ap.add_argument("--backend", choices=["recipe", "hf", "auto"], default="recipe",
+                    help="tokenizer.py's encoder, HF tokenizers (same ids, checked), or HF when installed")
+    return ap
+
+
+# The repositories build_streams encodes: set before the pool forks, so workers read them without pickling.
+REPOS: list[dict] = []
+
+
+def _encode_at(i: int) -> tuple[int, np.ndarray, dict]:
+    t = time.process_time()
+    ids, stats = encode_repo(REPOS[i])
+    return i, np.asarray(ids, dtype=np.uint16), {**stats, "cpu_seconds": time.process_time() - t}
+
+
+def build_streams(repos: list[dict], tok_path: str, args, workers: int,
+                  backend: str = "recipe") -> tuple[dict[str, np.ndarray], dict]:
+    """The train and held-out token streams of `repos`, in corpus order (uint16 arrays), and their stats.
+
+    Each repository is encoded by one worker (its FIM choices are seeded by its name, so the order of work
+    changes nothing), biggest first so that one big repository does not finish alone at the end; the
+    results are put back in corpus order, so dependencies stay before dependents in the stream and the
+    held-out stream is the same whichever other repositories come along.
+    """
+    global REPOS
+    REPOS = repos
+    parts: dict[str, list[np.ndarray]] = {"train": [], "heldout": []}
+    totals = {"train": {"tokens": 0, "bytes": 0, "repos": 0}, "heldout": {"tokens": 0, "bytes": 0, "repos": 0}}
+    fim = {"files": 0, "fim_psm": 0, "fim_spm": 0, "fim_ast": 0}
+    cpu = 0.0
+    # fork: the workers see REPOS as it is now; vocabularies are loaded once per worker.
+    ctx = get_context("fork")
+    sizes = [sum(len(t) for _, t in r["files"]) for r in repos]
+    done: list[tuple[np.ndarray, dict] | None] = [None] * len(repos)
+    with ctx.Pool(workers, initializer=init, initargs=(tok_path, args, backend)) as pool:
+        for i, ids, stats in pool.imap_unordered(_encode_at, sorted(range(len(repos)), key=lambda i: -sizes[i])):
+            done[i] = (ids, stats)
+    for repo, (ids, stats) in zip(repos, done):
+        split = repo["split"]
+        parts[split].append(ids)
+        totals[split]["tokens"] += len(ids)
+        totals[split]["bytes"] += sum(len(t) for _, t in repo["files"])
+        totals[split]["repos"] += repo.get("part", 0) == 0
+        for k in fim:
+            fim[k] += stats[k]
+        cpu += stats["cpu_seconds"]
+    REPOS = []
+    streams = {k: np.concatenate(v) if v else np.zeros(0, np.uint16) for k, v in parts.items()}
+    return streams, {"splits": totals, "fim": fim, "worker_cpu_seconds": round(cpu, 2)}
+
+
+def main() -> None:
+    args = parser().parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     repos = [json.loads(l) for l in open(args.corpus)]
-    totals = {"train": {"tokens": 0, "bytes": 0}, "heldout": {"tokens": 0, "bytes": 0}}
-    fim = {"files": 0, "fim_psm": 0, "fim_spm": 0, "fim_ast": 0}
-    streams = {"train": open(out / "train.bin", "wb"), "heldout": open(out / "heldout.bin", "wb")}
-    with Pool(args.workers, initializer=init, initargs=(args.tokenizer, args)) as pool:
-        # imap keeps the corpus order: dependencies stay before dependents in the stream.
-        for repo, (ids, stats) in zip(repos, pool.imap(encode_repo, repos, chunksize=1)):
-            split = repo["split"]
-            np.asarray(ids, dtype=np.uint16).tofile(streams[split])
-            totals[split]["tokens"] += len(ids)
-            totals[split]["bytes"] += sum(len(t) for _, t in repo["files"])
-            for k in fim:
-                fim[k] += stats[k]
-    for f in streams.values():
-        f.close()
-    stats = {"splits": totals, "fim": fim, "args": vars(args)}
+    streams, stats = build_streams(repos, args.tokenizer, args, args.workers, args.backend)
+    for split, ids in streams.items():
+        ids.tofile(out / f"{split}.bin")
+    stats["args"] = vars(args)
     (out / "stats.json").write_text(json.dumps(stats, indent=1))
-    print(json.dumps(stats["splits"]), json.dumps(fim))
+    print(json.dumps(stats["splits"]), json.dumps(stats["fim"]))
 
 
 if __name__ == "__main__":

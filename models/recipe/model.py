@@ -78,7 +78,10 @@ class Attention(nn.Module):
     def qkv(self, x, cos, sin):
         # x [B, S, D]; cos, sin [B|1, 1, S, hd/2] → q [B, h, S, hd], k [B, kv, S, hd] (both rotated), v [B, kv, S, hd]
         B, S, _ = x.shape
-        q = rotate(self.wq(x).view(B, S, self.h, self.hd).transpose(1, 2), cos, sin)
+        q = self.wq(x).view(B, S, self.h, self.hd).transpose(1, 2)
+        if cos.dtype != q.dtype:  # bf16 autocast: rotate in q's type, or fp32 tables would promote q and k to
+            cos, sin = cos.to(q.dtype), sin.to(q.dtype)  # fp32 and keep SDPA off its flash kernel
+        q = rotate(q, cos, sin)
         k = rotate(self.wk(x).view(B, S, self.kv, self.hd).transpose(1, 2), cos, sin)
         v = self.wv(x).view(B, S, self.kv, self.hd).transpose(1, 2)
         return q, k, v
@@ -201,12 +204,19 @@ class Decoder(nn.Module):
         logits = F.linear(x.reshape(-1, x.shape[-1]), self.lm_head.weight)  # [K, V]
         return logits.view(1, -1, logits.shape[-1]), present
 
-    def train_forward(self, input_ids: torch.Tensor) -> torch.Tensor:
-        """Logits for every position of a batch trained without a cache, with the plain RoPE."""
+    def train_rope(self, length: int, device) -> tuple[torch.Tensor, torch.Tensor]:
+        """cos, sin [1, 1, length, hd/2] of the plain RoPE at positions 0..length-1, for train_forward."""
+        cos, sin = rope_tables(torch.arange(length), self.cfg.head_dim, self.cfg.rope_theta)
+        return cos[None, None].to(device), sin[None, None].to(device)
+
+    def train_forward(self, input_ids: torch.Tensor, rope: tuple[torch.Tensor, torch.Tensor] | None = None
+                      ) -> torch.Tensor:
+        """Logits for every position of a batch trained without a cache, with the plain RoPE.
+
+        `rope` is train_rope(S) computed once by the caller: under torch.compile, tables built here would be
+        host-side float64 work and a copy to the device inside every step."""
         B, S = input_ids.shape
-        cfg = self.cfg
-        cos, sin = rope_tables(torch.arange(S), cfg.head_dim, cfg.rope_theta)
-        cos, sin = cos[None, None].to(input_ids.device), sin[None, None].to(input_ids.device)  # [1, 1, S, hd/2]
+        cos, sin = rope if rope is not None else self.train_rope(S, input_ids.device)
         fused = hasattr(F, "scaled_dot_product_attention")
         causal = None if fused else torch.full((S, S), -1e9, device=input_ids.device).triu(1)[None, None]  # [1, 1, S, S]
         x = self.embed(input_ids)

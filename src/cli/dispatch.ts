@@ -12,6 +12,7 @@ import { indexCommand } from './index-command';
 import { modelCheckCommand } from './model-check';
 import { modelsCommand } from './models';
 import { reuseBenchCommand } from './reuse-bench';
+import { tokenizerJsonCommand } from './tokenizer-json';
 import { commandList, commandUsage } from './usage';
 
 export const COMMANDS: readonly Command[] = [
@@ -27,6 +28,7 @@ export const COMMANDS: readonly Command[] = [
   scoreCommand,
   modelsCommand,
   exportGgufCommand,
+  tokenizerJsonCommand,
 ];
 
 export interface CliOutput {

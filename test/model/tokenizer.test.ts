@@ -7,7 +7,8 @@ import { templateFor } from '../../src/packing/templates';
 import { TextTokenizer } from '../../src/model/tokenizer';
 import { repoRoot } from '../repo-root';
 import { tempDir } from '../temp-dir';
-import { tinyVocab, tokenizerJsonOf } from './v2-folder';
+import { tokenizerJsonOf } from '../../src/model/tokenizers/tokenizer-json';
+import { tinyVocab } from './v2-folder';
 
 const tinyDir = join(repoRoot(), 'models', 'tiny');
 const golden = JSON.parse(readFileSync(join(tinyDir, 'golden.json'), 'utf8')) as {

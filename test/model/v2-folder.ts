@@ -12,7 +12,7 @@ import { readGgufSync } from '../../src/model/gguf/gguf-file';
 import { plainMetadata } from '../../src/model/gguf-import/gguf-metadata';
 import type { ModelCard } from '../../src/model/model-card';
 import { vocabFromMetadata, type GgufVocab } from '../../src/model/tokenizers/gguf-vocab';
-import { preTokenizerFor } from '../../src/model/tokenizers/pre-tokenizers';
+import { tokenizerJsonOf } from '../../src/model/tokenizers/tokenizer-json';
 import { repoRoot } from '../repo-root';
 import { tinyGguf, tinySpec, tinyWeights } from './graph/tiny-weights';
 
@@ -26,60 +26,6 @@ export function tinyV2Card(): ModelCard {
 
 export function tinyVocab(): GgufVocab {
   return vocabFromMetadata(plainMetadata(readGgufSync(tinyGguf())));
-}
-
-/** tokenizer.json in the shape models/recipe/tokenizer.py's to_hf_json gives it, for a GGUF vocabulary. */
-export function tokenizerJsonOf(vocab: GgufVocab): Record<string, unknown> {
-  const [pattern] = preTokenizerFor(vocab.pre).regexes;
-  const control = (id: number) => vocab.tokenType?.[id] === 3;
-  const byteLevel = {
-    type: 'ByteLevel',
-    add_prefix_space: false,
-    trim_offsets: true,
-    use_regex: false,
-  };
-  return {
-    version: '1.0',
-    truncation: null,
-    padding: null,
-    added_tokens: vocab.tokens.flatMap((content, id) =>
-      control(id)
-        ? [
-            {
-              id,
-              content,
-              single_word: false,
-              lstrip: false,
-              rstrip: false,
-              normalized: false,
-              special: true,
-            },
-          ]
-        : [],
-    ),
-    normalizer: null,
-    pre_tokenizer: {
-      type: 'Sequence',
-      pretokenizers: [
-        { type: 'Split', pattern: { Regex: pattern }, behavior: 'Isolated', invert: false },
-        byteLevel,
-      ],
-    },
-    post_processor: null,
-    decoder: byteLevel,
-    model: {
-      type: 'BPE',
-      dropout: null,
-      unk_token: null,
-      continuing_subword_prefix: null,
-      end_of_word_suffix: null,
-      fuse_unk: false,
-      byte_fallback: false,
-      ignore_merges: false,
-      vocab: Object.fromEntries(vocab.tokens.map((t, id) => [t, id])),
-      merges: vocab.merges,
-    },
-  };
 }
 
 function writeCommon(dir: string): void {

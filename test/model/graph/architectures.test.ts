@@ -15,7 +15,8 @@ import type { DecoderSpec, FloatWeight, Weight } from '../../../src/model/graph/
 import { maxAbsDiff } from '../../../src/model/golden';
 import { OnnxModel } from '../../../src/model/onnx-backend';
 import { tempDir } from '../../temp-dir';
-import { tinyVocab, tokenizerJsonOf } from '../v2-folder';
+import { tokenizerJsonOf } from '../../../src/model/tokenizers/tokenizer-json';
+import { tinyVocab } from '../v2-folder';
 import { randomInputs, runContract } from './contract-run';
 import { randomWeights, smallSpec } from './random-weights';
 import { quantize4, quantize8 } from './quantize';
