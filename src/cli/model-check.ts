@@ -12,7 +12,9 @@ const spec: CommandSpec = {
   operands: '[DIR]',
   positionals: { min: 0, max: 1 },
   about: `Loads the model in DIR (default: the bundled model) and replays its golden cases: parity with
-PyTorch's outputs, and prefix reuse from the cache. Exits 1 when a case is outside the tolerance.`,
+PyTorch's outputs, and prefix reuse from the cache. Exits 1 when a case is outside the tolerance:
+golden.json's (1e-4) for float weights; for quantized weights the bound their card states, relative
+to each logits row's spread.`,
   options: [...PROVIDER_OPTIONS, KV_TYPE_OPTION, JSON_OPTION],
 };
 
@@ -31,14 +33,16 @@ export const modelCheckCommand: Command = {
         const reuse =
           c.reuseMaxAbsDiff === undefined
             ? ''
-            : `, reused cache vs cold ${c.reuseMaxAbsDiff.toExponential(2)}`;
+            : `, reused cache vs cold ${c.reuseMaxAbsDiff.toExponential(2)} (${(100 * (c.reuseMaxDiffOfSpread ?? 0)).toFixed(3)}%)`;
         console.log(
-          `  ${c.name.padEnd(14)} max |ort − torch| ${c.maxAbsDiff.toExponential(2)}${reuse}`,
+          `  ${c.name.padEnd(14)} max |ort − torch| ${c.maxAbsDiff.toExponential(2)} (${(100 * c.maxDiffOfSpread).toFixed(3)}% of the spread, top-1 ${c.top1Agree}/${c.rows})${reuse}`,
         );
       }
-      console.log(
-        report.ok ? `ok (tolerance ${report.tolerance})` : `FAILED (tolerance ${report.tolerance})`,
-      );
+      const q = report.quantizedTolerance;
+      const tolerance = q
+        ? `${q.weights} weights: ${100 * q.spreadFraction}% of each row's spread`
+        : `${report.tolerance}`;
+      console.log(report.ok ? `ok (tolerance ${tolerance})` : `FAILED (tolerance ${tolerance})`);
     }
     return report.ok ? 0 : 1;
   },

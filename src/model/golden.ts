@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CorruptModelError } from './errors';
+import { compareLogits } from './golden-tolerance';
 import type { KvCache } from './kv-cache';
 import type { OnnxModel } from './onnx-backend';
 import { planRope, planTables, ropeGeometry } from './rope';
@@ -42,8 +43,15 @@ export interface CaseResult {
   name: string;
   /** max |onnxruntime − PyTorch| over the case's logits */
   maxAbsDiff: number;
+  /** max over the case's logits rows of that row's max |onnxruntime − PyTorch| / its PyTorch spread (max − min) */
+  maxDiffOfSpread: number;
+  /** Rows whose top token is PyTorch's, out of `rows`. */
+  top1Agree: number;
+  rows: number;
   /** For cases run on a reused cache: max |cached − cold| over logits at the same positions (both onnxruntime). */
   reuseMaxAbsDiff?: number;
+  /** The same, each row's difference over the cold row's spread. */
+  reuseMaxDiffOfSpread?: number;
 }
 
 export function readGolden(dir: string): Golden {
@@ -105,7 +113,7 @@ export async function runGolden(model: OnnxModel, golden: Golden): Promise<CaseR
     caches.set(c.name, cache);
     const result: CaseResult = {
       name: c.name,
-      maxAbsDiff: maxAbsDiff(out.logits, blob(golden, c.logits)),
+      ...compareLogits(out.logits, blob(golden, c.logits), vocab),
     };
     const inPlace = !c.pastShift && c.positions.every((p, i) => p === pastLength + i);
     c.logitsIndices.forEach((idx, row) => {
@@ -114,7 +122,9 @@ export async function runGolden(model: OnnxModel, golden: Golden): Promise<CaseR
       const cold = coldLogits.get(seqPos);
       if (c.name === 'cold') coldLogits.set(seqPos, rowLogits);
       else if (pastLength > 0 && inPlace && cold) {
-        result.reuseMaxAbsDiff = Math.max(result.reuseMaxAbsDiff ?? 0, maxAbsDiff(rowLogits, cold));
+        const d = compareLogits(rowLogits, cold, vocab);
+        result.reuseMaxAbsDiff = Math.max(result.reuseMaxAbsDiff ?? 0, d.maxAbsDiff);
+        result.reuseMaxDiffOfSpread = Math.max(result.reuseMaxDiffOfSpread ?? 0, d.maxDiffOfSpread);
       }
     });
     results.push(result);
