@@ -1,0 +1,124 @@
+"""Joins a GPU run's output (weights-NN.pt pieces + run-log.json) into the checkpoint train.py writes.
+
+The GPU run returns the model's state dict in bf16, split into `weights-NN.pt` pieces of at most 15 MiB
+(each a torch.save'd dict of tensors; a tensor bigger than a piece, such as base-gpu's 16 MiB embedding,
+is cut along its rows into `NAME#0`, `NAME#1`, … spread over consecutive pieces), and `run-log.json`.
+This writes `checkpoint.pt` as train.py's save_checkpoint does — fp32 weights, the model config, the
+recipe config (`run`), steps, tokens, elapsed seconds and the loss log — so export.py runs unchanged and
+its card carries the run's facts. Whatever else run-log.json says (device, timings, held-out losses at
+other lengths, the corpus actually used) goes along as `run_log`, and export.py puts it on the card.
+
+run-log.json: {"config": <the recipe config, as configs/NAME.json>, "log": [{"step", "tokens",
+"train_loss", "heldout_loss", …}, …], "tokens": N, "steps": N, "minutes": M, …} (train.py's
+train-log.json plus what the GPU run adds).
+
+Usage: python3 import_run.py --from DIR --out work/NAME/checkpoint.pt
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from pathlib import Path
+
+import torch
+
+from model import Decoder, ModelConfig
+
+PIECE = re.compile(r"^weights-(\d+)\.pt$")
+CHUNK = re.compile(r"^(.*)#(\d+)$")
+# Prefixes a training wrapper adds to parameter names: torch.compile's module, DataParallel/DDP's.
+WRAPPERS = ("_orig_mod.", "module.")
+
+
+class RunImportError(Exception):
+    pass
+
+
+def read_pieces(folder: Path) -> dict[str, torch.Tensor]:
+    """Every piece's tensors by state-dict name, row chunks joined, wrapper prefixes removed."""
+    pieces = sorted((p for p in folder.iterdir() if PIECE.match(p.name)), key=lambda p: int(PIECE.match(p.name)[1]))
+    if not pieces:
+        raise RunImportError(f"{folder} has no weights-NN.pt pieces")
+    numbers = [int(PIECE.match(p.name)[1]) for p in pieces]
+    if numbers != list(range(numbers[0], numbers[0] + len(numbers))):
+        raise RunImportError(f"pieces {numbers} are not consecutive: one is missing")
+    whole: dict[str, torch.Tensor] = {}
+    chunks: dict[str, dict[int, torch.Tensor]] = {}
+    for p in pieces:
+        part = torch.load(p, map_location="cpu")
+        if not isinstance(part, dict):
+            raise RunImportError(f"{p.name} holds a {type(part).__name__}, not a dict of tensors")
+        for key, t in part.items():
+            for prefix in WRAPPERS:
+                key = key[len(prefix):] if key.startswith(prefix) else key
+            m = CHUNK.match(key)
+            if m:
+                chunks.setdefault(m[1], {})[int(m[2])] = t
+            elif key in whole:
+                raise RunImportError(f"{key} is in two pieces")
+            else:
+                whole[key] = t
+    for name, parts in chunks.items():
+        if sorted(parts) != list(range(len(parts))):
+            raise RunImportError(f"{name}: row chunks {sorted(parts)}, expected 0..{len(parts) - 1}")
+        if name in whole:
+            raise RunImportError(f"{name} is both whole and in chunks")
+        whole[name] = torch.cat([parts[i] for i in range(len(parts))], dim=0)
+    return whole
+
+
+def loss_log(log: list) -> list[dict]:
+    """The log entries export.py plots and cards: step, tokens, train_loss, heldout_loss (others kept)."""
+    need = ("step", "tokens", "train_loss", "heldout_loss")
+    for e in log:
+        missing = [k for k in need if k not in e]
+        if missing:
+            raise RunImportError(f"run-log.json's log entry {e} has no {', '.join(missing)}")
+    return log
+
+
+def import_run(folder: Path, out: Path) -> dict:
+    run_log = json.loads((folder / "run-log.json").read_text())
+    conf = run_log.get("config")
+    if not isinstance(conf, dict) or "model" not in conf or "name" not in conf:
+        raise RunImportError("run-log.json has no config with name and model (the recipe config the run used)")
+    cfg = ModelConfig.from_dict(conf["model"])
+    weights = read_pieces(folder)
+    if cfg.tie_embeddings:
+        head = weights.pop("lm_head.weight", None)  # tied: the same tensor as embed.weight, if saved at all
+        if head is not None and not torch.equal(head, weights.get("embed.weight", head)):
+            raise RunImportError("lm_head.weight differs from embed.weight, but the config ties them")
+    model = Decoder(cfg)
+    state = {k: v.float() for k, v in weights.items()}
+    if cfg.tie_embeddings and "embed.weight" in state:
+        state["lm_head.weight"] = state["embed.weight"]
+    result = model.load_state_dict(state, strict=False)
+    if result.missing_keys or result.unexpected_keys:
+        raise RunImportError(f"the pieces do not fit the config's Decoder: missing {result.missing_keys[:5]}, "
+                             f"unexpected {result.unexpected_keys[:5]}")
+    log = loss_log(run_log.get("log") or [])
+    steps = run_log.get("steps", log[-1]["step"] if log else 0)
+    tokens = run_log.get("tokens", log[-1]["tokens"] if log else 0)
+    minutes = run_log.get("minutes", log[-1].get("minutes", 0) if log else 0)
+    extra = {k: v for k, v in run_log.items() if k not in ("config", "log")}
+    out.parent.mkdir(parents=True, exist_ok=True)
+    # train.py's save_checkpoint layout (no optimizer state: the run does not send it back).
+    torch.save({"config": cfg.to_dict(), "state": model.state_dict(), "step": steps, "tokens": tokens,
+                "elapsed": minutes * 60, "log": log, "run": conf, "run_log": extra}, out)
+    return {"parameters": model.num_params(), "tensors": len(weights), "steps": steps, "tokens": tokens,
+            "heldout_loss": log[-1]["heldout_loss"] if log else None}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--from", dest="src", required=True, help="the run's output folder (weights-NN.pt, run-log.json)")
+    ap.add_argument("--out", required=True, help="checkpoint.pt to write")
+    args = ap.parse_args()
+    info = import_run(Path(args.src), Path(args.out))
+    print(f"{args.out}: {info['parameters'] / 1e6:.2f}M parameters from {info['tensors']} tensors, "
+          f"{info['steps']} steps, {info['tokens'] / 1e6:.1f}M tokens, held-out loss {info['heldout_loss']}")
+
+
+if __name__ == "__main__":
+    main()
