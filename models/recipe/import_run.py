@@ -1,16 +1,18 @@
 """Joins a GPU run's output (weights-NN.pt pieces + run-log.json) into the checkpoint train.py writes.
 
-The GPU run returns the model's state dict in bf16, split into `weights-NN.pt` pieces of at most 15 MiB
-(each a torch.save'd dict of tensors; a tensor bigger than a piece, such as base-gpu's 16 MiB embedding,
-is cut along its rows into `NAME#0`, `NAME#1`, … spread over consecutive pieces), and `run-log.json`.
+The GPU run (gpu_run.py) returns the model's state dict in bf16, split into `weights-NN.pt` pieces of at
+most 15 MiB: each a torch.save'd dict of tensors plus `_step`, the step it was saved at; a tensor too big
+for the room left in a piece (base-gpu's 16 MiB embedding) is cut along its rows into `NAME.rows{start}-{stop}`
+slices; the tied head is saved once, as the embedding. And `run-log.json`.
 This writes `checkpoint.pt` as train.py's save_checkpoint does — fp32 weights, the model config, the
 recipe config (`run`), steps, tokens, elapsed seconds and the loss log — so export.py runs unchanged and
 its card carries the run's facts. Whatever else run-log.json says (device, timings, held-out losses at
 other lengths, the corpus actually used) goes along as `run_log`, and export.py puts it on the card.
 
 run-log.json: {"config": <the recipe config, as configs/NAME.json>, "log": [{"step", "tokens",
-"train_loss", "heldout_loss", …}, …], "tokens": N, "steps": N, "minutes": M, …} (train.py's
-train-log.json plus what the GPU run adds).
+"train_loss", "heldout_loss", …}, …], "steps": N, "tokens_seen": N, "train_minutes": M, …} (train.py's
+train-log.json, whose "tokens" and "minutes" are read too, plus what the GPU run adds). The pieces' step
+must be the log's: a call killed between writing the two would otherwise mix two checkpoints.
 
 Usage: python3 import_run.py --from DIR --out work/NAME/checkpoint.pt
 """
@@ -26,7 +28,8 @@ import torch
 from model import Decoder, ModelConfig
 
 PIECE = re.compile(r"^weights-(\d+)\.pt$")
-CHUNK = re.compile(r"^(.*)#(\d+)$")
+ROWS = re.compile(r"^(?P<name>.+)\.rows(?P<start>\d+)-(?P<stop>\d+)$")
+STEP_KEY = "_step"
 # Prefixes a training wrapper adds to parameter names: torch.compile's module, DataParallel/DDP's.
 WRAPPERS = ("_orig_mod.", "module.")
 
@@ -35,37 +38,46 @@ class RunImportError(Exception):
     pass
 
 
-def read_pieces(folder: Path) -> dict[str, torch.Tensor]:
-    """Every piece's tensors by state-dict name, row chunks joined, wrapper prefixes removed."""
+def read_pieces(folder: Path) -> tuple[dict[str, torch.Tensor], int | None]:
+    """Every piece's tensors by state-dict name (row slices joined, wrapper prefixes removed), and their step."""
     pieces = sorted((p for p in folder.iterdir() if PIECE.match(p.name)), key=lambda p: int(PIECE.match(p.name)[1]))
     if not pieces:
         raise RunImportError(f"{folder} has no weights-NN.pt pieces")
     numbers = [int(PIECE.match(p.name)[1]) for p in pieces]
-    if numbers != list(range(numbers[0], numbers[0] + len(numbers))):
-        raise RunImportError(f"pieces {numbers} are not consecutive: one is missing")
+    if numbers != list(range(len(numbers))):
+        raise RunImportError(f"pieces {numbers} are not 0, 1, …: one is missing")
     whole: dict[str, torch.Tensor] = {}
-    chunks: dict[str, dict[int, torch.Tensor]] = {}
+    slices: dict[str, list[tuple[int, int, torch.Tensor]]] = {}
+    steps = set()
     for p in pieces:
         part = torch.load(p, map_location="cpu")
         if not isinstance(part, dict):
             raise RunImportError(f"{p.name} holds a {type(part).__name__}, not a dict of tensors")
+        if STEP_KEY in part:
+            steps.add(int(part.pop(STEP_KEY)))
         for key, t in part.items():
             for prefix in WRAPPERS:
                 key = key[len(prefix):] if key.startswith(prefix) else key
-            m = CHUNK.match(key)
+            m = ROWS.match(key)
             if m:
-                chunks.setdefault(m[1], {})[int(m[2])] = t
+                slices.setdefault(m["name"], []).append((int(m["start"]), int(m["stop"]), t))
             elif key in whole:
                 raise RunImportError(f"{key} is in two pieces")
             else:
                 whole[key] = t
-    for name, parts in chunks.items():
-        if sorted(parts) != list(range(len(parts))):
-            raise RunImportError(f"{name}: row chunks {sorted(parts)}, expected 0..{len(parts) - 1}")
+    if len(steps) > 1:
+        raise RunImportError(f"the pieces come from different steps {sorted(steps)}: a checkpoint cut short")
+    for name, parts in slices.items():
         if name in whole:
-            raise RunImportError(f"{name} is both whole and in chunks")
-        whole[name] = torch.cat([parts[i] for i in range(len(parts))], dim=0)
-    return whole
+            raise RunImportError(f"{name} is both whole and in row slices")
+        parts.sort(key=lambda x: x[0])
+        at = 0
+        for start, stop, t in parts:
+            if start != at or len(t) != stop - start:
+                raise RunImportError(f"{name}: rows from {at} missing or overlapping")
+            at = stop
+        whole[name] = torch.cat([t for _, _, t in parts], dim=0)
+    return whole, steps.pop() if steps else None
 
 
 def loss_log(log: list) -> list[dict]:
@@ -84,7 +96,7 @@ def import_run(folder: Path, out: Path) -> dict:
     if not isinstance(conf, dict) or "model" not in conf or "name" not in conf:
         raise RunImportError("run-log.json has no config with name and model (the recipe config the run used)")
     cfg = ModelConfig.from_dict(conf["model"])
-    weights = read_pieces(folder)
+    weights, pieces_step = read_pieces(folder)
     if cfg.tie_embeddings:
         head = weights.pop("lm_head.weight", None)  # tied: the same tensor as embed.weight, if saved at all
         if head is not None and not torch.equal(head, weights.get("embed.weight", head)):
@@ -99,8 +111,10 @@ def import_run(folder: Path, out: Path) -> dict:
                              f"unexpected {result.unexpected_keys[:5]}")
     log = loss_log(run_log.get("log") or [])
     steps = run_log.get("steps", log[-1]["step"] if log else 0)
-    tokens = run_log.get("tokens", log[-1]["tokens"] if log else 0)
-    minutes = run_log.get("minutes", log[-1].get("minutes", 0) if log else 0)
+    if pieces_step is not None and pieces_step != steps:
+        raise RunImportError(f"the pieces are step {pieces_step}'s, run-log.json says step {steps}")
+    tokens = run_log.get("tokens_seen", run_log.get("tokens", log[-1]["tokens"] if log else 0))
+    minutes = run_log.get("train_minutes", run_log.get("minutes", log[-1].get("minutes", 0) if log else 0))
     extra = {k: v for k, v in run_log.items() if k not in ("config", "log")}
     out.parent.mkdir(parents=True, exist_ok=True)
     # train.py's save_checkpoint layout (no optimizer state: the run does not send it back).

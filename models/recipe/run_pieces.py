@@ -1,7 +1,8 @@
 """Writes weights as a GPU run returns them, for dry runs of `make import` and a check of import_run.py.
 
 The run's output format (see import_run.py): the state dict in bf16 as `weights-NN.pt` pieces of at most
---piece-mib MiB (a bigger tensor cut along its rows into `NAME#k` chunks), and `run-log.json`. The weights
+--piece-mib MiB of tensor data, each with `_step` (a bigger tensor cut along its rows into
+`NAME.rows{start}-{stop}` slices), and `run-log.json`. The weights
 come from a committed model.gguf (trained weights: tiny's, small-cpu's), a checkpoint, or a seeded random
 initialisation of a config (--random base-gpu). With --check, import_run.py joins the pieces again and
 every weight must equal the bf16-rounded original exactly.
@@ -34,12 +35,13 @@ def source(args) -> tuple[Decoder, dict]:
         log = [{"step": card.get("steps", 0), "tokens": card.get("tokensSeen", 0), "train_loss": card.get("heldoutLoss"),
                 "heldout_loss": card.get("heldoutLoss"), "minutes": card.get("trainMinutes", 0)}]
         return model, {"config": recipe, "log": log if card.get("heldoutLoss") is not None else [],
-                       "tokens": card.get("tokensSeen", 0), "steps": card.get("steps", 0),
-                       "minutes": card.get("trainMinutes", 0), "dryRun": f"weights of {args.gguf}"}
+                       "tokens_seen": card.get("tokensSeen", 0), "steps": card.get("steps", 0),
+                       "train_minutes": card.get("trainMinutes", 0), "dryRun": f"weights of {args.gguf}"}
     if args.checkpoint:
         model, state = load_checkpoint(Path(args.checkpoint))
-        return model, {"config": state["run"], "log": state["log"], "tokens": state["tokens"], "steps": state["step"],
-                       "minutes": state["elapsed"] / 60, "dryRun": f"weights of {args.checkpoint}"}
+        return model, {"config": state["run"], "log": state["log"], "tokens_seen": state["tokens"],
+                       "steps": state["step"], "train_minutes": state["elapsed"] / 60,
+                       "dryRun": f"weights of {args.checkpoint}"}
     conf = load_config(args.random)
     torch.manual_seed(conf.get("seed", 0) if args.seed is None else args.seed)
     model = Decoder(ModelConfig.from_dict(conf["model"])).eval()
@@ -49,12 +51,12 @@ def source(args) -> tuple[Decoder, dict]:
         for name, p in model.named_parameters():
             if name.endswith("norm.weight"):
                 p.mul_(1 + 0.1 * torch.randn_like(p))
-    return model, {"config": conf, "log": [], "tokens": 0, "steps": 0, "minutes": 0,
+    return model, {"config": conf, "log": [], "tokens_seen": 0, "steps": 0, "train_minutes": 0,
                    "dryRun": f"random initialisation of {conf['name']}"}
 
 
-def write_pieces(state: dict[str, torch.Tensor], out: Path, piece_bytes: int) -> int:
-    """bf16 pieces of at most piece_bytes; a tensor too big for one is cut into row chunks NAME#k."""
+def write_pieces(state: dict[str, torch.Tensor], out: Path, piece_bytes: int, step: int) -> int:
+    """bf16 pieces of at most piece_bytes of tensor data; a tensor too big for one is cut into row slices."""
     items: list[tuple[str, torch.Tensor]] = []
     for name, t in state.items():
         t = t.detach().to(torch.bfloat16).contiguous()
@@ -62,7 +64,9 @@ def write_pieces(state: dict[str, torch.Tensor], out: Path, piece_bytes: int) ->
             items.append((name, t))
             continue
         rows = max(1, piece_bytes // (2 * t[0].numel()))
-        items += [(f"{name}#{k}", c.clone()) for k, c in enumerate(torch.split(t, rows, dim=0))]
+        for start in range(0, len(t), rows):
+            stop = min(len(t), start + rows)
+            items.append((f"{name}.rows{start}-{stop}", t[start:stop].clone()))
     pieces: list[dict[str, torch.Tensor]] = [{}]
     size = 0
     for name, t in items:
@@ -73,7 +77,7 @@ def write_pieces(state: dict[str, torch.Tensor], out: Path, piece_bytes: int) ->
         pieces[-1][name] = t
         size += n
     for i, p in enumerate(pieces):
-        torch.save(p, out / f"weights-{i:02d}.pt")
+        torch.save({**p, "_step": torch.tensor(step)}, out / f"weights-{i:02d}.pt")
     return len(pieces)
 
 
@@ -93,7 +97,7 @@ def main() -> None:
     model, run_log = source(args)
     # The tied head is the embedding: saved once, as a run that saves parameters (not the state dict) would.
     state = {k: v for k, v in model.state_dict().items() if not (model.cfg.tie_embeddings and k == "lm_head.weight")}
-    n = write_pieces(state, out, int(args.piece_mib * MIB))
+    n = write_pieces(state, out, int(args.piece_mib * MIB), run_log["steps"])
     (out / "run-log.json").write_text(json.dumps(run_log, indent=1) + "\n")
     print(f"{out}: {n} pieces of ≤ {args.piece_mib} MiB, {model.num_params() / 1e6:.2f}M parameters")
     if args.check:
@@ -108,7 +112,7 @@ def main() -> None:
             got = back.state_dict()[name]
             assert got.dtype == torch.float32 and torch.equal(got, want), name
         assert back.lm_head.weight is back.embed.weight or not model.cfg.tie_embeddings
-        assert data["tokens"] == run_log["tokens"] and data["run"] == run_log["config"]
+        assert data["tokens"] == run_log["tokens_seen"] and data["run"] == run_log["config"]
         print(f"check: import_run.py gives back all {len(model.state_dict())} tensors, bf16-rounded, exactly")
 
 
