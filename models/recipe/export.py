@@ -209,6 +209,8 @@ def main() -> None:
     ap.add_argument("--tokenizer", default=str(HERE / "work" / "tokenizer.json"))
     ap.add_argument("--data-stats", default=str(HERE / "work" / "data" / "stats.json"))
     ap.add_argument("--out", required=True)
+    ap.add_argument("--gguf-type", default="f32", choices=["f32", "q8_0"],
+                    help="the weights `ropewalk export-gguf --type` will write, for model-card.md's text")
     args = ap.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -246,14 +248,25 @@ def main() -> None:
         "license": "MIT (weights); corpus sources are permissively licensed, listed in the manifest",
         "recipe": run,
     }
+    if state.get("run_log"):
+        # A GPU run's own record (import_run.py): device, timings, held-out losses at other lengths, and
+        # the corpus it actually used, such as the machine's site-packages with their licences.
+        card["trainingRun"] = state["run_log"]
     (out / "model-card.json").write_text(json.dumps(card, indent=1) + "\n")
-    (out / "model-card.md").write_text(model_card_md(card, run))
+    (out / "model-card.md").write_text(model_card_md(card, run, args.gguf_type))
     size = (out / "model.onnx").stat().st_size
     print(f"exported {out}: {model.num_params() / 1e6:.2f}M parameters, model.onnx {size / 1e6:.1f} MB, "
           f"held-out loss {card['heldoutLoss']}")
 
 
-def model_card_md(card: dict, run: dict) -> str:
+GGUF_WEIGHTS = {
+    "f32": "F32 weights",
+    "q8_0": "Q8_0 weights (8 bits per weight in blocks of 32, norms F32; golden cases replayed within the "
+            "bound the card states for quantized weights)",
+}
+
+
+def model_card_md(card: dict, run: dict, gguf_type: str = "f32") -> str:
     c = card["config"]
     return f"""# {card['name']}
 
@@ -269,7 +282,7 @@ def model_card_md(card: dict, run: dict) -> str:
 | objective | next token, repository-level streams; about half the files as FIM samples (PSM and SPM), middles random spans or whole Python syntax nodes |
 | corpus | {card['corpus']} |
 | license | {card['license']} |
-| file | `model.gguf`: llama-architecture GGUF (F32 weights, tokenizer, this card as `ropewalk.card`); Ropewalk builds its contract-3 graph from it on first use, see models/README.md |
+| file | `model.gguf`: llama-architecture GGUF ({GGUF_WEIGHTS[gguf_type]}, tokenizer, this card as `ropewalk.card`); Ropewalk builds its contract-3 graph from it on first use, see models/README.md |
 
 ![loss curve](loss-curve.png)
 

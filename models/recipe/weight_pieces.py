@@ -84,29 +84,47 @@ def write_pieces(state: dict[str, torch.Tensor], out: Path, step: int, max_bytes
     return written
 
 
+PIECE = re.compile(r"^weights-(\d+)\.pt$")
+# torch.compile and DataParallel wrap the model; their state-dict prefixes are not the Decoder's names.
+WRAPPERS = ("_orig_mod.", "module.")
+
+
 def read_pieces(folder: Path) -> tuple[dict[str, torch.Tensor], int]:
-    """The state dict the pieces in folder hold (sliced tensors joined, the tied head restored) and its step."""
-    paths = sorted(Path(folder).glob("weights-*.pt"))
-    if not paths:
+    """The state dict the pieces in folder hold (sliced tensors joined, the tied head restored) and its step.
+
+    Refused, with the reason: no pieces, a numbered piece missing (a transfer that lost one), a tensor in two
+    pieces, rows missing or overlapping, pieces from different steps (a call killed between two writes)."""
+    found = [(int(m[1]), p) for p in Path(folder).iterdir() if (m := PIECE.match(p.name))]
+    if not found:
         raise PiecesError(f"no weights-NN.pt in {folder}")
-    merged: dict[str, torch.Tensor] = {}
-    steps = set()
-    for p in paths:
-        piece = torch.load(p, map_location="cpu")
-        steps.add(int(piece.pop(STEP_KEY)))
-        merged.update(piece)
-    if len(steps) != 1:
-        raise PiecesError(f"pieces in {folder} come from different steps {sorted(steps)}: a checkpoint cut short")
+    found.sort()
+    numbers = [n for n, _ in found]
+    if numbers != list(range(len(numbers))):
+        raise PiecesError(f"pieces {numbers} in {folder} are not 0, 1, …: one is missing")
     state: dict[str, torch.Tensor] = {}
     slices: dict[str, list[tuple[int, int, torch.Tensor]]] = {}
-    for key, t in merged.items():
-        m = ROWS.match(key)
-        if m:
-            slices.setdefault(m["name"], []).append((int(m["start"]), int(m["stop"]), t))
-        else:
-            state[key] = t
+    steps = set()
+    for _, p in found:
+        piece = torch.load(p, map_location="cpu")
+        if not isinstance(piece, dict) or STEP_KEY not in piece:
+            raise PiecesError(f"{p.name} is not a weights piece (a dict of tensors with {STEP_KEY})")
+        steps.add(int(piece.pop(STEP_KEY)))
+        for key, t in piece.items():
+            for prefix in WRAPPERS:
+                key = key[len(prefix):] if key.startswith(prefix) else key
+            m = ROWS.match(key)
+            if m:
+                slices.setdefault(m["name"], []).append((int(m["start"]), int(m["stop"]), t))
+            elif key in state:
+                raise PiecesError(f"{key} is in two pieces in {folder}")
+            else:
+                state[key] = t
+    if len(steps) != 1:
+        raise PiecesError(f"pieces in {folder} come from different steps {sorted(steps)}: a checkpoint cut short")
     for name, parts in slices.items():
-        parts.sort(key=lambda p: p[0])
+        if name in state:
+            raise PiecesError(f"{name} is both whole and in row slices in {folder}")
+        parts.sort(key=lambda x: x[0])
         at = 0
         for start, stop, t in parts:
             if start != at or len(t) != stop - start:

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CorruptModelError } from './errors';
+import { compareLogits } from './golden-tolerance';
 import type { KvCache } from './kv-cache';
 import type { OnnxModel } from './onnx-backend';
 import { planRope, planTables, ropeGeometry } from './rope';
@@ -42,8 +43,15 @@ export interface CaseResult {
   name: string;
   /** max |onnxruntime − PyTorch| over the case's logits */
   maxAbsDiff: number;
+  /** max over the case's logits rows of that row's max |onnxruntime − PyTorch| / its PyTorch spread (max − min) */
+  maxDiffOfSpread: number;
+  /** Rows whose top token is PyTorch's, out of `rows`. */
+  top1Agree: number;
+  rows: number;
   /** For cases run on a reused cache: max |cached − cold| over logits at the same positions (both onnxruntime). */
   reuseMaxAbsDiff?: number;
+  /** The same, each row's difference over the cold row's spread. */
+  reuseMaxDiffOfSpread?: number;
 }
 
 export function readGolden(dir: string): Golden {
@@ -131,7 +139,7 @@ export async function runGolden(model: OnnxModel, golden: Golden): Promise<CaseR
     const { logits, pastLength } = replayed[i] as ReplayedCase;
     const result: CaseResult = {
       name: c.name,
-      maxAbsDiff: maxAbsDiff(logits, blob(golden, c.logits)),
+      ...compareLogits(logits, blob(golden, c.logits), vocab),
     };
     const inPlace = !c.pastShift && c.positions.every((p, j) => p === pastLength + j);
     c.logitsIndices.forEach((idx, row) => {
@@ -140,7 +148,9 @@ export async function runGolden(model: OnnxModel, golden: Golden): Promise<CaseR
       const cold = coldLogits.get(seqPos);
       if (c.name === 'cold') coldLogits.set(seqPos, rowLogits);
       else if (pastLength > 0 && inPlace && cold) {
-        result.reuseMaxAbsDiff = Math.max(result.reuseMaxAbsDiff ?? 0, maxAbsDiff(rowLogits, cold));
+        const d = compareLogits(rowLogits, cold, vocab);
+        result.reuseMaxAbsDiff = Math.max(result.reuseMaxAbsDiff ?? 0, d.maxAbsDiff);
+        result.reuseMaxDiffOfSpread = Math.max(result.reuseMaxDiffOfSpread ?? 0, d.maxDiffOfSpread);
       }
     });
     return result;

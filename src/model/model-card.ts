@@ -3,6 +3,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CorruptModelError, ModelNotFoundError } from './errors';
+import type { QuantizedGoldenTolerance } from './golden-tolerance';
 import { isKvType, KV_GRAPH_FILES, KV_TYPES, type KvType } from './kv-type';
 import { isRopeMethod, type RopeMethod } from './rope';
 
@@ -51,6 +52,11 @@ export interface ModelCard {
   license?: string;
   /** Ids that end generation besides `<|endoftext|>` (a GGUF model's eos/eot tokens). */
   stopTokens?: number[];
+  /**
+   * How near its golden cases a model with quantized weights must come (written by a quantizing
+   * `export-gguf`); float weights are held to golden.json's absolute tolerance.
+   */
+  goldenTolerance?: QuantizedGoldenTolerance;
   /** Where an imported model came from and what its weights are. */
   source?: {
     gguf: string;

@@ -2,6 +2,11 @@
 // inference process's `open`.
 
 import { runGolden, readGolden, type CaseResult, type ReplayCase } from './golden';
+import {
+  caseHolds,
+  quantizedToleranceFor,
+  type QuantizedGoldenTolerance,
+} from './golden-tolerance';
 import type { KvChoice, KvTypeSetting } from './kv-type';
 import type { NodePlacement } from './node-placement';
 import { OnnxModel } from './onnx-backend';
@@ -12,7 +17,10 @@ export interface ModelCheckReport {
   model: string;
   provider: string;
   parameters: number;
+  /** golden.json's absolute bound: parity with PyTorch and cached-vs-cold, for float weights. */
   tolerance: number;
+  /** The card's bound for quantized weights, when it applies: the same two checks, relative to each row's spread. */
+  quantizedTolerance?: QuantizedGoldenTolerance;
   loadMs: number;
   /** The KV cache type the session reads and writes, and why it was chosen. */
   kv: KvChoice;
@@ -60,14 +68,14 @@ export async function checkLoadedModel(
   }
   const golden = readGolden(goldenDir ?? model.files.dir);
   const cases = await runGolden(model, golden);
-  const ok = cases.every(
-    (c) => c.maxAbsDiff <= golden.tolerance && (c.reuseMaxAbsDiff ?? 0) <= golden.tolerance,
-  );
+  const quantized = quantizedToleranceFor(model.card);
+  const ok = cases.every((c) => caseHolds(c, golden.tolerance, quantized));
   return {
     model: model.card.name,
     provider: model.provider,
     parameters: model.card.parameters,
     tolerance: golden.tolerance,
+    ...(quantized && { quantizedTolerance: quantized }),
     loadMs,
     kv: model.kv,
     cases,

@@ -1,14 +1,22 @@
 // Parity with PyTorch (golden outputs from the exporter) and exactness of prefix reuse from the cache,
-// for every committed model, through the graph Ropewalk builds from its model.gguf.
+// for every committed model, through the graph Ropewalk builds from its model.gguf; and for tiny written
+// as Q8_0 (what a quantized committed model is checked against: the bound its card states).
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { exportGguf } from '../../src/model/gguf-export/export-gguf';
 import { blob, readGolden, runGolden, type CaseResult, type Golden } from '../../src/model/golden';
+import {
+  quantizedToleranceFor,
+  type QuantizedGoldenTolerance,
+} from '../../src/model/golden-tolerance';
 import { OnnxModel } from '../../src/model/onnx-backend';
 import { planRope, planTables, ropeGeometry } from '../../src/model/rope';
 import { repoRoot } from '../repo-root';
+import { tempDir } from '../temp-dir';
 import { useTestModelCache } from '../test-models';
+import { writeTorchExportFolder } from './v2-folder';
 
 useTestModelCache();
 const modelsDir = join(repoRoot(), 'models');
@@ -18,31 +26,62 @@ test('tiny and the default model are committed with golden cases', () => {
   assert.ok(models.includes('tiny'), `models with goldens: ${models.join(', ')}`);
 });
 
-for (const name of models) {
+/** models/tiny's weights as Q8_0 (every matrix but the 176-wide ffn_down) beside its golden cases. */
+function tinyAsQ8_0(): string {
+  const src = writeTorchExportFolder(tempDir('ropewalk-parity-src-'));
+  const dir = tempDir('ropewalk-parity-q8-');
+  exportGguf(src, join(dir, 'model.gguf'), 'q8_0');
+  for (const f of ['golden.json', 'golden.bin']) copyFileSync(join(src, f), join(dir, f));
+  return dir;
+}
+
+const folders: [string, string][] = [
+  ...models.map((m): [string, string] => [m, join(modelsDir, m)]),
+  ['tiny as Q8_0', tinyAsQ8_0()],
+];
+
+for (const [name, dir] of folders) {
   describe(`model ${name}`, () => {
     let model: OnnxModel;
     let golden: Golden;
     let results: Map<string, CaseResult>;
+    let quantized: QuantizedGoldenTolerance | undefined;
     before(async () => {
-      model = await OnnxModel.load(join(modelsDir, name));
-      golden = readGolden(join(modelsDir, name));
+      model = await OnnxModel.load(dir);
+      golden = readGolden(dir);
       results = new Map((await runGolden(model, golden)).map((r) => [r.name, r]));
+      quantized = quantizedToleranceFor(model.card);
     });
     after(() => model.dispose());
 
-    test('onnxruntime logits equal PyTorch logits within 1e-4 for every case', () => {
+    test('the bound: 1e-4 for float weights, the card’s share of the spread for quantized ones', () => {
       assert.equal(golden.tolerance, 1e-4);
+      const types = model.card.source?.weightTypes ?? {};
+      assert.equal(quantized !== undefined, (types.Q8_0 ?? 0) > 0, JSON.stringify(types));
+    });
+
+    test('onnxruntime logits equal PyTorch logits within the bound for every case', () => {
       for (const name of ['cold', 'prefix', 'tail-on-cache', 'moved-cache', 'scaled']) {
         const r = results.get(name);
         assert.ok(r, `case ${name} ran`);
-        assert.ok(r.maxAbsDiff <= 1e-4, `${name}: max |ort − torch| = ${r.maxAbsDiff}`);
+        if (quantized)
+          assert.ok(
+            r.maxDiffOfSpread <= quantized.spreadFraction,
+            `${name}: max |ort − torch| = ${r.maxDiffOfSpread} of the spread`,
+          );
+        else assert.ok(r.maxAbsDiff <= 1e-4, `${name}: max |ort − torch| = ${r.maxAbsDiff}`);
       }
     });
 
-    test('logits on a reused prefix cache equal cold logits within 1e-4', () => {
+    test('logits on a reused prefix cache equal cold logits within the bound', () => {
       const r = results.get('tail-on-cache');
       assert.ok(r?.reuseMaxAbsDiff !== undefined, 'reuse was compared');
-      assert.ok(r.reuseMaxAbsDiff <= 1e-4, `max |cached − cold| = ${r.reuseMaxAbsDiff}`);
+      if (quantized)
+        assert.ok(
+          (r.reuseMaxDiffOfSpread as number) <= quantized.spreadFraction,
+          `max |cached − cold| = ${r.reuseMaxDiffOfSpread} of the spread`,
+        );
+      else assert.ok(r.reuseMaxAbsDiff <= 1e-4, `max |cached − cold| = ${r.reuseMaxAbsDiff}`);
     });
 
     test('a cached span moved by Δ positions equals, in layer 0, the keys computed at the new positions', async () => {

@@ -1,12 +1,14 @@
 // A contract-2 model folder (model.onnx, tokenizer.json, model-card.json) as one llama-architecture GGUF
-// file: F32 weights, llama.cpp's llama.* and tokenizer.ggml.* keys, and the model card as ropewalk.card.
-// Ropewalk then loads its own models the way it loads any GGUF file (gguf-import/import-gguf.ts).
+// file: F32 or Q8_0 weights, llama.cpp's llama.* and tokenizer.ggml.* keys, and the model card as
+// ropewalk.card. Ropewalk then loads its own models the way it loads any GGUF file (gguf-import/import-gguf.ts).
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readGolden } from '../golden';
+import { Q8_0_GOLDEN_TOLERANCE, type QuantizedGoldenTolerance } from '../golden-tolerance';
 import { GRAPH_CONTRACT_VERSION } from '../graph/decoder-graph';
 import type { FloatWeight } from '../graph/decoder-spec';
+import { GGML_TYPES, ggmlType, quantize, type GgmlTypeName } from '../gguf/ggml-types';
 import { writeGguf, type GgufTensorToWrite } from '../gguf/gguf-writer';
 import type { GgufValue } from '../gguf/gguf-values';
 import { permuteRows } from '../gguf-import/unpermute';
@@ -16,8 +18,23 @@ import type { GgufVocab } from '../tokenizers/gguf-vocab';
 import { readTorchOnnxWeights } from './torch-onnx-weights';
 import { vocabFromTokenizerJson } from './tokenizer-json-vocab';
 
-const GGML_F32 = 0;
-const LLAMA_FILE_TYPE_ALL_F32 = 0;
+interface ExportType {
+  /** The ggml type of the 2-D weight matrices (the tied embedding included); norms stay F32. */
+  matrices: GgmlTypeName;
+  /** llama.cpp's general.file_type: LLAMA_FTYPE_ALL_F32 = 0, LLAMA_FTYPE_MOSTLY_Q8_0 = 7. */
+  fileType: number;
+  /** What the card says golden replay of such weights must meet (float weights: golden.json's 1e-4). */
+  goldenTolerance?: QuantizedGoldenTolerance;
+}
+
+/** The weight types `export-gguf --type` writes. */
+export const GGUF_EXPORT_TYPES = {
+  f32: { matrices: 'F32', fileType: 0 },
+  q8_0: { matrices: 'Q8_0', fileType: 7, goldenTolerance: Q8_0_GOLDEN_TOLERANCE },
+} as const satisfies Record<string, ExportType>;
+
+export type GgufExportType = keyof typeof GGUF_EXPORT_TYPES;
+export const GGUF_EXPORT_TYPE_NAMES = Object.keys(GGUF_EXPORT_TYPES) as GgufExportType[];
 
 export class GgufExportError extends Error {
   override readonly name = 'GgufExportError';
@@ -40,14 +57,17 @@ export interface ExportedGguf {
   pre: string;
   /** Golden texts whose ids the GGUF tokenizer reproduced (0 when the folder has no golden.json). */
   tokenizerCasesChecked: number;
+  /** ggml type name → tensors written as that type, e.g. { Q8_0: 29, F32: 9 }. */
+  weightTypes: Record<string, number>;
 }
 
 const u32 = (value: number): GgufValue => ({ type: 'u32', value });
 const f32 = (value: number): GgufValue => ({ type: 'f32', value });
 const str = (value: string): GgufValue => ({ type: 'string', value });
 
-/** Writes `out` from the contract-2 folder `dir`; the folder is only read. */
-export function exportGguf(dir: string, out: string): ExportedGguf {
+/** Writes `out` from the contract-2 folder `dir` with `type`'s weights; the folder is only read. */
+export function exportGguf(dir: string, out: string, type: GgufExportType = 'f32'): ExportedGguf {
+  const as: ExportType = GGUF_EXPORT_TYPES[type];
   const files = readModelFiles(dir);
   const { card } = files;
   if (card.contract !== 2 || !files.tokenizer.endsWith('tokenizer.json'))
@@ -76,7 +96,13 @@ export function exportGguf(dir: string, out: string): ExportedGguf {
     // importer, gguf-import/unpermute.ts) undo that, so the file is written the way they expect.
     if (rowsPermutedBy !== undefined)
       bytes = permuteRows(bytes, (dims[0] as number) * 4, rowsPermutedBy, hd);
-    tensors.push({ name, dims, type: GGML_F32, data: bytes });
+    const type = weightType(as.matrices, dims);
+    if (type !== 'F32') {
+      // Blocks run along each row (K), so quantizing after the row permutation quantizes the same blocks.
+      const rows = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+      bytes = quantize(type, rows);
+    }
+    tensors.push({ name, dims, type: GGML_TYPES[type].id, data: bytes });
   };
   add('token_embd.weight');
   for (let i = 0; i < cfg.n_layers; i++) {
@@ -96,13 +122,19 @@ export function exportGguf(dir: string, out: string): ExportedGguf {
   else if (cfg.tie_embeddings === false)
     throw new GgufExportError(dir, 'the card says the head is not tied, model.onnx has none');
 
-  // The card's contract says what the engine runs: the graph it builds from this file.
-  const exported: ModelCard = { ...card, contract: GRAPH_CONTRACT_VERSION };
+  // The card's contract says what the engine runs: the graph it builds from this file. A tolerance left
+  // by an earlier export is dropped: the bound belongs to the weights written now.
+  const { goldenTolerance: _earlier, ...rest } = card;
+  const exported: ModelCard = {
+    ...rest,
+    contract: GRAPH_CONTRACT_VERSION,
+    ...(as.goldenTolerance && { goldenTolerance: as.goldenTolerance }),
+  };
   writeGguf(out, {
     metadata: [
       ['general.architecture', str('llama')],
       ['general.name', str(card.name)],
-      ['general.file_type', u32(LLAMA_FILE_TYPE_ALL_F32)],
+      ['general.file_type', u32(as.fileType)],
       ...(typeof exported.license === 'string'
         ? [['general.license', str(exported.license)] as [string, GgufValue]]
         : []),
@@ -131,7 +163,26 @@ export function exportGguf(dir: string, out: string): ExportedGguf {
     parameters: tensors.reduce((a, t) => a + t.dims.reduce((x, y) => x * y, 1), 0),
     pre: vocab.pre as string,
     tokenizerCasesChecked: checked,
+    weightTypes: countTypes(tensors),
   };
+}
+
+/**
+ * A matrix's type: `wanted` where its rows are whole 32-weight blocks, F32 otherwise (exact; tiny's
+ * 176-wide ffn_down, say); vectors (the norms) are always F32, as llama.cpp's converter keeps them.
+ */
+function weightType(wanted: GgmlTypeName, dims: number[]): GgmlTypeName {
+  if (dims.length < 2) return 'F32';
+  return (dims[0] as number) % GGML_TYPES[wanted].blockSize === 0 ? wanted : 'F32';
+}
+
+function countTypes(tensors: GgufTensorToWrite[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const t of tensors) {
+    const name = ggmlType(t.type)?.name ?? `type ${t.type}`;
+    counts[name] = (counts[name] ?? 0) + 1;
+  }
+  return counts;
 }
 
 function tokenizerMetadata(vocab: GgufVocab): [string, GgufValue][] {
