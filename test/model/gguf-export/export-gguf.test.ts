@@ -172,7 +172,7 @@ describe('a Q8_0 model folder loads through the importer and passes its golden c
     writeTorchExportFolder(src);
     exportGguf(src, join(folder, 'model.gguf'), 'q8_0');
     for (const f of ['golden.json', 'golden.bin']) copyFileSync(join(src, f), join(folder, f));
-    report = await checkModel(folder, 'cpu');
+    report = await checkModel(folder, { provider: 'cpu' });
   });
 
   test('the importer keeps the tied Q8_0 embedding quantized for both the lookup and the head', async () => {
@@ -237,7 +237,7 @@ describe('a Q8_0 model folder loads through the importer and passes its golden c
     data[c.logits.offset + 7] =
       (data[c.logits.offset + 7] as number) + 3 * Q8_0_GOLDEN_TOLERANCE.spreadFraction * (hi - lo);
     writeFileSync(join(bad, 'golden.bin'), data);
-    const r = await checkModel(bad, 'cpu');
+    const r = await checkModel(bad, { provider: 'cpu' });
     assert.equal(r.ok, false);
     assert.ok(
       (r.cases.find((x) => x.name === 'moved-cache')?.maxDiffOfSpread ?? 0) >
