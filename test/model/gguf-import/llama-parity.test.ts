@@ -45,10 +45,10 @@ for (const arch of ['qwen2', 'llama', 'starcoder2']) {
 // Gemma's F32, Q8_0 and Q4_0 files were checked too (64/64, max |Δ| 6.4e-3; 61/64, 0.90; 63/64, 1.10;
 // greedy identical for all) but are not committed: the repository's tracked files stay under 35 MiB.
 CASES.push({ file: 'gemma-tiny-f16', minTop1: 1, maxDiff: 0.05, greedy: true });
-CASES.push(
-  { file: 'qwen2-kq-q4_k_m', minTop1: 0.95, maxDiff: 3, greedy: false },
-  { file: 'qwen2-kq-q6_k', minTop1: 0.95, maxDiff: 3, greedy: false },
-);
+// The all-Q6_K file was checked too (62/64, max |Δ| 2.70, greedy identical) but is not committed (the 35 MiB
+// bound): Q4_K_M's file holds Q6_K tensors of its own (token_embd, which is also the tied head, and layer 1's
+// attn_v and ffn_down), so Q6_K's products and lookup are still compared with llama.cpp here.
+CASES.push({ file: 'qwen2-kq-q4_k_m', minTop1: 0.95, maxDiff: 3, greedy: false });
 
 const argmax = (row: Float32Array): number =>
   row.reduce((best, v, i, a) => (v > (a[best] as number) ? i : best), 0);
