@@ -23,8 +23,18 @@ import { basename, dirname, join } from 'node:path';
 /** Bumped whenever the built graph changes: an entry built by an older builder is rebuilt. */
 export const MODEL_BUILD_VERSION = 7;
 
-/** Bytes hashed at each end of a source file: its header and metadata, and its last tensors. */
-const EDGE_BYTES = 64 * 1024;
+/**
+ * Bytes hashed at the start of a source file: a GGUF file's header, metadata and tensor table, whole for
+ * any vocabulary up to 8 MiB of it (a 150k-entry vocabulary and its merges take ~6 MiB). Ropewalk's own
+ * files keep their card in the metadata after the tokenizer, past the first 64 KiB: hashing only 64 KiB
+ * served a stale build for a re-exported file of the same size whose card had changed.
+ */
+const HEAD_BYTES = 8 * 1024 * 1024;
+/** Bytes hashed at the end: the last tensors. */
+const TAIL_BYTES = 64 * 1024;
+/** Samples of the tensor data between them (4 KiB each, evenly spaced): weights rewritten in place. */
+const SAMPLES = 32;
+const SAMPLE_BYTES = 4 * 1024;
 
 /** The marker written last: a folder without it was left half-built (a crash, a full disk) and is rebuilt. */
 const COMPLETE = 'complete.json';
@@ -34,7 +44,7 @@ export interface SourceIdentity {
   path: string;
   size: number;
   mtimeMs: number;
-  /** sha-256 of the build version, the size and the file's first and last 64 KiB. */
+  /** sha-256 of the build version, the size, the file's first 8 MiB, 32 samples between and last 64 KiB. */
   hash: string;
 }
 
@@ -50,17 +60,28 @@ export function defaultModelCacheDir(): string {
   return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'ropewalk', 'models');
 }
 
-/** Who a model file is, cheaply: its size, time and both ends (a multi-GB file is not read whole). */
+/**
+ * Who a model file is, cheaply: its size, its metadata whole, samples of its weights and its end (a
+ * multi-GB file is not read whole: ~8.3 MiB at most). By content, not time, so that a copy or a checkout
+ * of the same file finds its build.
+ */
 export function sourceIdentity(path: string): SourceIdentity {
   const fd = openSync(path, 'r');
   try {
     const { size, mtimeMs } = fstatSync(fd);
     const hash = createHash('sha256').update(`ropewalk-build-${MODEL_BUILD_VERSION}\0${size}\0`);
-    const edge = Buffer.alloc(Math.min(EDGE_BYTES, size));
-    hash.update(edge.subarray(0, readSync(fd, edge, 0, edge.length, 0)));
-    hash.update(
-      edge.subarray(0, readSync(fd, edge, 0, edge.length, Math.max(0, size - edge.length))),
-    );
+    const read = (length: number, at: number): void => {
+      const buf = Buffer.alloc(length);
+      hash.update(buf.subarray(0, readSync(fd, buf, 0, length, at)));
+    };
+    const head = Math.min(HEAD_BYTES, size);
+    read(head, 0);
+    const tail = Math.min(TAIL_BYTES, size - head);
+    const between = size - head - tail;
+    if (between > SAMPLES * SAMPLE_BYTES)
+      for (let i = 0; i < SAMPLES; i++)
+        read(SAMPLE_BYTES, head + Math.floor(((between - SAMPLE_BYTES) * i) / (SAMPLES - 1)));
+    if (tail > 0) read(tail, size - tail);
     return { path, size, mtimeMs, hash: hash.digest('hex') };
   } finally {
     closeSync(fd);

@@ -93,6 +93,31 @@ test('a changed or deleted model file makes its entry stale, and prune removes o
   assert.deepEqual(cache.entries(), []);
 });
 
+test('a file rewritten with the same size and the same ends is a new identity (its card, its weights)', (t) => {
+  const dir = tempDir('rw-cache-', t);
+  // 20 MiB: past the hashed head (8 MiB) and tail (64 KiB). Our model.gguf keeps its card in the
+  // metadata after the tokenizer, beyond 64 KiB: a re-export with a new card kept size and ends.
+  const size = 20 * 1024 * 1024;
+  const base = Buffer.alloc(size, 7);
+  const file = join(dir, 'model.gguf');
+  writeFileSync(file, base);
+  const first = sourceIdentity(file).hash;
+  const card = Buffer.from(base);
+  card.write('{"heldoutLoss":2.1}', 300 * 1024);
+  writeFileSync(file, card);
+  const second = sourceIdentity(file).hash;
+  assert.notEqual(second, first);
+  // A weight block rewritten in the middle of the data, where a 4 KiB sample lands (the samples start
+  // right after the head and are evenly spaced to the tail).
+  const weights = Buffer.from(base);
+  weights.fill(9, 8 * 1024 * 1024, 8 * 1024 * 1024 + 4096);
+  writeFileSync(file, weights);
+  assert.notEqual(sourceIdentity(file).hash, first);
+  // The same bytes again: the same identity (by content, not by time).
+  writeFileSync(file, card);
+  assert.equal(sourceIdentity(file).hash, second);
+});
+
 test('a build drops entries of older builders and of deleted files, not a build in progress', async (t) => {
   const dir = tempDir('rw-cache-', t);
   const cache = new ModelCache(join(dir, 'cache'));
