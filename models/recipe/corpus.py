@@ -565,6 +565,19 @@ def raw_code_files(name: str, path: Path | None) -> list[tuple[str, bytes]]:
 
 def build_keep_out() -> tuple[list[Repo], set[str]]:
     """The held-out repositories (exactly as in the small-cpu corpus) and the hashes of every keep-out file."""
+    cached = OUT / "corpus" / "keep-out.json.xz"
+    if cached.exists():
+        with lzma.open(cached, "rt") as fh:
+            saved = json.load(fh)
+        return [Repo(**r) for r in saved["repos"]], set(saved["hashes"])
+    repos, hashes = _build_keep_out()
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    with lzma.open(cached, "wt", preset=1) as fh:
+        json.dump({"repos": [r.__dict__ for r in repos], "hashes": sorted(hashes)}, fh)
+    return repos, hashes
+
+
+def _build_keep_out() -> tuple[list[Repo], set[str]]:
     npm_specs = [f"{n[4:]}@{v}" for n, v in KEEP_OUT.items() if n.startswith("npm/")]
     deb_specs = [f"{n[7:]}={v}" for n, v in KEEP_OUT.items() if n.startswith("debian/")]
     npm = fetch_npm(npm_specs)
@@ -652,6 +665,7 @@ def extract_job(job: tuple) -> dict:
         repo.files = []
     if repo.files:
         save_repo(repo)
+        signature_job(repo.name, repo)  # while the texts are in memory
     return {"name": repo.name, "kind": kind, "version": repo.version, "license": repo.license, "rank": repo.rank,
             "deps": repo.deps, "skipped": repo.skipped or ("" if repo.files else "no-code-left"),
             "files": len(repo.files), "bytes": sum(len(t) for _, t in repo.files), "lang": repo_lang(repo.files),
@@ -661,7 +675,14 @@ def extract_job(job: tuple) -> dict:
 def read_index() -> dict[str, dict]:
     if not INDEX.exists():
         return {}
-    return {s["name"]: s for s in map(json.loads, INDEX.read_text().splitlines())}
+    out = {}
+    for line in INDEX.read_text().splitlines():
+        try:
+            s = json.loads(line)
+        except json.JSONDecodeError:
+            continue  # a line cut by a stopped run: that source is read again
+        out[s["name"]] = s
+    return out
 
 
 def extract_all(jobs: list[tuple], workers: int) -> dict[str, dict]:
@@ -673,8 +694,8 @@ def extract_all(jobs: list[tuple], workers: int) -> dict[str, dict]:
         for i, summary in enumerate(pool.imap_unordered(extract_job, todo, chunksize=4)):
             done[summary["name"]] = summary
             fh.write(json.dumps(summary) + "\n")
+            fh.flush()
             if i % 500 == 499:
-                fh.flush()
                 print(f"extract: {i + 1}/{len(todo)}", file=sys.stderr, flush=True)
     return done
 
@@ -717,13 +738,19 @@ def minhash(text: str, params):
     return (low >> np.uint64(32)).astype(np.uint32)
 
 
-def signature_job(name: str):
-    """Content hashes and MinHash signatures of one cached source's files."""
+def signature_job(name: str, repo: Repo | None = None):
+    """Content hashes and MinHash signatures of one cached source's files (cached beside it)."""
     import numpy as np
+    path = cache_path(name).with_suffix(".sig.npz")
+    if path.exists():
+        z = np.load(path)
+        return name, [h.decode() for h in z["hashes"]], z["sigs"]
     params = _perm_params()
-    repo = load_repo(name)
+    repo = repo or load_repo(name)
     sigs = np.stack([minhash(t, params) for _, t in repo.files]) if repo.files else np.zeros((0, N_PERM), np.uint32)
-    return name, [content_hash(t) for _, t in repo.files], sigs
+    hashes = [content_hash(t) for _, t in repo.files]
+    np.savez(path, hashes=np.array([h.encode() for h in hashes], dtype="S40"), sigs=sigs)
+    return name, hashes, sigs
 
 
 def near_pairs(sigs, window: int = 8):
@@ -806,13 +833,25 @@ def xz_filters(dict_mib: int):
     return [{"id": lzma.FILTER_LZMA2, "preset": 9 | lzma.PRESET_EXTREME, "dict_size": dict_mib << 20}]
 
 
-def shard_repos(names: list[str], drops: dict[str, dict]) -> list[dict]:
+def shard_repos(names: list[str], drops: dict[str, dict], cap: int, capped: dict[str, int]) -> list[dict]:
     """The shard's repositories as JSONL records, ordered dependencies first, similar ones side by side."""
     repos = {}
     for name in names:
         r = load_repo(name)
         gone = drops.get(name, {})
-        r.files = order_files([f for i, f in enumerate(r.files) if i not in gone])
+        files = [f for i, f in enumerate(r.files) if i not in gone]
+        if sum(len(t) for _, t in files) > cap:
+            # One source gives at most `cap` bytes (SDK-sized packages such as python3-azure would dominate):
+            # a seeded sample of its files, so that every part of it is seen.
+            random.Random(name).shuffle(files)
+            keep, total = [], 0
+            for f in files:
+                if total + len(f[1]) <= cap:
+                    keep.append(f)
+                    total += len(f[1])
+            capped[name] = len(files) - len(keep)
+            files = keep
+        r.files = order_files(files)
         repos[name] = r
     # Sorted by language and name (families such as @babel/* or python3-django-* sit together, which xz
     # rewards), then depth-first so that a package's dependencies in this shard come before it.
@@ -822,9 +861,10 @@ def shard_repos(names: list[str], drops: dict[str, dict]) -> list[dict]:
 
 
 def write_shard(job: tuple) -> dict:
-    path, names, drops, dict_mib = job
+    path, names, drops, dict_mib, cap = job
     t0 = time.time()
-    lines = shard_repos(names, drops)
+    capped: dict[str, int] = {}
+    lines = shard_repos(names, drops, cap, capped)
     tmp = Path(str(path) + ".tmp")
     with lzma.open(tmp, "wt", format=lzma.FORMAT_XZ, filters=xz_filters(dict_mib)) as fh:
         for line in lines:
@@ -832,7 +872,7 @@ def write_shard(job: tuple) -> dict:
     tmp.rename(path)
     text = sum(len(t) for line in lines for _, t in line["files"])
     sizes = {line["name"]: [len(line["files"]), sum(len(t) for _, t in line["files"])] for line in lines}
-    return {"sizes": sizes, "file": path.name, "repos": len(lines), "files": sum(len(line["files"]) for line in lines),
+    return {"sizes": sizes, "capped": capped, "file": path.name, "repos": len(lines), "files": sum(len(line["files"]) for line in lines),
             "textMB": round(text / 1e6, 2), "xzMiB": round(path.stat().st_size / 2**20, 2),
             "ratio": round(text / path.stat().st_size, 2), "seconds": round(time.time() - t0),
             "langMB": {k: round(sum(len(t) for line in lines for p, t in line["files"] if lang_of(p) == k) / 1e6, 2)
@@ -923,12 +963,18 @@ def build(args) -> None:
     timings["fetch"] = round(time.time() - t)
 
     jobs: list[tuple] = [("cpython", n, p) for n, p in stdlib.items()]
-    deb_jobs = [("debian", f"debian/{p}", (debs[p], v, deps)) for p, (v, deps) in sorted(debian.items()) if p in debs]
+    # Debian in a seeded shuffle rather than by name: a build cut short (--extracted-only) still spans the archive.
+    deb_names = sorted(debian)
+    random.Random(7).shuffle(deb_names)
+    deb_jobs = [("debian", f"debian/{p}", (debs[p], *debian[p])) for p in deb_names if p in debs]
     npm_jobs = [("npm", f"npm/{n}", (DL_NPM / npm[n][1], rank)) for n, rank in npm_names
                 if n in npm and npm[n][1] != "-"]
     # Debian and npm interleaved, so that a budget cut leaves both languages.
     for i in range(max(len(deb_jobs), len(npm_jobs))):
         jobs += deb_jobs[i:i + 1] + npm_jobs[i:i + 1]
+    if args.extracted_only:
+        done = read_index()
+        jobs = [j for j in jobs if j[1] in done]
     t = time.time()
     summaries = extract_all(jobs, args.workers)
     timings["extract"] = round(time.time() - t)
@@ -940,7 +986,7 @@ def build(args) -> None:
     drops = dedup(order, [r for r in keep_out], keep_hashes, args.workers)
     timings["dedup"] = round(time.time() - t)
 
-    kept, total, budget = [], 0, args.target_mb * 1e6
+    kept, total, budget, cap = [], 0, args.target_mb * 1e6, int(args.source_cap_mb * 1e6)
     for name in order:
         s = summaries[name]
         gone = drops.get(name, {})
@@ -950,8 +996,11 @@ def build(args) -> None:
         s["kept_bytes"] = s["bytes"]  # refined below from the shard contents; an estimate for planning
         if len(gone):
             s["kept_bytes"] = int(s["bytes"] * s["kept_files"] / max(s["files"], 1))
+        s["kept_bytes"] = min(s["kept_bytes"], cap)
         if s["kept_files"] == 0:
             s["skipped"] = "all-duplicates"
+        elif s["kept_bytes"] < args.min_source_bytes:
+            s["skipped"] = "small-source"  # a few lines of glue; many of them would crowd the manifest
         elif total + s["kept_bytes"] > budget:
             s["skipped"] = "over-corpus-budget"
         else:
@@ -967,47 +1016,30 @@ def build(args) -> None:
     budget0 = int(limit0 * ratio * 0.95)
     for _ in range(4):
         first = plan_first_shard(kept, budget0, args.first_shard_repo_cap)
-        info0 = write_shard((SHARDS / "shard-000.jsonl.xz", first, drops, args.dict_mib))
-        print(f"shard 000: { {k: v for k, v in info0.items() if k != 'sizes'} }", file=sys.stderr, flush=True)
+        info0 = write_shard((SHARDS / "shard-000.jsonl.xz", first, drops, args.dict_mib, cap))
+        print(f"shard 000: { {k: v for k, v in info0.items() if k not in ('sizes', 'capped')} }", file=sys.stderr, flush=True)
         if info0["xzMiB"] * 2**20 <= limit0:
             break
         budget0 = int(budget0 * limit0 / (info0["xzMiB"] * 2**20) * 0.97)  # the ratio was optimistic: again
     else:
         sys.exit("shard 000 stays over --first-shard-mib")
-    shard_info, ratio = [info0], info0["ratio"]
+    def record(info: dict) -> None:
+        for name, (files, nbytes) in info.pop("sizes").items():
+            summaries[name]["kept_files"], summaries[name]["kept_bytes"] = files, nbytes
+        for name, n in info.pop("capped").items():
+            summaries[name]["drops"]["source-cap"] = n
+
+    ratio = info0["ratio"]
+    record(info0)
     first_set = set(first)
     rest = [s for s in kept if s["name"] not in first_set]
     rest_bytes = sum(s["kept_bytes"] for s in rest)
     n_rest = max(1, -(-int(rest_bytes / ratio) // int(args.shard_mib * 2**20 * 0.9)))
     plans = plan_rest(rest, n_rest)
-    todo = list(range(len(plans)))
-    while todo:
-        jobs_w = [(SHARDS / f"shard-{k + 1:03d}.jsonl.xz", plans[k], drops, args.dict_mib) for k in todo]
-        todo = []
-        with Pool(args.workers) as pool:
-            for info in pool.imap(write_shard, jobs_w):
-                print(f"shard: { {k: v for k, v in info.items() if k != 'sizes'} }", file=sys.stderr, flush=True)
-                k = int(info["file"][6:9]) - 1
-                if info["xzMiB"] > args.shard_mib:
-                    # Over the limit: its second half becomes a new shard at the end, both written again.
-                    half = len(plans[k]) // 2
-                    plans.append(plans[k][half:])
-                    plans[k] = plans[k][:half]
-                    todo += [k, len(plans) - 1]
-                else:
-                    shard_info.append(info)
-    shard_info.sort(key=lambda i: i["file"])
-    for info in shard_info:
-        for name, (files, nbytes) in info.pop("sizes").items():
-            summaries[name]["kept_files"], summaries[name]["kept_bytes"] = files, nbytes
-    timings["shards"] = round(time.time() - t)
     PACK.mkdir(parents=True, exist_ok=True)
     (PACK / "shard-000.jsonl.xz").write_bytes((SHARDS / "shard-000.jsonl.xz").read_bytes())
-    shard_of = {n: 0 for n in first}
-    for k, names in enumerate(plans):
-        shard_of.update({n: k + 1 for n in names})
 
-    # The CPU recipe's input: the held-out split and the first --cpu-mb of shard 000.
+    # The CPU recipe's input (the held-out split and the first --cpu-mb of shard 000), and the token ratio.
     cpu = [repo_line(r) for r in keep_out if r.split == "heldout"]
     size = 0
     rng = random.Random(0)
@@ -1025,10 +1057,51 @@ def build(args) -> None:
     (OUT / "corpus").mkdir(parents=True, exist_ok=True)
     with open(OUT / "corpus" / "repos.jsonl", "w") as fh:
         fh.writelines(json.dumps(r) + "\n" for r in cpu)
-    t = time.time()
+    t1 = time.time()
     cpt = chars_per_token(sample, Path(args.tokenizer)) if Path(args.tokenizer).exists() else {}
-    timings["tokenRatio"] = round(time.time() - t)
-    write_manifest(summaries, keep_out, kept, shard_of, shard_info, cpt, timings, args)
+    timings["tokenRatio"] = round(time.time() - t1)
+
+    def shard_of() -> dict[str, int]:
+        out = {n: 0 for n in first}
+        for k, names in enumerate(plans):
+            out.update({n: k + 1 for n in names})
+        return out
+
+    def planned(k: int) -> dict:
+        """A shard not written yet: its text as the extraction measured it (exact once written)."""
+        names = plans[k]
+        return {"file": f"shard-{k + 1:03d}.jsonl.xz", "repos": len(names), "planned": True,
+                "files": sum(summaries[n]["kept_files"] for n in names),
+                "textMB": round(sum(summaries[n]["kept_bytes"] for n in names) / 1e6, 2),
+                "langMB": {lang: round(sum(summaries[n]["kept_bytes"] for n in names
+                                           if summaries[n]["lang"] == lang) / 1e6, 2)
+                           for lang in ("python", "typescript", "javascript")}}
+
+    # Manifest first with the later shards as planned: shard 000 and gpu-pack/ are usable from here on.
+    write_manifest(summaries, keep_out, kept, shard_of(), [info0] + [planned(k) for k in range(len(plans))],
+                   cpt, timings, args)
+    print("shard 000, gpu-pack and the manifest are written; the other shards follow", file=sys.stderr, flush=True)
+
+    written: dict[int, dict] = {}
+    todo = list(range(len(plans)))
+    while todo:
+        jobs_w = [(SHARDS / f"shard-{k + 1:03d}.jsonl.xz", plans[k], drops, args.dict_mib, cap) for k in todo]
+        todo = []
+        with Pool(args.workers) as pool:
+            for info in pool.imap(write_shard, jobs_w):
+                print(f"shard: { {k: v for k, v in info.items() if k not in ('sizes', 'capped')} }", file=sys.stderr, flush=True)
+                k = int(info["file"][6:9]) - 1
+                if info["xzMiB"] > args.shard_mib:
+                    # Over the limit: half its sources become a new shard at the end, both written again.
+                    plans.append(plans[k][1::2])  # every other source, so both halves keep the mix
+                    plans[k] = plans[k][0::2]
+                    todo += [k, len(plans) - 1]
+                else:
+                    record(info)
+                    written[k] = info
+    timings["shards"] = round(time.time() - t)
+    write_manifest(summaries, keep_out, kept, shard_of(), [info0] + [written[k] for k in range(len(plans))],
+                   cpt, timings, args)
     print(f"done in {time.time() - t_start:.0f} s", file=sys.stderr)
 
 
@@ -1082,8 +1155,12 @@ def main() -> None:
     ap.add_argument("--target-mb", type=float, default=1400, help="stop adding sources past this many MB of text")
     ap.add_argument("--debian-max", type=int, default=0, help="at most this many Debian packages (0: all)")
     ap.add_argument("--out", default=str(WORK), help="where the corpus goes (a trial build elsewhere)")
+    ap.add_argument("--source-cap-mb", type=float, default=8, help="most text one source gives")
+    ap.add_argument("--min-source-bytes", type=int, default=1500, help="smaller sources are left out")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--offline", action="store_true", help="fetch nothing: build from the cached downloads")
+    ap.add_argument("--extracted-only", action="store_true",
+                    help="build from the sources extracted so far (a corpus for when time is short)")
     ap.add_argument("--stop-after", choices=["extract"], help="only fetch and extract (fill the caches)")
     ap.add_argument("--fetch-procs", type=int, default=5)
     ap.add_argument("--shard-mib", type=float, default=26, help="largest compressed shard")
