@@ -6,9 +6,9 @@ ordered so that a file comes after the local files it imports, and repositories 
 Steps, each cached under work/ so that a cut run resumes where it stopped:
   1. fetch     npm tarballs with `npm pack` (batches, several processes at once) into work/downloads/npm/,
                Debian packages with `apt-get download` into work/downloads/debian/ (never installed).
-  2. extract   one source at a time (2 processes) → work/corpus/sources/*.json.zst: licence checked, files
+  2. extract   one source at a time (2 processes) → work/corpus/sources/*.json.xz: licence checked, files
                filtered (huge, tiny, binary, non-UTF-8, minified, generated, bundles, compiled JS beside TS
-               sources, declaration files past a cap), every drop counted.
+               sources, declaration files past a cap), every drop counted; MinHash signatures beside them.
   3. dedup     exact (sha1 of the text without whitespace) and near-duplicate (MinHash over 5-word
                shingles, 128 hashes, LSH bands; estimated Jaccard >= 0.8 drops the later file). Held-out and
                benchmark files come first and are never dropped; nothing in training may equal or
@@ -21,7 +21,8 @@ keep-out-hashes.txt}, work/corpus-heldout.jsonl, work/corpus/repos.jsonl (held-o
 the CPU recipe's tokenizer.py and data.py).
 Committed: corpus-manifest.tsv (one line per source) and corpus-summary.json (drop counts, totals, shards).
 
-Usage: python3 corpus.py [--target-mb 1250] [--npm-max 9000] [--heldout-only] [--workers 2]
+Usage: python3 corpus.py [--npm-count 12250] [--offline] [--extracted-only] [--heldout-only] [--verify N]
+A full build from nothing: about 75 min of downloads (npm is the slow part) and 45 min of CPU on 2 cores.
 """
 from __future__ import annotations
 
@@ -776,7 +777,7 @@ def near_pairs(sigs, window: int = 8):
             same = k[d:] == k[:-d]
             pairs.append(np.stack([i[:-d][same], i[d:][same]], 1))
     p = np.unique(np.concatenate(pairs), axis=0) if pairs else np.zeros((0, 2), np.int64)
-    agree = np.concatenate([(sigs[p[c:c + 1 << 16, 0]] == sigs[p[c:c + 1 << 16, 1]]).mean(1)
+    agree = np.concatenate([(sigs[p[c:c + (1 << 16), 0]] == sigs[p[c:c + (1 << 16), 1]]).mean(1)
                             for c in range(0, len(p), 1 << 16)]) if len(p) else np.zeros(0)
     return p[agree >= NEAR]
 
@@ -862,6 +863,14 @@ def shard_repos(names: list[str], drops: dict[str, dict], cap: int, capped: dict
 
 def write_shard(job: tuple) -> dict:
     path, names, drops, dict_mib, cap = job
+    # A shard already written from the same plan is kept: a rerun (another manifest, a cut build) costs nothing.
+    plan = hashlib.sha1(json.dumps([names, dict_mib, cap, MAX_FILE_BYTES,
+                                    {n: sorted(drops.get(n, {})) for n in names}]).encode()).hexdigest()
+    saved = Path(str(path) + ".info.json")
+    if path.exists() and saved.exists():
+        info = json.loads(saved.read_text())
+        if info.pop("plan", None) == plan:
+            return info
     t0 = time.time()
     capped: dict[str, int] = {}
     lines = shard_repos(names, drops, cap, capped)
@@ -872,11 +881,14 @@ def write_shard(job: tuple) -> dict:
     tmp.rename(path)
     text = sum(len(t) for line in lines for _, t in line["files"])
     sizes = {line["name"]: [len(line["files"]), sum(len(t) for _, t in line["files"])] for line in lines}
-    return {"sizes": sizes, "capped": capped, "file": path.name, "repos": len(lines), "files": sum(len(line["files"]) for line in lines),
+    info = {"sizes": sizes, "capped": capped, "file": path.name, "repos": len(lines),
+            "files": sum(len(line["files"]) for line in lines),
             "textMB": round(text / 1e6, 2), "xzMiB": round(path.stat().st_size / 2**20, 2),
             "ratio": round(text / path.stat().st_size, 2), "seconds": round(time.time() - t0),
             "langMB": {k: round(sum(len(t) for line in lines for p, t in line["files"] if lang_of(p) == k) / 1e6, 2)
                        for k in ("python", "typescript", "javascript")}}
+    saved.write_text(json.dumps({**info, "plan": plan}))
+    return info
 
 
 def plan_first_shard(kept: list[dict], budget: int, cap: int, seed: int = 0) -> list[str]:
@@ -1010,19 +1022,28 @@ def build(args) -> None:
     # Step 4: shards. Shard 000 first (alone), to learn the compression ratio the others are cut by.
     t = time.time()
     SHARDS.mkdir(parents=True, exist_ok=True)
-    for old in SHARDS.glob("shard-*.jsonl.xz"):
-        old.unlink()
     ratio, limit0 = args.assumed_ratio, args.first_shard_mib * 2**20
     budget0 = int(limit0 * ratio * 0.95)
+    best = None  # the last plan under the limit, if a later try goes over
     for _ in range(4):
         first = plan_first_shard(kept, budget0, args.first_shard_repo_cap)
         info0 = write_shard((SHARDS / "shard-000.jsonl.xz", first, drops, args.dict_mib, cap))
-        print(f"shard 000: { {k: v for k, v in info0.items() if k not in ('sizes', 'capped')} }", file=sys.stderr, flush=True)
-        if info0["xzMiB"] * 2**20 <= limit0:
+        print(f"shard 000: { {k: v for k, v in info0.items() if k not in ('sizes', 'capped')} }",
+              file=sys.stderr, flush=True)
+        size0 = info0["xzMiB"] * 2**20
+        if 0.9 * limit0 <= size0 <= limit0:
             break
-        budget0 = int(budget0 * limit0 / (info0["xzMiB"] * 2**20) * 0.97)  # the ratio was optimistic: again
+        if size0 <= limit0 and budget0 >= sum(s["kept_bytes"] for s in kept):
+            break  # everything fits
+        # The ratio guess was off: again, with the budget the measured ratio gives (a little under the limit).
+        budget0 = int(budget0 * limit0 / size0 * 0.97)
+        if size0 <= limit0:
+            best = (first, info0)
     else:
-        sys.exit("shard 000 stays over --first-shard-mib")
+        if best is None:
+            sys.exit("shard 000 stays over --first-shard-mib")
+        first, info0 = best
+        write_shard((SHARDS / "shard-000.jsonl.xz", first, drops, args.dict_mib, cap))
     def record(info: dict) -> None:
         for name, (files, nbytes) in info.pop("sizes").items():
             summaries[name]["kept_files"], summaries[name]["kept_bytes"] = files, nbytes
@@ -1048,9 +1069,9 @@ def build(args) -> None:
         for line in fh:
             rec = json.loads(line)
             n = sum(len(t) for _, t in rec["files"])
-            for p, t in rec["files"]:
+            for p, text in rec["files"]:
                 if sum(map(len, sample[lang_of(p)])) < args.ratio_sample_mb * 1e6 and rng.random() < 0.2:
-                    sample[lang_of(p)].append(t)
+                    sample[lang_of(p)].append(text)
             if size + n <= args.cpu_mb * 1e6:
                 cpu.append(rec)
                 size += n
@@ -1089,7 +1110,8 @@ def build(args) -> None:
         todo = []
         with Pool(args.workers) as pool:
             for info in pool.imap(write_shard, jobs_w):
-                print(f"shard: { {k: v for k, v in info.items() if k not in ('sizes', 'capped')} }", file=sys.stderr, flush=True)
+                print(f"shard: { {k: v for k, v in info.items() if k not in ('sizes', 'capped')} }",
+                      file=sys.stderr, flush=True)
                 k = int(info["file"][6:9]) - 1
                 if info["xzMiB"] > args.shard_mib:
                     # Over the limit: half its sources become a new shard at the end, both written again.
@@ -1100,6 +1122,9 @@ def build(args) -> None:
                     record(info)
                     written[k] = info
     timings["shards"] = round(time.time() - t)
+    for stale in SHARDS.glob("shard-*.jsonl.xz*"):
+        if int(stale.name[6:9]) > len(plans):
+            stale.unlink()  # left by an earlier plan with more shards
     write_manifest(summaries, keep_out, kept, shard_of(), [info0] + [written[k] for k in range(len(plans))],
                    cpt, timings, args)
     print(f"done in {time.time() - t_start:.0f} s", file=sys.stderr)
@@ -1107,13 +1132,19 @@ def build(args) -> None:
 
 def write_manifest(summaries, keep_out, kept, shard_of, shard_info, cpt, timings, args) -> None:
     """corpus-manifest.tsv: one line per source in the corpus; corpus-summary.json: drop counts, totals, shards."""
-    rows = ["# source\tversion\tlicense\tfiles\tbytes\tshard (h = held-out split, b = benchmark, kept out)"]
-    for r in keep_out:
-        rows.append(f"{r.name}\t{r.version}\t{r.license}\t{len(r.files)}\t{sum(len(t) for _, t in r.files)}\t"
-                    f"{'h' if r.split == 'heldout' else 'b'}")
-    for s in sorted(kept, key=lambda s: (shard_of[s["name"]], s["name"])):
-        rows.append(f"{s['name']}\t{s['version']}\t{s['license']}\t{s['kept_files']}\t{s['kept_bytes']}\t"
-                    f"{shard_of[s['name']]}")
+    # Compact (it is committed, and ~9000 lines): a section per origin, whose prefix the names leave out.
+    rows = ["# Ropewalk corpus sources: name (after its section's prefix: `## npm/` then `zod` is npm/zod), version, "
+            "licence, files, bytes (text after filters and dedup), shard (h = held-out split, b = benchmark "
+            "repository kept out). Totals and drop counts: corpus-summary.json.",
+            "# name\tversion\tlicense\tfiles\tbytes\tshard"]
+    lines = [(r.name, r.version, r.license, len(r.files), sum(len(t) for _, t in r.files),
+              "h" if r.split == "heldout" else "b") for r in keep_out]
+    lines += [(s["name"], s["version"], s["license"], s["kept_files"], s["kept_bytes"], shard_of[s["name"]])
+              for s in kept]
+    for prefix in ("cpython/", "debian/python3-", "npm/"):
+        rows.append(f"## {prefix}")
+        rows += ["\t".join(map(str, (line[0][len(prefix):], *line[1:])))
+                 for line in sorted(lines, key=lambda x: x[0]) if line[0].startswith(prefix)]
     Path(args.manifest).write_text("\n".join(rows) + "\n")
     dropped: dict[str, int] = {}
     skipped: dict[str, int] = {}
@@ -1148,6 +1179,41 @@ def write_manifest(summaries, keep_out, kept, shard_of, shard_info, cpt, timings
     Path(args.summary).write_text(json.dumps(summary, indent=1) + "\n")
 
 
+def verify(shards: list[Path], near_shards: int) -> int:
+    """Checks the built shards on their own: no training file has a keep-out content hash, and (in the first
+    `near_shards` shards, MinHash being slow) none is a near duplicate of a held-out or benchmark file."""
+    import numpy as np
+    keep = set((PACK / "keep-out-hashes.txt").read_text().split())
+    keep_out, _ = build_keep_out()
+    params = _perm_params()
+    ko = np.stack([minhash(t, params) for r in keep_out for _, t in r.files])
+    bad = 0
+    for k, path in enumerate(shards):
+        rows, files = [], 0
+        with lzma.open(path, "rt") as fh:
+            for line in fh:
+                rec = json.loads(line)
+                if rec["split"] != "train" or rec["name"] in KEEP_OUT:
+                    print(f"{path.name}: {rec['name']} is not a training repository")
+                    bad += 1
+                for p, t in rec["files"]:
+                    files += 1
+                    if content_hash(t) in keep:
+                        print(f"{path.name}: {rec['name']}/{p} equals a keep-out file")
+                        bad += 1
+                    if k < near_shards:
+                        rows.append(minhash(t, params))
+        near = 0
+        if rows:
+            sigs = np.concatenate([ko, np.stack(rows)])
+            pairs = near_pairs(sigs)
+            near = int(((pairs[:, 0] < len(ko)) & (pairs[:, 1] >= len(ko))).sum())
+            bad += near
+        what = f"near-duplicates of keep-out files: {near}" if rows else "keep-out hashes checked"
+        print(f"{path.name}: {files} files, {what}")
+    return bad
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--heldout-only", action="store_true", help="write the held-out split and keep-out hashes, stop")
@@ -1168,15 +1234,18 @@ def main() -> None:
                     help="shard 000 travels with heldout.jsonl.xz and the tokenizer in gpu-pack/")
     ap.add_argument("--first-shard-repo-cap", type=int, default=1_500_000,
                     help="repositories larger than this many bytes wait for the later shards")
-    ap.add_argument("--assumed-ratio", type=float, default=5.0, help="text bytes per xz byte, to plan shard 000")
+    ap.add_argument("--assumed-ratio", type=float, default=6.5, help="text bytes per xz byte, to plan shard 000")
     ap.add_argument("--dict-mib", type=int, default=192, help="xz dictionary: a whole shard, so repeats anywhere help")
     ap.add_argument("--cpu-mb", type=float, default=60, help="training text in work/corpus/repos.jsonl")
     ap.add_argument("--ratio-sample-mb", type=float, default=1.5)
     ap.add_argument("--tokenizer", default=str(WORK / "tokenizer.json"))
     ap.add_argument("--manifest", default=str(HERE / "corpus-manifest.tsv"))
     ap.add_argument("--summary", default=str(HERE / "corpus-summary.json"))
+    ap.add_argument("--verify", type=int, metavar="N", help="check the built shards (MinHash in the first N), stop")
     args = ap.parse_args()
     set_out(Path(args.out))
+    if args.verify is not None:
+        sys.exit(1 if verify(sorted(SHARDS.glob("shard-*.jsonl.xz")), args.verify) else 0)
     if args.heldout_only:
         keep_out, hashes = build_keep_out()
         write_keep_out(keep_out, hashes)
