@@ -23,14 +23,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-from corpus import content_hash
 from tokenizer import Tokenizer, check_sample
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 MiB = 1 << 20
 CALL_LIMIT = 64 * MiB
-REAL_PACK = Path("/work/main/models/recipe/work/gpu-pack")
+REAL_PACK = HERE / "work" / "gpu-pack"
 
 # Texts where tokenizers part ways: whitespace runs and Unicode spaces, contractions in both cases (the
 # recipe's are case-sensitive), digits, scripts and marks, emoji sequences, special-token text (text here),
@@ -128,33 +127,27 @@ def write_tokenizer(pack: Path, model: Path) -> dict:
 
 
 def standin(pack: Path, mb: float) -> None:
-    """shard-000 (and the held-out files when no real pack has them) from a small corpus.py run."""
-    work = HERE / "work" / "standin"
-    lists = work / "lists"
-    lists.mkdir(parents=True, exist_ok=True)
-    (lists / "npm.txt").write_text("")
-    (lists / "debian.txt").write_text("python3-attr\npython3-idna\npython3-pygments\npython3-urllib3\n"
-                                      "python3-click\npython3-charset-normalizer\n")
-    subprocess.run([sys.executable, str(HERE / "corpus.py"), "--npm-list", str(lists / "npm.txt"),
-                    "--debian-list", str(lists / "debian.txt"), "--max-mb", str(mb), "--out", str(work / "corpus"),
-                    "--manifest", str(work / "manifest.json")], check=True)
-    repos = [json.loads(line) for line in (work / "corpus" / "repos.jsonl").open()]
-    with lzma.open(pack / "shard-000.jsonl.xz", "wt", preset=6) as fh:
-        for r in repos:
-            if r["split"] == "train":
-                fh.write(json.dumps(r) + "\n")
-    if (REAL_PACK / "heldout.jsonl.xz").exists() and pack.resolve() != REAL_PACK.resolve():
+    """A dry run's pack: the first `mb` MB of repositories of the real shard 000 (corpus.py's output), and its
+    held-out files, so the dry run reads what the GPU run will read, only less of it."""
+    real = next((p for p in (REAL_PACK / "shard-000.jsonl.xz", HERE / "work" / "shards" / "shard-000.jsonl.xz")
+                 if p.exists()), None)
+    if real is None or not (REAL_PACK / "heldout.jsonl.xz").exists():
+        raise SystemExit(f"no corpus yet: build it first (make -C models/recipe corpus), then the stand-in pack "
+                         f"takes its first {mb} MB")
+    budget, kept = mb * 1e6, 0
+    with lzma.open(real, "rt") as src, lzma.open(pack / "shard-000.jsonl.xz", "wt", preset=6) as fh:
+        for line in src:
+            r = json.loads(line)
+            if r["split"] != "train":
+                continue
+            fh.write(line if line.endswith("\n") else line + "\n")
+            kept += sum(len(t) for _, t in r["files"])
+            if kept >= budget:
+                break
+    if pack.resolve() != REAL_PACK.resolve():
         for name in ("heldout.jsonl.xz", "keep-out-hashes.txt"):
             shutil.copy(REAL_PACK / name, pack / name)
-        print(f"held-out files from {REAL_PACK}")
-    else:
-        held = [r for r in repos if r["split"] == "heldout"]
-        with lzma.open(pack / "heldout.jsonl.xz", "wt", preset=6) as fh:
-            for r in held:
-                fh.write(json.dumps(r) + "\n")
-        keys = sorted({content_hash(t) for r in held for _, t in r["files"]})
-        (pack / "keep-out-hashes.txt").write_text("".join(k + "\n" for k in keys))
-        print(f"held-out files from the stand-in corpus: {[r['name'] for r in held]}")
+    print(f"stand-in shard-000: {kept / 1e6:.1f} MB of {real}'s repositories; held-out files from {REAL_PACK}")
 
 
 def travelling_bytes() -> int:

@@ -3,7 +3,7 @@
 The GPU machine holds a few hundred MB of permissively licensed Python (PyTorch, JAX, NumPy, SciPy, …)
 that cannot travel to it within a call's size limit but is free to read there. Each installed
 distribution becomes one repository `pypi/NAME` of its `.py` files, under corpus.py's rules: its license
-from the distribution's METADATA must be permissive (corpus.license_permissive), files pass the same
+from the distribution's METADATA must be permissive (corpus.expression_permissive), files pass the same
 filters (corpus.read_code), and exact duplicates of files already in the corpus, of held-out or
 benchmark files (their content hashes) and of earlier distributions' files are dropped. Distributions come
 dependencies first, files ordered after the local files they import, as corpus.py orders repositories.
@@ -17,7 +17,7 @@ import time
 from multiprocessing import get_context
 from pathlib import Path
 
-from corpus import HELDOUT, SKIP_DIRS, Drops, Repo, content_hash, license_permissive, order_files, read_code, \
+from corpus import HELDOUT, SKIP_DIRS, Drops, Repo, content_hash, expression_permissive, order_files, read_code, \
     topo_order
 
 # Distributions that are held-out or benchmark code under another name, or a near copy of it: their files
@@ -98,7 +98,7 @@ def list_distributions(paths: list[str] | None, drops: Drops) -> list[dict]:
             drops.add("distribution-kept-out")
             continue
         lic = distribution_license(dist.metadata)
-        if not license_permissive(lic):
+        if not expression_permissive(lic):
             drops.add("distribution-license-not-permissive")
             continue
         site, files = distribution_files(dist)
