@@ -162,7 +162,7 @@ def site_packages_repos(paths: list[str] | None, seen: set[str], workers: int,
             if max_mb is not None and total + size > max_mb * 1e6:
                 drops.add("over-site-packages-budget")
                 break  # a dry run's cap: the pool's other reads are cut short here
-            order_files(repo)
+            repo.files = order_files(repo.files)
             total += size
             repos.append({"name": repo.name, "split": "train", "license": repo.license, "version": repo.version,
                           "files": repo.files})
