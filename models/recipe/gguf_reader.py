@@ -6,8 +6,7 @@ metadata, tensor infos, aligned data; F32, F16, BF16 and Q8_0 tensors. The expor
 back in model.py's rotate-half order here, as src/model/gguf-import/unpermute.ts does in TypeScript.
 
 Usage as a library: `decoder_from_gguf(path)` → (Decoder, card dict); `tokenizer_from_gguf(path)`.
-As a script: `python3 gguf_reader.py FILE.gguf [--tokenizer-json OUT]` prints the shape and tensor types
-(and writes the vocabulary as tokenizer.json the way tokenizer.py writes it).
+As a script: `python3 gguf_reader.py FILE.gguf` prints the shape and tensor types.
 """
 from __future__ import annotations
 
@@ -204,14 +203,9 @@ def tokenizer_from_gguf(path: str | Path):
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("gguf")
-    ap.add_argument("--tokenizer-json", help="write the vocabulary as tokenizer.json (tokenizer.py's to_hf_json)")
     args = ap.parse_args()
     g = GgufFile(args.gguf)
     print(json.dumps({"config": config_of(g), "types": g.type_counts(), "fileType": g.meta.get("general.file_type")}))
-    if args.tokenizer_json:
-        from tokenizer import to_hf_json
-
-        Path(args.tokenizer_json).write_text(json.dumps(to_hf_json(*vocab_and_merges(g)), ensure_ascii=False))
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """Writes weights as a GPU run returns them, for dry runs of `make import` and a check of import_run.py.
 
-The run's output format (see import_run.py): the state dict in bf16 as `weights-NN.pt` pieces of at most
---piece-mib MiB of tensor data, each with `_step` (a bigger tensor cut along its rows into
+The run's output format, written by the run's own writer (weight_pieces.py): the state dict in bf16 as
+`weights-NN.pt` files of at most --piece-mib MiB, each with `_step` (a bigger tensor cut along its rows into
 `NAME.rows{start}-{stop}` slices), and `run-log.json`. The weights
 come from a committed model.gguf (trained weights: tiny's, small-cpu's), a checkpoint, or a seeded random
 initialisation of a config (--random base-gpu). With --check, import_run.py joins the pieces again and
@@ -20,6 +20,7 @@ from pathlib import Path
 import torch
 
 from model import Decoder, ModelConfig, load_checkpoint, load_config
+from weight_pieces import bf16_state, write_pieces
 
 MIB = 1 << 20
 
@@ -55,32 +56,6 @@ def source(args) -> tuple[Decoder, dict]:
                    "dryRun": f"random initialisation of {conf['name']}"}
 
 
-def write_pieces(state: dict[str, torch.Tensor], out: Path, piece_bytes: int, step: int) -> int:
-    """bf16 pieces of at most piece_bytes of tensor data; a tensor too big for one is cut into row slices."""
-    items: list[tuple[str, torch.Tensor]] = []
-    for name, t in state.items():
-        t = t.detach().to(torch.bfloat16).contiguous()
-        if t.numel() * 2 <= piece_bytes:
-            items.append((name, t))
-            continue
-        rows = max(1, piece_bytes // (2 * t[0].numel()))
-        for start in range(0, len(t), rows):
-            stop = min(len(t), start + rows)
-            items.append((f"{name}.rows{start}-{stop}", t[start:stop].clone()))
-    pieces: list[dict[str, torch.Tensor]] = [{}]
-    size = 0
-    for name, t in items:
-        n = t.numel() * 2
-        if size + n > piece_bytes and pieces[-1]:
-            pieces.append({})
-            size = 0
-        pieces[-1][name] = t
-        size += n
-    for i, p in enumerate(pieces):
-        torch.save({**p, "_step": torch.tensor(step)}, out / f"weights-{i:02d}.pt")
-    return len(pieces)
-
-
 def main() -> None:
     ap = argparse.ArgumentParser()
     g = ap.add_mutually_exclusive_group(required=True)
@@ -95,9 +70,8 @@ def main() -> None:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     model, run_log = source(args)
-    # The tied head is the embedding: saved once, as a run that saves parameters (not the state dict) would.
-    state = {k: v for k, v in model.state_dict().items() if not (model.cfg.tie_embeddings and k == "lm_head.weight")}
-    n = write_pieces(state, out, int(args.piece_mib * MIB), run_log["steps"])
+    # The GPU run's own writer: bf16, the tied head saved once, tensors cut into row slices to fit a piece.
+    n = len(write_pieces(bf16_state(model), out, run_log["steps"], int(args.piece_mib * MIB)))
     (out / "run-log.json").write_text(json.dumps(run_log, indent=1) + "\n")
     print(f"{out}: {n} pieces of ≤ {args.piece_mib} MiB, {model.num_params() / 1e6:.2f}M parameters")
     if args.check:
