@@ -134,6 +134,59 @@ async function executionOf(
   };
 }
 
+/** What a local and a server run share: the index, the files' texts and grammars, the execution sandbox,
+ * Ctrl-C as a cancel, and progress events for the parent. */
+interface BenchWorkspace {
+  index: Awaited<ReturnType<typeof buildIndex>>['index'];
+  texts: FileTexts;
+  loader: SyntaxLoader;
+  execution?: ExecutionSandbox;
+  /** Why passAt1 is null, when it is. */
+  execNotes: string[];
+  signal: AbortSignal;
+  stopListening: () => void;
+  onProgress: (p: BenchProgress) => void;
+}
+
+async function openWorkspace(
+  args: ParsedArgs,
+  root: string,
+  reporter: BenchReporter,
+  say: (line: string) => void,
+): Promise<BenchWorkspace> {
+  const { index, stats } = await buildIndex(root, args);
+  say(
+    `indexed ${stats.parsedFiles} files in ${formatDuration(stats.ms)}; building tasks and prompts…`,
+  );
+  const exec = await executionOf(args, root, say);
+  const controller = new AbortController();
+  return {
+    index,
+    texts: new FileTexts(root),
+    loader: new SyntaxLoader(defaultGrammarsDir()),
+    execution: exec.execution,
+    execNotes: exec.notes,
+    signal: controller.signal,
+    stopListening: reporter.onInterrupt(() => controller.abort()),
+    onProgress: (p: BenchProgress) => reporter.emit({ type: 'progress', ...p }),
+  };
+}
+
+/** Says how big the prepared run is, then runs its cells until done or cancelled. */
+async function runPrepared(
+  ws: BenchWorkspace,
+  prepared: PreparedBench,
+  reporter: BenchReporter,
+  say: (line: string) => void,
+  setupMs: number,
+  results: string,
+): Promise<BenchOutcome> {
+  announceEstimate(reporter, say, prepared, setupMs, results);
+  const outcome = await prepared.run({ signal: ws.signal, onProgress: ws.onProgress });
+  ws.stopListening();
+  return outcome;
+}
+
 /** Tells the parent and the terminal how big the run is and how long it should take, before any cell runs. */
 function announceEstimate(
   reporter: BenchReporter,
@@ -230,47 +283,30 @@ async function runBench(args: ParsedArgs, reporter: BenchReporter): Promise<numb
   planLines(plan).forEach(say);
   const t0 = performance.now();
   const model = await loadModel(args, Math.max(...plan.budgets));
-  let execution: ExecutionSandbox | undefined;
+  let ws: BenchWorkspace | undefined;
   try {
     const tok = loadTokenizer(model.files.tokenizer);
-    const { index, stats } = await buildIndex(root, args);
-    say(
-      `indexed ${stats.parsedFiles} files in ${formatDuration(stats.ms)}; building tasks and prompts…`,
-    );
     const ropeSettings = factorsFile ? { longrope: readLongRopeFactors(factorsFile) } : undefined;
-    const exec = await executionOf(args, root, say);
-    execution = exec.execution;
-    const controller = new AbortController();
-    const stopListening = reporter.onInterrupt(() => controller.abort());
-    const onProgress = (p: BenchProgress) => reporter.emit({ type: 'progress', ...p });
+    ws = await openWorkspace(args, root, reporter, say);
     const results = join(out, 'results.jsonl');
-    const ctx = {
-      model,
-      tok,
-      index,
-      texts: new FileTexts(root),
-      loader: new SyntaxLoader(defaultGrammarsDir()),
-      ropeSettings,
-      execution,
-    };
+    const { index, texts, loader, execution } = ws;
+    const ctx = { model, tok, index, texts, loader, ropeSettings, execution };
     const prepared = await prepareBench(ctx, plan, results, {
-      onProgress,
-      signal: controller.signal,
+      onProgress: ws.onProgress,
+      signal: ws.signal,
       onCost: (c) =>
         say(
           `cost model: prefill ${(c.a * 1000).toFixed(1)} µs/token + ${(c.b * 1e6).toFixed(3)} ns/token², decode ${c.decodeMs.toFixed(1)} ms/token`,
         ),
     });
-    announceEstimate(reporter, say, prepared, performance.now() - t0, results);
-    const outcome = await prepared.run({ signal: controller.signal, onProgress });
-    stopListening();
+    const outcome = await runPrepared(ws, prepared, reporter, say, performance.now() - t0, results);
     const wallMs = performance.now() - t0;
     const tasks = prepared.tasks.length;
     const card = model.card;
-    const run = { root, out, plan, model: card, tasks, outcome, notes: exec.notes, wallMs };
+    const run = { root, out, plan, model: card, tasks, outcome, notes: ws.execNotes, wallMs };
     return reportOutcome(args, reporter, say, run);
   } finally {
-    execution?.dispose();
+    ws?.execution?.dispose();
     await model.dispose();
   }
 }
@@ -353,34 +389,25 @@ async function runRemoteBench(args: ParsedArgs, reporter: BenchReporter): Promis
   reporter.emit({ type: 'plan', plan, out });
   serverPlanLines(plan, server).forEach(say);
   fitted.notes.forEach(say);
-  let execution: ExecutionSandbox | undefined;
+  let ws: BenchWorkspace | undefined;
   try {
-    const { index, stats } = await buildIndex(root, args);
-    say(
-      `indexed ${stats.parsedFiles} files in ${formatDuration(stats.ms)}; building tasks and prompts…`,
-    );
-    const exec = await executionOf(args, root, say);
-    execution = exec.execution;
-    const controller = new AbortController();
-    const stopListening = reporter.onInterrupt(() => controller.abort());
-    const onProgress = (p: BenchProgress) => reporter.emit({ type: 'progress', ...p });
+    ws = await openWorkspace(args, root, reporter, say);
     const results = join(out, 'results.jsonl');
+    const { index, texts, loader, execution } = ws;
     const ctx = {
       tok: remote.model.tok,
       index,
-      texts: new FileTexts(root),
-      loader: new SyntaxLoader(defaultGrammarsDir()),
+      texts,
+      loader,
       execution,
       engine: remote.engine,
       stopTokens: [...remote.model.template.stopTokens],
     };
     const prepared = await prepareRemoteBench(ctx, plan, results, {
-      onProgress,
-      signal: controller.signal,
+      onProgress: ws.onProgress,
+      signal: ws.signal,
     });
-    announceEstimate(reporter, say, prepared, performance.now() - t0, results);
-    const outcome = await prepared.run({ signal: controller.signal, onProgress });
-    stopListening();
+    const outcome = await runPrepared(ws, prepared, reporter, say, performance.now() - t0, results);
     const notes = [
       ...fitted.notes,
       ...(remote.model.exactIds
@@ -389,7 +416,7 @@ async function runRemoteBench(args: ParsedArgs, reporter: BenchReporter): Promis
             "Budgets are counted in estimated tokens (no local tokenizer of the model was given with --model): more than the model's tokenizer makes, so prompts are somewhat shorter than their budgets.",
           ]),
       ...server.skipped.map((x) => `Skipped: ${x.cells}: ${x.reason}.`),
-      ...exec.notes,
+      ...ws.execNotes,
     ];
     const model = {
       name: server.model ?? server.backend,
@@ -409,7 +436,7 @@ async function runRemoteBench(args: ParsedArgs, reporter: BenchReporter): Promis
       wallMs,
     });
   } finally {
-    execution?.dispose();
+    ws?.execution?.dispose();
   }
 }
 
