@@ -3,6 +3,8 @@
 // card states, relative to each logits row's spread, because rounding every weight to 8 bits moves
 // logits by far more than 1e-4.
 
+import { argmax } from './sampling';
+
 /**
  * A bound for weights quantized to one ggml type, carried by the card (`goldenTolerance`) that the
  * quantizing export writes. It applies only where the built model's weights include that type.
@@ -36,12 +38,6 @@ export interface LogitsComparison {
   /** Rows whose highest logit is the same token in both, out of `rows`. */
   top1Agree: number;
   rows: number;
-}
-
-function argmax(row: Float32Array): number {
-  let best = 0;
-  for (let i = 1; i < row.length; i++) if ((row[i] as number) > (row[best] as number)) best = i;
-  return best;
 }
 
 /** Compares `got` with `want`, both [rows, vocab]; lengths that differ compare as infinitely far. */

@@ -2,7 +2,8 @@
 // the largest logit difference at every position, for `model-check --against` (a GPU provider's kernels
 // are checked against the CPU's, also for models without PyTorch references, such as GGUF imports).
 
-import { maxAbsDiff, replayCases, type ReplayCase } from './golden';
+import { replayCases, type ReplayCase } from './golden';
+import { compareLogits } from './golden-tolerance';
 import type { OnnxModel } from './onnx-backend';
 import { seededRandom } from './sampling';
 
@@ -63,12 +64,6 @@ export function probeCases(vocab: number, length = 48, seed = 16): ReplayCase[] 
   ].map(allPositions);
 }
 
-function argmax(row: Float32Array): number {
-  let best = 0;
-  for (let i = 1; i < row.length; i++) if ((row[i] as number) > (row[best] as number)) best = i;
-  return best;
-}
-
 /** Runs `cases` (every position's logits) on both models and compares them row by row. */
 export async function compareProviders(
   model: OnnxModel,
@@ -81,13 +76,8 @@ export async function compareProviders(
   const vocab = model.card.config.vocab_size;
   const perCase: CaseParity[] = all.map((c, i) => {
     const [la, lb] = [a[i]?.logits as Float32Array, b[i]?.logits as Float32Array];
-    const rows = c.logitsIndices.length;
-    let top1Agree = 0;
-    for (let row = 0; row < rows; row++) {
-      const at = (l: Float32Array) => l.subarray(row * vocab, (row + 1) * vocab);
-      if (argmax(at(la)) === argmax(at(lb))) top1Agree++;
-    }
-    return { name: c.name, rows, top1Agree, maxAbsDiff: maxAbsDiff(la, lb) };
+    const { rows, top1Agree, maxAbsDiff } = compareLogits(la, lb, vocab);
+    return { name: c.name, rows, top1Agree, maxAbsDiff };
   });
   const rows = perCase.reduce((n, c) => n + c.rows, 0);
   const top1Agree = perCase.reduce((n, c) => n + c.top1Agree, 0);
