@@ -230,16 +230,7 @@ async function cliParity(s) {
 async function ggufModel(s) {
   const { model, logLine, file, text } = SCENARIOS.ggufModel;
   const gguf = join(repoRoot, model);
-  const deadline = Date.now() + 120_000;
-  let log = '';
-  while (Date.now() < deadline && !new RegExp(logLine).test(log)) {
-    await s.page.waitForTimeout(500);
-    log = ropewalkLog(s.tmp);
-  }
-  check(
-    new RegExp(logLine).test(log),
-    `the Ropewalk log never said /${logLine}/ with ropewalk.modelPath set to ${gguf}:\n${log.split('\n').slice(-5).join('\n')}`,
-  );
+  await waitForLog(s, 0, new RegExp(logLine), 120_000, `with ropewalk.modelPath set to ${gguf}`);
   await waitForModelReady(s.page);
   const { cursor, shown, timeoutMs } = await suggestAtEnd(s, file, text, 'gguf');
   // The CLI builds the model into a cache of its own: the editor's build is not what is compared.
@@ -433,16 +424,7 @@ async function selectModel(s) {
   );
   await s.screenshot('select-model-filtered');
   await found.click();
-  const deadline = Date.now() + 120_000;
-  let log = '';
-  while (Date.now() < deadline && !new RegExp(logLine).test(log)) {
-    await s.page.waitForTimeout(500);
-    log = ropewalkLog(s.tmp);
-  }
-  check(
-    new RegExp(logLine).test(log),
-    `after choosing ${row}, the Ropewalk log never said /${logLine}/:\n${log.split('\n').slice(-5).join('\n')}`,
-  );
+  await waitForLog(s, 0, new RegExp(logLine), 120_000, `after choosing ${row}`);
   const status = await waitForModelReady(s.page);
   check(
     status.text.includes(statusName),
