@@ -22,13 +22,19 @@ export async function ropewalkStatus(page) {
   });
 }
 
-/** Waits until the startup model check finished: "✓ Ropewalk"; throws on its warning or error state, or on timeout. */
-export async function waitForModelReady(page, timeoutMs = 120_000) {
+/**
+ * Waits until the model check finished: "✓ Ropewalk"; throws on its warning or error state, or on
+ * timeout. With `showing`, the check mark's text must also include that (a model's or backend's name, a
+ * figure): the renderer shows the extension's status updates some time after the log says they
+ * happened, so a check mark still showing the previous model or request is waited past, not taken.
+ */
+export async function waitForModelReady(page, { timeoutMs = 120_000, showing } = {}) {
   const deadline = Date.now() + timeoutMs;
   let last;
   while (Date.now() < deadline) {
     last = await ropewalkStatus(page);
-    if (last?.icon === 'check') return last;
+    if (last?.icon === 'check' && (showing === undefined || last.text.includes(showing)))
+      return last;
     if (last?.icon === 'error' || last?.icon === 'warning') {
       throw new Error(
         `Ropewalk's status bar item shows ${last.icon}: '${last.label}' — the model check failed (see logs/)`,
@@ -36,9 +42,10 @@ export async function waitForModelReady(page, timeoutMs = 120_000) {
     }
     await page.waitForTimeout(250);
   }
+  const wanted = showing === undefined ? 'the check mark' : `the check mark showing ${showing}`;
   throw new Error(
     last
-      ? `Ropewalk's status bar item still shows '${last.icon ?? ''} ${last.text}' after ${timeoutMs / 1000} s, not the check mark`
+      ? `Ropewalk's status bar item still shows '${last.icon ?? ''} ${last.text}' after ${timeoutMs / 1000} s, not ${wanted}`
       : `no Ropewalk status bar item after ${timeoutMs / 1000} s: the extension did not activate (see logs/)`,
   );
 }
