@@ -191,6 +191,27 @@ export async function requestJson<T>(
 }
 
 /**
+ * One message of a streamed reply (`what` names it in the error), parsed. A server that fails after the
+ * stream began sends the error as a message of its own (`error`: OpenAI's and llama-server's object with
+ * a `code`, ollama's string): that throws the named error for its code, else as a 500.
+ */
+export function streamMessage<T>(line: string, url: string, what: string, model?: string): T {
+  let j: T & { error?: unknown };
+  try {
+    j = JSON.parse(line) as T & { error?: unknown };
+  } catch (error) {
+    throw new RemoteHttpError(url, undefined, `not a ${what}: ${line.slice(0, 200)}`, {
+      cause: error,
+    });
+  }
+  if (j.error) {
+    const code = (j.error as { code?: unknown }).code;
+    throw httpError(url, typeof code === 'number' ? code : 500, line, model);
+  }
+  return j;
+}
+
+/**
  * POSTs `body` and hands each line of the streamed reply to `onLine` (`data: ` of server-sent events
  * taken off; blank lines, comments and `[DONE]` skipped). `onLine` returns true to stop reading: the
  * connection is closed then, so the server stops generating. A non-streamed JSON reply (a server that

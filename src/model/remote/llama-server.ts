@@ -3,7 +3,7 @@
 // tokenizer of the model made them); /props and /tokenize say what the model is. Timings come with the
 // final message: prompt_n evaluated, cache_n taken from the slot's cache.
 
-import { httpError, postStream, requestJson } from './http';
+import { postStream, requestJson, streamMessage } from './http';
 import type {
   LlamaCompletionChunk,
   LlamaCompletionRequest,
@@ -21,7 +21,6 @@ import {
   type RemoteRequest,
   type RemoteServerFacts,
 } from './remote-backend';
-import { RemoteHttpError } from './errors';
 
 export class LlamaServerBackend implements RemoteBackend {
   readonly kind = 'llama-server';
@@ -97,7 +96,11 @@ export class LlamaServerBackend implements RemoteBackend {
       `${this.endpoint}${path}`,
       body,
       (line) => {
-        const chunk = parseChunk(line, `${this.endpoint}${path}`);
+        const chunk = streamMessage<LlamaCompletionChunk>(
+          line,
+          `${this.endpoint}${path}`,
+          'completion message',
+        );
         if (chunk.tokens) tokens.push(...chunk.tokens);
         if (chunk.stop) seen.last = chunk;
         const cut = watcher.push(chunk.content ?? '');
@@ -125,19 +128,4 @@ export class LlamaServerBackend implements RemoteBackend {
       path,
     };
   }
-}
-
-function parseChunk(line: string, url: string): LlamaCompletionChunk {
-  let j: LlamaCompletionChunk & { error?: { code?: number } };
-  try {
-    j = JSON.parse(line) as LlamaCompletionChunk & { error?: { code?: number } };
-  } catch (error) {
-    throw new RemoteHttpError(url, undefined, `not a completion message: ${line.slice(0, 200)}`, {
-      cause: error,
-    });
-  }
-  // An error after the stream began comes as a message of its own.
-  if (j.error !== undefined)
-    throw httpError(url, typeof j.error.code === 'number' ? j.error.code : 500, line);
-  return j;
 }

@@ -2,7 +2,7 @@
 // NDJSON streaming; /api/show (verbose) gives the GGUF metadata, the vocabulary included, so the
 // family is told from the same markers as a local file. ollama does not report prefix-cache hits.
 
-import { httpError, postStream, requestJson } from './http';
+import { postStream, requestJson, streamMessage } from './http';
 import type {
   OllamaGenerateChunk,
   OllamaGenerateRequest,
@@ -18,7 +18,7 @@ import {
   type RemoteRequest,
   type RemoteServerFacts,
 } from './remote-backend';
-import { RemoteHttpError, RemoteModelNotFoundError } from './errors';
+import { RemoteModelNotFoundError } from './errors';
 
 /** num_ctx where the Modelfile sets none (docs/modelfile.md; later versions raised it, never lowered). */
 export const OLLAMA_DEFAULT_NUM_CTX = 2048;
@@ -78,16 +78,7 @@ export class OllamaBackend implements RemoteBackend {
         options: { num_predict: request.maxTokens, temperature: 0, stop: request.stop },
       } satisfies OllamaGenerateRequest,
       (line) => {
-        let chunk: OllamaGenerateChunk;
-        try {
-          chunk = JSON.parse(line) as OllamaGenerateChunk;
-        } catch (error) {
-          throw new RemoteHttpError(url, undefined, `not a generate line: ${line.slice(0, 200)}`, {
-            cause: error,
-          });
-        }
-        if (chunk.error)
-          throw httpError(url, 500, JSON.stringify({ error: chunk.error }), this.model);
+        const chunk = streamMessage<OllamaGenerateChunk>(line, url, 'generate line', this.model);
         if (chunk.done) seen.last = chunk;
         return watcher.push(chunk.response ?? '') || chunk.done;
       },

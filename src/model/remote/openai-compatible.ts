@@ -2,7 +2,7 @@
 // as token ids when a local tokenizer of the model made them and the server takes them; usage
 // (prompt_tokens_details.cached_tokens) says what the server's prefix cache served, where it says it.
 
-import { httpError, postStream, requestJson } from './http';
+import { postStream, requestJson, streamMessage } from './http';
 import type {
   OpenAiCompletionChunk,
   OpenAiCompletionRequest,
@@ -18,7 +18,7 @@ import {
   type RemoteRequest,
   type RemoteServerFacts,
 } from './remote-backend';
-import { RemoteBackendError, RemoteHttpError } from './errors';
+import { RemoteBackendError } from './errors';
 
 /** The API root: the endpoint as given when it ends in /v1, else with /v1 added. */
 function apiRoot(endpoint: string): string {
@@ -109,7 +109,12 @@ export class OpenAiCompatibleBackend implements RemoteBackend {
       url,
       body,
       (line) => {
-        const chunk = parseChunk(line, url, this.options.model);
+        const chunk = streamMessage<OpenAiCompletionChunk>(
+          line,
+          url,
+          'completion chunk',
+          this.options.model,
+        );
         if (chunk.usage) seen.usage = chunk.usage;
         if (chunk.timings) seen.timings = chunk.timings;
         const choice = chunk.choices?.[0];
@@ -133,21 +138,4 @@ export class OpenAiCompatibleBackend implements RemoteBackend {
       path: '/v1/completions',
     };
   }
-}
-
-function parseChunk(line: string, url: string, model?: string): OpenAiCompletionChunk {
-  let j: OpenAiCompletionChunk & { error?: unknown };
-  try {
-    j = JSON.parse(line) as OpenAiCompletionChunk & { error?: unknown };
-  } catch (error) {
-    throw new RemoteHttpError(url, undefined, `not a completion chunk: ${line.slice(0, 200)}`, {
-      cause: error,
-    });
-  }
-  // An error in the middle of a stream comes as a chunk of its own.
-  if (j.error !== undefined) {
-    const e = j.error as { code?: number };
-    throw httpError(url, typeof e.code === 'number' ? e.code : 500, line, model);
-  }
-  return j;
 }
