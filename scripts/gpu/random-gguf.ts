@@ -11,7 +11,7 @@ import type { DecoderSpec, FloatWeight } from '../../src/model/graph/decoder-spe
 import { GGML_TYPES, quantize } from '../../src/model/gguf/ggml-types';
 import type { GgufValue } from '../../src/model/gguf/gguf-values';
 import { writeGguf, type GgufTensorToWrite } from '../../src/model/gguf/gguf-writer';
-import { randomWeightEntries } from '../../test/model/graph/random-weights';
+import { randomWeightEntries, shapeMetadata } from '../../test/model/graph/random-weights';
 import { QWEN, wordsOf } from '../../test/packing/family-specs';
 import { familyVocabMetadata } from '../../test/packing/family-vocab';
 
@@ -80,21 +80,10 @@ function writeModel(dir: string, name: string): { path: string; bytes: number; m
   const tokens = vocab.find(([k]) => k === 'tokenizer.ggml.tokens')?.[1];
   const spec = { ...shape.spec, vocabSize: tokens?.type === 'array' ? tokens.value.length : 0 };
   const str = (value: string): GgufValue => ({ type: 'string', value });
-  const u32 = (value: number): GgufValue => ({ type: 'u32', value });
-  const f32 = (value: number): GgufValue => ({ type: 'f32', value });
   const metadata: Array<[string, GgufValue]> = [
     ['general.architecture', str('qwen2')],
     ['general.name', str(`ropewalk-random-${name}`)],
-    ['qwen2.context_length', u32(32768)],
-    ['qwen2.embedding_length', u32(spec.dim)],
-    ['qwen2.block_count', u32(spec.nLayers)],
-    ['qwen2.feed_forward_length', u32(spec.ffnDim)],
-    ['qwen2.attention.head_count', u32(spec.nHeads)],
-    ['qwen2.attention.head_count_kv', u32(spec.nKvHeads)],
-    ['qwen2.attention.key_length', u32(spec.headDim)],
-    ['qwen2.attention.value_length', u32(spec.headDim)],
-    ['qwen2.attention.layer_norm_rms_epsilon', f32(spec.normEps)],
-    ['qwen2.rope.freq_base', f32(1e6)],
+    ...shapeMetadata(spec, 32768, 1e6),
     ...vocab,
   ];
   // Shared layers hand out the same arrays again: quantize each once.

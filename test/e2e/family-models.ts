@@ -7,7 +7,7 @@ import type { DecoderArchitecture } from '../../src/model/graph/decoder-spec';
 import { GGML_TYPES } from '../../src/model/gguf/ggml-types';
 import type { GgufValue } from '../../src/model/gguf/gguf-values';
 import { writeGguf, type GgufTensorToWrite } from '../../src/model/gguf/gguf-writer';
-import { randomWeights, smallSpec } from '../model/graph/random-weights';
+import { randomWeights, shapeMetadata, smallSpec } from '../model/graph/random-weights';
 import { FAMILY_VOCABS, wordsOf } from '../packing/family-specs';
 import { familyVocabMetadata } from '../packing/family-vocab';
 
@@ -48,28 +48,11 @@ export function writeFamilyModels(dir: string, texts: readonly string[]): Family
     const vocabSize = tokens?.type === 'array' ? tokens.value.length : 0;
     const spec = smallSpec(architecture, vocabSize);
     const str = (value: string): GgufValue => ({ type: 'string', value });
-    const u32 = (value: number): GgufValue => ({ type: 'u32', value });
-    const f32 = (value: number): GgufValue => ({ type: 'f32', value });
-    const a = architecture;
     const metadata: Array<[string, GgufValue]> = [
-      ['general.architecture', str(a)],
+      ['general.architecture', str(architecture)],
       ['general.name', str(name)],
       // Long enough that the editor's default budget needs no RoPE scaling.
-      [`${a}.context_length`, u32(16384)],
-      [`${a}.embedding_length`, u32(spec.dim)],
-      [`${a}.block_count`, u32(spec.nLayers)],
-      [`${a}.feed_forward_length`, u32(spec.ffnDim)],
-      [`${a}.attention.head_count`, u32(spec.nHeads)],
-      [`${a}.attention.head_count_kv`, u32(spec.nKvHeads)],
-      [`${a}.attention.key_length`, u32(spec.headDim)],
-      [`${a}.attention.value_length`, u32(spec.headDim)],
-      [
-        a === 'starcoder2'
-          ? `${a}.attention.layer_norm_epsilon`
-          : `${a}.attention.layer_norm_rms_epsilon`,
-        f32(spec.normEps),
-      ],
-      [`${a}.rope.freq_base`, f32(10000)],
+      ...shapeMetadata(spec, 16384, 10000),
       ...vocab,
     ];
     // ggml order: the fastest-varying dimension first ([K, N] for an [N, K] matrix).

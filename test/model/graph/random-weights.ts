@@ -1,10 +1,12 @@
-// Test helper: random GGUF-named weights of a decoder's shape, with the biases each architecture has.
+// Test helper: random GGUF-named weights of a decoder's shape, with the biases each architecture has,
+// and the GGUF keys that describe that shape.
 
 import type {
   DecoderArchitecture,
   DecoderSpec,
   FloatWeight,
 } from '../../../src/model/graph/decoder-spec';
+import type { GgufValue } from '../../../src/model/gguf/gguf-values';
 import { seededRandom as rng } from '../../../src/model/sampling';
 
 /** A small decoder of each architecture (2 layers, 32 wide), for graphs built and run in tests. */
@@ -21,6 +23,38 @@ export function smallSpec(architecture: DecoderArchitecture, vocabSize = 61): De
     normEps: 1e-6,
     tiedEmbeddings: architecture !== 'starcoder2',
   };
+}
+
+/**
+ * The `ARCH.*` keys from which the GGUF importer (src/model/gguf-import/architecture.ts) reads `spec`'s
+ * shape back, with the context the model says it was trained at and its RoPE base: what a random-weight
+ * model file needs beside its vocabulary. StarCoder2 names its (non-RMS) norm's epsilon differently.
+ */
+export function shapeMetadata(
+  spec: DecoderSpec,
+  contextLength: number,
+  ropeTheta: number,
+): Array<[string, GgufValue]> {
+  const a = spec.architecture;
+  const u32 = (value: number): GgufValue => ({ type: 'u32', value });
+  const f32 = (value: number): GgufValue => ({ type: 'f32', value });
+  return [
+    [`${a}.context_length`, u32(contextLength)],
+    [`${a}.embedding_length`, u32(spec.dim)],
+    [`${a}.block_count`, u32(spec.nLayers)],
+    [`${a}.feed_forward_length`, u32(spec.ffnDim)],
+    [`${a}.attention.head_count`, u32(spec.nHeads)],
+    [`${a}.attention.head_count_kv`, u32(spec.nKvHeads)],
+    [`${a}.attention.key_length`, u32(spec.headDim)],
+    [`${a}.attention.value_length`, u32(spec.headDim)],
+    [
+      a === 'starcoder2'
+        ? `${a}.attention.layer_norm_epsilon`
+        : `${a}.attention.layer_norm_rms_epsilon`,
+      f32(spec.normEps),
+    ],
+    [`${a}.rope.freq_base`, f32(ropeTheta)],
+  ];
 }
 
 /** Random GGUF-named weights with the biases each architecture has. */
