@@ -21,12 +21,13 @@
 // and makes the exit code 1.
 
 import { build } from 'esbuild';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startLlamaServer } from './llama-server.mjs';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const argv = process.argv.slice(2);
@@ -137,34 +138,6 @@ async function infill(extra, n) {
   return Array.from({ length: count }, (_, i) => b.readInt32LE(12 + 4 * i));
 }
 
-async function startServer(model, arch) {
-  // A slot gets no more context than the model was trained on, and /infill leaves the repository
-  // files out when n_ctx - n_batch has no room: the tiny fixtures' 512 is raised to 4096.
-  const child = spawn(
-    server,
-    [
-      ...['-m', model, '--port', String(port), '-t', '1', '-c', '4096', '-np', '1', '--no-warmup'],
-      ...['--override-kv', `${arch}.context_length=int:4096`],
-      ...['--slot-save-path', join(dir, 'slots') + '/'],
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let log = '';
-  child.stderr.on('data', (d) => (log += d));
-  for (let i = 0; i < 120; i++) {
-    await new Promise((ok) => setTimeout(ok, 250));
-    if (child.exitCode !== null) throw new Error(`llama-server exited:\n${log.slice(-2000)}`);
-    try {
-      const h = await fetch(`http://127.0.0.1:${port}/health`);
-      if (h.ok) return child;
-    } catch {
-      // not listening yet
-    }
-  }
-  child.kill();
-  throw new Error('llama-server did not come up');
-}
-
 const pieceOf = (tok) => (id) => JSON.stringify(tok.decode([id]));
 function firstDifference(a, b) {
   let i = 0;
@@ -231,7 +204,16 @@ for (const model of models) {
         { budget: 4096, repo: 'myproject' },
       )
       .segments.flat();
-  const child = await startServer(model, meta['general.architecture']);
+  // /infill leaves the repository files out when n_ctx - n_batch has no room: 4096 leaves it.
+  const { child } = await startLlamaServer(server, {
+    model,
+    arch: meta['general.architecture'],
+    port,
+    ctx: 4096,
+    threads: 1,
+    extra: ['--slot-save-path', join(dir, 'slots') + '/'],
+    waitMs: 30_000,
+  });
   try {
     const bare = await infill([], 0);
     // Our files end with a newline of their own: the same text for llama-server.

@@ -14,12 +14,13 @@
 // --ascii the server is started with those byte tokens banned (-l ID-inf for GPT-2's byte ids of bytes
 // above 0x7e and control bytes but tab and newline), so the requests Ropewalk sends are unchanged.
 
-import { execFile, execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { existsSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startLlamaServer } from './llama-server.mjs';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const argv = process.argv.slice(2);
@@ -53,32 +54,6 @@ function asciiOnly() {
   const banned = [];
   for (let id = 94; id <= 255; id++) if (![197, 198, 220].includes(id)) banned.push(id);
   return banned.flatMap((id) => ['-l', `${id}-inf`]);
-}
-
-async function startServer() {
-  // The tiny fixtures say 512 tokens of native context; the slot gets 4096.
-  const child = spawn(
-    server,
-    [
-      ...['-m', model, '--port', String(port), '-t', '2', '-c', ctx, '-np', '1', '--no-warmup'],
-      ...['--override-kv', `${arch}.context_length=int:${ctx}`],
-      ...(argv.includes('--ascii') ? asciiOnly() : []),
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let log = '';
-  child.stderr.on('data', (d) => (log += d));
-  for (let i = 0; i < 240; i++) {
-    await new Promise((ok) => setTimeout(ok, 250));
-    if (child.exitCode !== null) throw new Error(`llama-server exited:\n${log.slice(-2000)}`);
-    try {
-      if ((await fetch(`${base}/health`)).ok) return { child, log: () => log };
-    } catch {
-      // not listening yet
-    }
-  }
-  child.kill();
-  throw new Error('llama-server did not come up');
 }
 
 /** A proxy that forwards to llama-server and keeps each exchange (streams as their pieces). */
@@ -129,7 +104,14 @@ const run = async (args, cwd = join(repo, 'test', 'fixtures', 'pyrepo')) =>
   (await promisify(execFile)('node', [cli, ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 26 }))
     .stdout;
 
-const { child, log } = await startServer();
+const { child, log } = await startLlamaServer(server, {
+  model,
+  arch,
+  port,
+  ctx,
+  threads: 2,
+  extra: argv.includes('--ascii') ? asciiOnly() : [],
+});
 const exchanges = [];
 const proxy = await startRecorder(exchanges);
 try {
