@@ -1,12 +1,11 @@
 // Cross-checks src/model/gguf against llama.cpp's gguf-py both ways and times the header read; prints OK or the diffs.
 // Usage: node scripts/dev/gguf-vs-gguf-py.mjs LLAMA_CPP_DIR [HF_GGUF_NODE_MODULES_DIR]
 // (the second argument: a node_modules holding @huggingface/gguf, to time it on the same file).
-import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { requireBundled } from '../dev-tools.mjs';
 
 const [llamaDir, hfDir] = process.argv.slice(2);
 if (!llamaDir)
@@ -20,15 +19,7 @@ const py = (code, ...args) =>
     stdio: ['ignore', 'pipe', 'inherit'],
   }).toString();
 
-await build({
-  entryPoints: { gguf: 'scripts/dev/gguf-entry.ts' },
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  outdir: dir,
-  logLevel: 'warning',
-});
-const g = createRequire(import.meta.url)(join(dir, 'gguf.js'));
+const g = await requireBundled('scripts/dev/gguf-entry.ts');
 
 const diffs = [];
 const check = (what, ok) => ok || diffs.push(what);

@@ -20,13 +20,12 @@
 // A difference the family's documented format calls for is printed as such; any other is unexpected
 // and makes the exit code 1.
 
-import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { requireBundled } from '../dev-tools.mjs';
 import { startLlamaServer } from './llama-server.mjs';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
@@ -46,15 +45,7 @@ if (!existsSync(server)) throw new Error(`no ${server}: build llama.cpp's server
 
 const dir = mkdtempSync(join(tmpdir(), 'infill-vs-llama-'));
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
-await build({
-  entryPoints: { infill: join(repo, 'scripts/dev/infill-entry.ts') },
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  outdir: dir,
-  logLevel: 'warning',
-});
-const r = createRequire(import.meta.url)(join(dir, 'infill.js'));
+const r = await requireBundled('scripts/dev/infill-entry.ts');
 
 if (argv.includes('--all')) {
   const vocabModel = (vocab, out, as) =>

@@ -2,27 +2,14 @@
 // card, to time a shape on the CPU (engine-bench, reuse-bench --typing) before a GPU trains it.
 // Usage: node scripts/dev/random-model.mjs OUT_DIR NAME=DIMxLAYERSxHEADSxKVxFFN[@TRAIN_LEN] …
 // e.g.   node scripts/dev/random-model.mjs /tmp/shapes d384l7=384x7x6x2x1024@2048
-import { build } from 'esbuild';
-import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { repoRoot as repo, requireBundled } from '../dev-tools.mjs';
 
 const [outDir, ...shapes] = process.argv.slice(2);
 if (!outDir || shapes.length === 0)
   throw new Error('usage: random-model.mjs OUT_DIR NAME=DIMxLAYERSxHEADSxKVxFFN[@TRAIN_LEN] …');
-const repo = new URL('../../', import.meta.url).pathname;
-const dir = mkdtempSync(join(tmpdir(), 'random-model-'));
-process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
-await build({
-  entryPoints: { model: join(repo, 'scripts/dev/random-model-entry.ts') },
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  outdir: dir,
-  logLevel: 'warning',
-});
-const { writeRandomModel } = createRequire(import.meta.url)(join(dir, 'model.js'));
+const { writeRandomModel } = await requireBundled('scripts/dev/random-model-entry.ts');
 
 mkdirSync(outDir, { recursive: true });
 for (const arg of shapes) {

@@ -8,13 +8,11 @@
 // instead of packing one), E2E_KEEP=1 (keep the temporary code-server folders), E2E_GHOST_TIMEOUT_MS,
 // E2E_EXTRA_EXTENSIONS (unpacked extension folders to install beside Ropewalk; see scripts/e2e/harness.mjs).
 
-import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { createRequire } from 'node:module';
 import { basename, join } from 'node:path';
-import { repoRoot, requireDevTool } from '../../scripts/dev-tools.mjs';
+import { repoRoot, requireBundled } from '../../scripts/dev-tools.mjs';
 import { hostTarget, packageTarget } from '../../scripts/package.mjs';
 import { ropewalkLog, startSession } from '../../scripts/e2e/harness.mjs';
 import {
@@ -284,23 +282,13 @@ function loggedPrompt(log) {
 let familyModels;
 async function writeFamilyModels() {
   if (familyModels) return familyModels;
-  const { build } = requireDevTool('esbuild');
+  const { writeFamilyModels: write } = await requireBundled('test/e2e/family-models.ts');
   const dir = mkdtempSync(join(tmpdir(), 'ropewalk-e2e-families-'));
   process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-  await build({
-    entryPoints: { 'family-models': join(repoRoot, 'test', 'e2e', 'family-models.ts') },
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    outdir: join(dir, 'bundle'),
-    logLevel: 'warning',
-  });
   const texts = SCENARIOS.modelFamilies.vocabularyFrom.map((f) =>
     readFileSync(join(FIXTURE, f), 'utf8'),
   );
-  const models = createRequire(import.meta.url)(
-    join(dir, 'bundle', 'family-models.js'),
-  ).writeFamilyModels(dir, texts);
+  const models = write(dir, texts);
   familyModels = { dir, models };
   return familyModels;
 }
@@ -436,16 +424,7 @@ async function selectModel(s) {
 let replay;
 async function replayServer() {
   if (replay) return replay;
-  const dir = mkdtempSync(join(tmpdir(), 'ropewalk-replay-'));
-  await build({
-    entryPoints: { replay: join(repoRoot, 'test', 'model', 'remote', 'replay-server.ts') },
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    outdir: dir,
-    logLevel: 'warning',
-  });
-  const { ReplayServer } = createRequire(import.meta.url)(join(dir, 'replay.js'));
+  const { ReplayServer } = await requireBundled('test/model/remote/replay-server.ts');
   const file = join(repoRoot, 'test', 'fixtures', 'remote', 'llama-server.json');
   const recorded = JSON.parse(readFileSync(file, 'utf8')).exchanges.filter((e) =>
     ['/props', '/tokenize'].includes(e.request.path),
